@@ -1,0 +1,210 @@
+//! `studysite.toml` and command-line flags, merged into one [`Config`].
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::fsx;
+use crate::source_map::LineIndex;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// What the command line says about a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (default `.`).
+    pub path: PathBuf,
+    /// Output folder (default `PATH/public`).
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub strict: bool,
+    pub drafts: bool,
+}
+
+/// How diagrams are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagramMode {
+    #[default]
+    Text,
+    Svg,
+}
+
+/// The keys `studysite.toml` accepts; each is documented in the README.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    description: Option<String>,
+    edit_url: Option<String>,
+    diagrams: Option<DiagramMode>,
+    callout_prefixes: Option<Vec<String>>,
+    scenario_columns: Option<Vec<String>>,
+    answer_columns: Option<Vec<String>>,
+    term_prefixes: Option<Vec<String>>,
+    glossary: Option<bool>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "edit_url",
+    "diagrams",
+    "callout_prefixes",
+    "scenario_columns",
+    "answer_columns",
+    "term_prefixes",
+    "glossary",
+    "extra",
+];
+
+/// Everything a build needs to know, resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Where the notes are: `root/notes` when it exists, else `root`.
+    pub notes_dir: PathBuf,
+    pub out_dir: PathBuf,
+    /// From studysite.toml only; the site title falls back later (root index, folder name).
+    pub title: Option<String>,
+    /// As given, `""` when unset. Either a full URL or a path.
+    pub base_url: String,
+    pub description: String,
+    pub edit_url: Option<String>,
+    pub diagrams: DiagramMode,
+    pub callout_prefixes: Vec<String>,
+    pub scenario_columns: Vec<String>,
+    pub answer_columns: Vec<String>,
+    pub term_prefixes: Vec<String>,
+    pub glossary: bool,
+    pub extra: serde_json::Value,
+    pub drafts: bool,
+    pub strict: bool,
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+impl Config {
+    /// Reads `studysite.toml` (if any) and applies the command-line flags.
+    /// A bad config file gives diagnostics at its line, not a panic or a bare message.
+    pub fn load(opts: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
+        let root = if opts.path.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            opts.path.clone()
+        };
+        let file_path = root.join("studysite.toml");
+        let file = if file_path.is_file() {
+            let text = fsx::read_to_string(&file_path).map_err(|e| {
+                vec![Diagnostic::error(&file_path, 0, 0, format!("{e:#}"))]
+            })?;
+            parse_file(&file_path, &text)?
+        } else {
+            FileConfig::default()
+        };
+        let notes_dir = if root.join("notes").is_dir() {
+            root.join("notes")
+        } else {
+            root.clone()
+        };
+        let out_dir = opts.out.clone().unwrap_or_else(|| root.join("public"));
+        let extra = serde_json::to_value(&file.extra).unwrap_or(serde_json::Value::Null);
+        Ok(Config {
+            notes_dir,
+            out_dir,
+            title: file.title,
+            base_url: opts.base_url.clone().or(file.base_url).unwrap_or_default(),
+            description: file.description.unwrap_or_default(),
+            edit_url: file.edit_url,
+            diagrams: file.diagrams.unwrap_or_default(),
+            callout_prefixes: file.callout_prefixes.unwrap_or_else(|| {
+                strings(&["Exam tip", "ELI5", "Exam trap", "Note", "Warning"])
+            }),
+            scenario_columns: file.scenario_columns.unwrap_or_else(|| {
+                strings(&[
+                    "Scenario",
+                    "When",
+                    "Use case",
+                    "Question",
+                    "Situation",
+                    "Need",
+                    "If you need",
+                ])
+            }),
+            answer_columns: file.answer_columns.unwrap_or_else(|| {
+                strings(&[
+                    "Service", "Use", "Answer", "Pick", "Choose", "Choice", "Solution", "Tool",
+                ])
+            }),
+            term_prefixes: file.term_prefixes.unwrap_or_default(),
+            glossary: file.glossary.unwrap_or(true),
+            extra,
+            drafts: opts.drafts,
+            strict: opts.strict,
+            root,
+        })
+    }
+
+    /// A path as shown in diagnostics: relative to the site folder where possible.
+    pub(crate) fn display_path(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+fn parse_file(path: &Path, text: &str) -> Result<FileConfig, Vec<Diagnostic>> {
+    toml::from_str::<FileConfig>(text).map_err(|err| {
+        let offset = err.span().map_or(0, |s| s.start);
+        let (line, col) = LineIndex::new(text).line_col(text, offset);
+        let message = err.message().trim().to_string();
+        let mut diag = Diagnostic::error(path, line, col, format!("in studysite.toml: {message}"));
+        if let Some(unknown) = unknown_field(&message) {
+            diag.message = format!("unknown key `{unknown}` in studysite.toml");
+            diag = match did_you_mean(unknown, KEYS.iter().copied()) {
+                Some(close) => diag.with_help(format!("did you mean `{close}`?")),
+                None => diag.with_help(format!(
+                    "known keys: {}; put your own keys under [extra]",
+                    KEYS.join(", ")
+                )),
+            };
+        }
+        vec![diag]
+    })
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_suggests_the_close_one() {
+        let diags = parse_file(Path::new("studysite.toml"), "title = \"x\"\ntitel = \"y\"\n")
+            .unwrap_err();
+        let text = diags[0].to_string();
+        assert!(text.starts_with("studysite.toml:2:1: error: unknown key `titel`"), "{text}");
+        assert!(text.contains("did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_at_its_line() {
+        let diags = parse_file(Path::new("s.toml"), "\n\nglossary = \"yes\"\n").unwrap_err();
+        assert_eq!(diags[0].line, 3);
+        assert!(diags[0].message.contains("bool"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn extra_takes_free_keys() {
+        let cfg = parse_file(Path::new("s.toml"), "[extra]\nauthor = \"me\"\n").unwrap();
+        assert_eq!(cfg.extra["author"].as_str(), Some("me"));
+    }
+}

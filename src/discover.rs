@@ -1,0 +1,87 @@
+//! Finds the notes and the files copied beside them, in a stable order.
+
+use crate::config::Config;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Note,
+    Asset,
+}
+
+/// One file under the notes folder.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceFile {
+    pub(crate) path: PathBuf,
+    /// Relative to the notes folder, with `/` separators.
+    pub(crate) rel: String,
+    pub(crate) kind: Kind,
+}
+
+/// Every note and copied file under `config.notes_dir`, sorted by path. Skips dot-files and
+/// dot-folders (`.obsidian/`, `.trash/`, `.git/`), the output folder, and, when the notes are
+/// the site folder itself, the site's own `templates/`, `static/` and `studysite.toml`.
+pub(crate) fn discover(config: &Config) -> anyhow::Result<Vec<SourceFile>> {
+    let notes = &config.notes_dir;
+    let out = canonical(&config.out_dir);
+    let site_is_notes = canonical(notes) == canonical(&config.root);
+    let mut files = Vec::new();
+    let walker = WalkDir::new(notes)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                return false;
+            }
+            if e.file_type().is_dir() && canonical(e.path()) == out {
+                return false;
+            }
+            !(site_is_notes
+                && e.depth() == 1
+                && matches!(&*name, "templates" | "static" | "studysite.toml"))
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| anyhow::anyhow!("failed to walk `{}`: {e}", notes.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let rel = rel_string(path.strip_prefix(notes).unwrap_or(&path));
+        let kind = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+            Kind::Note
+        } else {
+            Kind::Asset
+        };
+        files.push(SourceFile { path, rel, kind });
+    }
+    Ok(files)
+}
+
+fn rel_string(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The canonical form of a path that may not exist yet (its parent is canonicalised).
+pub(crate) fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => abs,
+    }
+}

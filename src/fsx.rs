@@ -1,0 +1,52 @@
+//! Every filesystem call goes through here, so each error names the path it was about.
+
+use anyhow::{Context, Result};
+use std::fs;
+use std::path::Path;
+
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    fs::write(path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+pub(crate) fn copy(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        create_dir_all(parent)?;
+    }
+    fs::copy(from, to)
+        .map(drop)
+        .with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))
+}
+
+pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
+    fs::create_dir_all(path).with_context(|| format!("failed to create `{}`", path.display()))
+}
+
+pub(crate) fn remove_dir_all(path: &Path) -> Result<()> {
+    fs::remove_dir_all(path).with_context(|| format!("failed to remove `{}`", path.display()))
+}
+
+pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to)
+        .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
+}
+
+pub(crate) fn read_dir_names(path: &Path) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(path).with_context(|| format!("failed to list `{}`", path.display()))? {
+        let entry = entry.with_context(|| format!("failed to list `{}`", path.display()))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    Ok(names)
+}

