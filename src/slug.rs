@@ -1,5 +1,7 @@
 //! URL slugs for file and folder names, and GitHub-style heading ids.
 
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
 /// A file or folder name as a URL segment: lowercase, Unicode letters and digits kept,
 /// every run of spaces and punctuation one `-`, no leading or trailing `-`.
 pub(crate) fn slug(name: &str) -> String {
@@ -28,7 +30,9 @@ pub(crate) fn slug(name: &str) -> String {
 pub(crate) fn heading_id(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
+        // Combining marks (Thai tone marks, Devanagari vowel signs) are part of a word.
+        let mark = !c.is_ascii() && c.general_category_group() == GeneralCategoryGroup::Mark;
+        if c.is_alphanumeric() || c == '_' || c == '-' || mark {
             out.extend(c.to_lowercase());
         } else if c == ' ' {
             out.push('-');
@@ -80,10 +84,13 @@ mod tests {
 
     #[test]
     fn heading_ids_follow_github() {
-        assert_eq!(heading_id("Layer 5 - Inference"), "layer-5--inference");
+        assert_eq!(heading_id("Layer 5 — Inference"), "layer-5--inference");
+        assert_eq!(heading_id("Layer 5 - Inference"), "layer-5---inference");
         assert_eq!(heading_id("Blue/Green Deployment"), "bluegreen-deployment");
         assert_eq!(heading_id("What's new?"), "whats-new");
         assert_eq!(heading_id("snake_case_id"), "snake_case_id");
+        assert_eq!(heading_id("การสอบที่ครอบคลุม"), "การสอบที่ครอบคลุม");
+        assert_eq!(heading_id("Café © 2024"), "café--2024");
     }
 
     #[test]

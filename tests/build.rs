@@ -1,0 +1,307 @@
+//! Whole-site fixture tests: small note folders built by the real binary in a temp dir.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn studysite(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .args(args)
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+fn build(dir: &Path) -> (bool, String) {
+    let out = studysite(&["build"], dir);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.success(), stderr)
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn title_of(html: &str) -> &str {
+    let start = html.find("<title>").unwrap() + 7;
+    let end = html[start..].find("</title>").unwrap();
+    &html[start..start + end]
+}
+
+#[test]
+fn front_matter_kinds_and_line_endings() {
+    let s = site(&[
+        ("notes/yaml.md", "---\ntitle: From YAML\ntags: [a]\n---\nbody\n"),
+        ("notes/toml.md", "+++\ntitle = \"From TOML\"\n+++\nbody\n"),
+        ("notes/crlf.md", "---\r\ntitle: CRLF note\r\n---\r\n# Ignored H1\r\n\r\n| a | b |\r\n|---|---|\r\n| 1 | 2 |\r\n"),
+        ("notes/bom.md", "\u{feff}# Title From H1\n\ntext\n"),
+        ("notes/plain-name.md", "no front matter, no heading\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(title_of(&read(s.path(), "yaml.html")).starts_with("From YAML"));
+    assert!(title_of(&read(s.path(), "toml.html")).starts_with("From TOML"));
+    let crlf = read(s.path(), "crlf.html");
+    assert!(title_of(&crlf).starts_with("CRLF note"));
+    assert!(crlf.contains("<table>"), "CRLF table renders");
+    assert!(!crlf.contains('\r'));
+    assert!(title_of(&read(s.path(), "bom.html")).starts_with("Title From H1"));
+    assert!(title_of(&read(s.path(), "plain-name.html")).starts_with("Plain Name"));
+}
+
+#[test]
+fn crlf_and_bom_render_exactly_like_lf() {
+    let lf = "---\ntitle: T\n---\n# H\n\n- a\n- b\n\n```yaml\nk: v\n```\n\n| x | y |\n|---|---|\n| 1 | 2 |\n";
+    let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+    let config = "title = \"Same\"\n";
+    let a = site(&[("notes/n.md", lf), ("studysite.toml", config)]);
+    let b = site(&[("notes/n.md", &crlf), ("studysite.toml", config)]);
+    assert!(build(a.path()).0 && build(b.path()).0);
+    assert_eq!(read(a.path(), "n.html"), read(b.path(), "n.html"));
+}
+
+#[test]
+fn sections_index_precedence_and_urls() {
+    let s = site(&[
+        ("notes/index.md", "---\ntitle: Course\n---\nWelcome\n"),
+        ("notes/01-data-prep/_index.md", "---\ntitle: Data Prep Index\n---\n"),
+        ("notes/01-data-prep/index.md", "---\ntitle: Other\n---\n"),
+        ("notes/02-modeling/README.md", "# Modeling\n"),
+        ("notes/02-modeling/training.md", "---\nweight: 1\n---\n# Training\n"),
+        ("notes/02-modeling/02-b.md", "# B\n"),
+        ("notes/02-modeling/01-a.md", "# A\n"),
+        ("notes/03 Model Evaluation/model evaluation.md", "# Eval\n"),
+        ("notes/03 Model Evaluation/deep/inner.md", "# Inner\n"),
+        ("notes/04-other/README.md", "# Readme page\n"),
+        ("notes/04-other/index.md", "# Other index\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    // `_index.md` beside `index.md` is a URL clash, reported naming both.
+    assert!(!ok);
+    assert!(err.contains("01-data-prep/_index.md") && err.contains("01-data-prep/index.md"), "{err}");
+    fs::remove_file(s.path().join("notes/01-data-prep/index.md")).unwrap();
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(title_of(&read(s.path(), "01-data-prep/index.html")).starts_with("Data Prep Index"));
+    assert!(title_of(&read(s.path(), "02-modeling/index.html")).starts_with("Modeling"));
+    assert!(read(s.path(), "03-model-evaluation/model-evaluation.html").contains("Eval"));
+    // A folder without an index note gets a generated listing, titled from its name.
+    let listing = read(s.path(), "03-model-evaluation/index.html");
+    assert!(title_of(&listing).starts_with("Model Evaluation"), "{}", title_of(&listing));
+    assert!(listing.contains("model-evaluation.html"));
+    assert!(read(s.path(), "03-model-evaluation/deep/index.html").contains("inner.html"));
+    // README beside index.md is an ordinary page.
+    assert!(title_of(&read(s.path(), "04-other/index.html")).starts_with("Other index"));
+    assert!(read(s.path(), "04-other/readme.html").contains("Readme page"));
+    // Order: weight first, then numeric prefix, then title.
+    let modeling = read(s.path(), "02-modeling/index.html");
+    let pos = |name: &str| modeling.find(&format!("href=\"{name}\"")).unwrap_or_else(|| panic!("{name}"));
+    assert!(pos("training.html") < pos("01-a.html") && pos("01-a.html") < pos("02-b.html"));
+    // Site title falls back to the root index note's title.
+    assert!(title_of(&read(s.path(), "index.html")).contains("Course"));
+}
+
+#[test]
+fn drafts_only_with_flag() {
+    let s = site(&[
+        ("notes/a.md", "# A\n"),
+        ("notes/secret.md", "---\ndraft: true\n---\n# Secret\n"),
+    ]);
+    assert!(build(s.path()).0);
+    assert!(!s.path().join("public/secret.html").exists());
+    let out = studysite(&["build", "--drafts"], s.path());
+    assert!(out.status.success());
+    assert!(s.path().join("public/secret.html").exists());
+}
+
+#[test]
+fn links_with_anchors_and_assets_resolve() {
+    let s = site(&[
+        ("notes/01-data-prep/features.md", "## Feature Store\n\nSee [ingest](ingestion.md#kinesis-streams), [up](../02-modeling/training.md), [pic](<img/a b.png>), [self](#feature-store) and [[training#Hyper Params]].\n\n![alt](img/a%20b.png)\n"),
+        ("notes/01-data-prep/ingestion.md", "## Kinesis Streams\n"),
+        ("notes/01-data-prep/img/a b.png", "PNG"),
+        ("notes/02-modeling/training.md", "# Training\n\n## Hyper Params\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let html = read(s.path(), "01-data-prep/features.html");
+    assert!(html.contains("href=\"ingestion.html#kinesis-streams\""), "{html}");
+    assert!(html.contains("href=\"../02-modeling/training.html\""));
+    assert!(html.contains("href=\"img/a%20b.png\""));
+    assert!(html.contains("src=\"img/a%20b.png\""));
+    assert!(html.contains("href=\"../02-modeling/training.html#hyper-params\""));
+    assert_eq!(read(s.path(), "01-data-prep/img/a b.png"), "PNG");
+}
+
+#[test]
+fn diagnostics_name_file_line_col_through_rewrites() {
+    // BOM, CRLF, front matter and a web bullet all sit before the broken link.
+    let s = site(&[
+        ("notes/01-data-prep/features.md", "\u{feff}---\r\ntitle: F\r\n---\r\n• a bullet\r\n\r\nSee the [store](feature-stoer.md) and [anchor](#nope).\r\n\r\n```rustish\r\nx\r\n```\r\n"),
+        ("notes/01-data-prep/feature-store.md", "# Store\n"),
+        ("notes/02-b.md", "![missing](img/none.png)\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "warnings do not fail the build: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let expect = [
+        "notes/01-data-prep/features.md:6:9: warning: link to missing note `feature-stoer.md`",
+        "notes/01-data-prep/features.md:6:39: warning: link to missing anchor `#nope`",
+        "notes/01-data-prep/features.md:8:1: warning: unknown code language `rustish`",
+        "notes/02-b.md:1:1: warning: image not found: `img/none.png`",
+    ];
+    for e in expect {
+        assert!(lines.iter().any(|l| l.starts_with(e)), "missing `{e}` in:\n{err}");
+    }
+    // Sorted by file and line.
+    let first = err.find("features.md:6:9").unwrap();
+    let last = err.find("02-b.md:1:1").unwrap();
+    assert!(first < last);
+    assert!(err.contains("= help: did you mean `feature-store.md`?"), "{err}");
+    // --strict makes warnings fatal and leaves the output alone.
+    let before = read(s.path(), "02-b.html");
+    let out = studysite(&["build", "--strict"], s.path());
+    assert!(!out.status.success());
+    assert_eq!(read(s.path(), "02-b.html"), before);
+}
+
+#[test]
+fn errors_are_all_reported_together_and_leave_out_untouched() {
+    let s = site(&[("notes/good.md", "# Good\n")]);
+    assert!(build(s.path()).0);
+    let before = read(s.path(), "good.html");
+    fs::write(s.path().join("notes/bad1.md"), "---\ntitle: [unclosed\n---\n").unwrap();
+    fs::write(s.path().join("notes/bad2.md"), "+++\nweight = \"x\"\n+++\n").unwrap();
+    fs::write(s.path().join("notes/bad3.md"), b"ok\n\xff\xfe bad bytes\n").unwrap();
+    let (ok, err) = build(s.path());
+    assert!(!ok);
+    assert!(err.contains("notes/bad1.md:2:"), "{err}");
+    assert!(err.contains("notes/bad2.md:2:"), "{err}");
+    assert!(err.contains("notes/bad3.md:2:1: error: the note is not valid UTF-8"), "{err}");
+    assert_eq!(read(s.path(), "good.html"), before);
+    assert!(!s.path().join("public/bad1.html").exists());
+}
+
+#[test]
+fn url_clash_names_both_notes() {
+    let s = site(&[("notes/Model Eval.md", "a\n"), ("notes/model-eval.md", "b\n")]);
+    let (ok, err) = build(s.path());
+    assert!(!ok);
+    assert!(err.contains("Model Eval.md") && err.contains("model-eval.md") && err.contains("model-eval.html"), "{err}");
+}
+
+#[test]
+fn bad_config_key_gets_a_suggestion() {
+    let s = site(&[("studysite.toml", "title = \"x\"\n\nbase_ulr = \"/x/\"\n"), ("notes/a.md", "a\n")]);
+    let (ok, err) = build(s.path());
+    assert!(!ok);
+    assert!(err.contains("studysite.toml:3:1: error: unknown key `base_ulr`"), "{err}");
+    assert!(err.contains("did you mean `base_url`?"), "{err}");
+}
+
+#[test]
+fn notes_folder_can_be_the_site_folder_with_out_inside() {
+    // An Obsidian vault: notes at the top, `.obsidian/` ignored, OUT inside and skipped.
+    let s = site(&[
+        ("a.md", "# A\n"),
+        (".obsidian/app.json", "{}"),
+        (".trash/old.md", "# Old\n"),
+        ("sub/b.md", "# B\n"),
+    ]);
+    assert!(build(s.path()).0);
+    assert!(build(s.path()).0, "a rebuild does not read its own output");
+    assert!(s.path().join("public/sub/b.html").exists());
+    assert!(!s.path().join("public/public").exists());
+    assert!(!s.path().join("public/.obsidian").exists());
+    assert!(!s.path().join("public/old.html").exists());
+}
+
+#[test]
+fn foreign_out_is_refused_and_left_intact() {
+    let s = site(&[("notes/a.md", "# A\n"), ("public/mine.txt", "keep me")]);
+    let (ok, err) = build(s.path());
+    assert!(!ok);
+    assert!(err.contains("refusing"), "{err}");
+    assert_eq!(fs::read_to_string(s.path().join("public/mine.txt")).unwrap(), "keep me");
+    // OUT equal to the notes folder is refused too.
+    let out = studysite(&["build", "-o", s.path().join("notes").to_str().unwrap()], s.path());
+    assert!(!out.status.success());
+    assert!(s.path().join("notes/a.md").exists());
+}
+
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn rebuild_is_byte_identical() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out1 = tempfile::tempdir().unwrap();
+    let out2 = tempfile::tempdir().unwrap();
+    for out in [&out1, &out2] {
+        let o = out.path().join("site");
+        let r = Command::new(env!("CARGO_BIN_EXE_studysite"))
+            .args(["build", root.to_str().unwrap(), "-o", o.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    let a = tree(&out1.path().join("site"));
+    let b = tree(&out2.path().join("site"));
+    assert!(a.len() > 10);
+    assert!(a == b, "two builds of the bundled notes differ");
+}
+
+#[test]
+fn databricks_corpus_builds_with_warnings_only() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/databricks-cert-guide");
+    if !corpus.is_dir() {
+        eprintln!("notice: {} is absent; corpus build skipped", corpus.display());
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("site");
+    let r = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .args(["build", corpus.to_str().unwrap(), "-o", o.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(!err.contains(": error:"), "{err}");
+    for known in [
+        "anki/format.md:12:34: warning: link to missing file `./build.py`",
+        "practice/README.md:91:25: warning: link to missing file `../.github/workflows/deploy-practice.yml`",
+    ] {
+        assert!(err.contains(known), "expected `{known}` in:\n{err}");
+    }
+    // GitHub-style ids keep combining marks, so this Thai anchor resolves.
+    assert!(!err.contains("การสอบ"), "{err}");
+    let pages = walkdir::WalkDir::new(&o)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert!(pages >= 388, "{pages}");
+    // Images are copied with their names.
+    assert!(o.join("images").is_dir());
+}
