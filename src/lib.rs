@@ -12,6 +12,7 @@ pub mod markdown;
 pub(crate) mod note;
 pub mod output;
 pub(crate) mod render;
+pub mod serve;
 pub mod site;
 pub(crate) mod slug;
 pub(crate) mod source_map;

@@ -17,6 +17,8 @@ struct Cli {
 enum Command {
     /// Build the site into PATH/public (or -o OUT)
     Build(BuildArgs),
+    /// Serve the site from memory with live reload, rebuilding as notes change
+    Serve(ServeArgs),
 }
 
 #[derive(Args)]
@@ -50,10 +52,36 @@ impl BuildArgs {
     }
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder, as for `build`
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Port [default: 3000, or the next free one]
+    #[arg(short, long)]
+    port: Option<u16>,
+    /// Address to listen on; other machines can connect only if this is not loopback
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Include notes marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// On every change, open pages go to the page of the note that changed
+    #[arg(long)]
+    follow: bool,
+    /// Serve under this path (/sub/) or the path of this URL, as the site will be published
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build(&args),
+        Command::Serve(args) => serve(&args),
     };
     match result {
         Ok(code) => code,
@@ -106,5 +134,22 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
         report.elapsed.as_millis(),
         config.out_dir.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(args: &ServeArgs) -> Result<ExitCode> {
+    let options = BuildOptions {
+        path: args.path.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
+    let serve = studysite::serve::ServeOptions {
+        port: args.port,
+        bind: args.bind,
+        follow: args.follow,
+        verbose: true,
+    };
+    studysite::serve::run(&options, &serve, args.open)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,8 @@ pub enum Content {
 pub struct Built {
     pub files: BTreeMap<String, Content>,
     pub report: Report,
+    /// Each note's page: source path (relative to the notes folder) -> site-relative URL.
+    pub urls: BTreeMap<String, String>,
 }
 
 /// What a build found and how long it took.
@@ -100,7 +102,14 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
     let mut files = render::pages(config, &theme, &index, &rendered, &mut diags);
     render::assets(config, &theme, &index, &sources, &mut files);
     diagnostic::sort(&mut diags);
+    let urls = index
+        .pages
+        .iter()
+        .zip(&index.info)
+        .map(|(page, info)| (page.note.rel.clone(), info.url.clone()))
+        .collect();
     Ok(Built {
+        urls,
         report: Report {
             pages: index.pages.len(),
             elapsed: started.elapsed(),

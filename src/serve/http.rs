@@ -1,0 +1,338 @@
+//! Answers one HTTP request from the site held in memory: a URL can only name a file the
+//! build produced, so nothing outside the site is ever read.
+
+use super::reload::header;
+use super::{Site, State};
+use crate::site::Content;
+use percent_encoding::percent_decode_str;
+use std::hash::{Hash, Hasher};
+use tiny_http::{Method, Request, Response, StatusCode};
+
+/// The reload client, served at `__studysite/live.js` and added to every HTML response.
+const LIVE_JS: &str = include_str!("live.js");
+/// Where the server's own endpoints live, under the site's base path.
+const PREFIX: &str = "__studysite/";
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    /// A file of the site, by its key in the built files.
+    File(String),
+    /// A folder without its trailing slash: redirect to it (relative `Location`).
+    Folder(String),
+    /// `__studysite/...`
+    Own(String),
+    /// Outside the base path.
+    Outside,
+    /// An attempt at escaping the site, or a malformed path.
+    Bad,
+}
+
+/// Maps a request target (`/sub/a/b.html?x`) to a route, under the base path `base`.
+fn route(target: &str, base: &str) -> Route {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return Route::Bad;
+    }
+    let lower = path.to_ascii_lowercase();
+    // Encoded separators and NULs never name a file of the site.
+    if path.contains('\\') || ["%2f", "%5c", "%00"].iter().any(|e| lower.contains(e)) {
+        return Route::Bad;
+    }
+    let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
+        return Route::Bad;
+    };
+    if decoded.contains(['\\', '\0']) {
+        return Route::Bad;
+    }
+    let base_without_slash = base.trim_end_matches('/');
+    if !base_without_slash.is_empty() && decoded == base_without_slash {
+        return Route::Folder(decoded.rsplit('/').next().unwrap_or("").to_string());
+    }
+    let Some(rel) = decoded.strip_prefix(base) else {
+        return Route::Outside;
+    };
+    let segments: Vec<&str> = rel.split('/').collect();
+    let escapes = |s: &&str| *s == ".." || *s == "." || s.ends_with(':');
+    if rel.starts_with('/') || segments.iter().any(escapes) {
+        return Route::Bad;
+    }
+    if let Some(own) = rel.strip_prefix(PREFIX) {
+        return Route::Own(own.to_string());
+    }
+    if rel.is_empty() || rel.ends_with('/') {
+        return Route::File(format!("{rel}index.html"));
+    }
+    Route::File(rel.to_string())
+}
+
+pub(crate) fn handle(request: Request, state: &State) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let response = Response::from_string("only GET and HEAD are served\n")
+            .with_status_code(405)
+            .with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(response);
+        return;
+    }
+    let site = state.site();
+    let target = request.url().to_string();
+    match route(&target, &site.base) {
+        Route::File(key) => {
+            let query = target.split_once('?').map(|(_, q)| q);
+            if let Some(content) = site.files.get(&key) {
+                let depth = key.matches('/').count();
+                return file(request, &site, &key, content, depth, 200);
+            }
+            if site.files.contains_key(&format!("{key}/index.html")) {
+                let name = key.rsplit('/').next().unwrap_or("");
+                let location = match query {
+                    Some(q) => format!("{name}/?{q}"),
+                    None => format!("{name}/"),
+                };
+                return redirect(request, &location);
+            }
+            not_found(request, &site, key.matches('/').count())
+        }
+        Route::Folder(name) => redirect(request, &format!("{name}/")),
+        Route::Own(what) => own(request, state, &what),
+        Route::Outside => not_found(request, &site, usize::MAX),
+        Route::Bad => {
+            let _ =
+                request.respond(Response::from_string("bad request path\n").with_status_code(400));
+        }
+    }
+}
+
+fn own(request: Request, state: &State, what: &str) {
+    match what {
+        "live.js" => {
+            let body = LIVE_JS.as_bytes().to_vec();
+            send(request, body, "text/javascript; charset=utf-8", 200);
+        }
+        "wait" => {
+            let since = request
+                .url()
+                .split_once('?')
+                .and_then(|(_, q)| q.split('&').find_map(|p| p.strip_prefix("v=")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            state.live.wait(request, since);
+        }
+        _ => {
+            let _ = request.respond(Response::from_string("not found\n").with_status_code(404));
+        }
+    }
+}
+
+/// The theme's 404 page, with status 404. `depth` is how deep the request was, for the
+/// reload script's relative URL; `usize::MAX` when the request was outside the base path.
+fn not_found(request: Request, site: &Site, depth: usize) {
+    match site.files.get("404.html") {
+        Some(content) => file(request, site, "404.html", content, depth, 404),
+        None => send(
+            request,
+            b"page not found\n".to_vec(),
+            "text/plain; charset=utf-8",
+            404,
+        ),
+    }
+}
+
+fn redirect(request: Request, location: &str) {
+    let response = match header_opt("Location", location) {
+        Some(h) => Response::empty(301).with_header(h),
+        None => Response::empty(400),
+    };
+    let _ = request.respond(response);
+}
+
+fn header_opt(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn file(request: Request, site: &Site, key: &str, content: &Content, depth: usize, status: u16) {
+    let body = match content {
+        Content::Bytes(b) => b.clone(),
+        Content::Copy(path) => match read_copied(site, path) {
+            Some(b) => b,
+            None => {
+                let response = Response::from_string("forbidden\n").with_status_code(403);
+                let _ = request.respond(response);
+                return;
+            }
+        },
+    };
+    let kind = content_type(key);
+    let body = if kind.starts_with("text/html") {
+        with_live_script(body, site, depth)
+    } else {
+        body
+    };
+    send(request, body, kind, status)
+}
+
+/// A file the build listed to be copied, read only if it really lies inside the notes or
+/// static folder (a symlink pointing elsewhere is refused).
+fn read_copied(site: &Site, path: &std::path::Path) -> Option<Vec<u8>> {
+    let real = path.canonicalize().ok()?;
+    if !site.readable.iter().any(|dir| real.starts_with(dir)) {
+        return None;
+    }
+    std::fs::read(real).ok()
+}
+
+/// Adds the reload client before `</body>`, with a URL relative to the page so that it works
+/// under any base path and behind a proxy that adds its own prefix.
+fn with_live_script(mut body: Vec<u8>, site: &Site, depth: usize) -> Vec<u8> {
+    let src = if depth == usize::MAX {
+        format!("{}{PREFIX}live.js", site.base)
+    } else {
+        format!("{}{PREFIX}live.js", "../".repeat(depth))
+    };
+    let tag = format!(
+        "<script src=\"{src}\" data-v=\"{}\"></script>\n",
+        site.version
+    );
+    let at = find_last(&body, b"</body>").unwrap_or(body.len());
+    body.splice(at..at, tag.into_bytes());
+    body
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn send(request: Request, body: Vec<u8>, kind: &str, status: u16) {
+    let etag = etag(&body);
+    let fresh = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("If-None-Match"))
+        .any(|h| {
+            h.value
+                .as_str()
+                .split(',')
+                .any(|t| t.trim() == etag || t.trim() == "*")
+        });
+    let headers = [
+        header("ETag", &etag),
+        // Always revalidate: a page must never come from the cache after a rebuild.
+        header("Cache-Control", "no-cache"),
+        header("X-Content-Type-Options", "nosniff"),
+    ];
+    let _ = if fresh && status == 200 {
+        let mut response = Response::empty(StatusCode(304));
+        for h in headers {
+            response.add_header(h);
+        }
+        request.respond(response)
+    } else {
+        let mut response = Response::from_data(body)
+            .with_status_code(status)
+            .with_header(header("Content-Type", kind));
+        for h in headers {
+            response.add_header(h);
+        }
+        request.respond(response)
+    };
+}
+
+fn etag(body: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+fn content_type(key: &str) -> &'static str {
+    let ext = key
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "xml" => "application/xml",
+        "wasm" => "application/wasm",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_files_folders_and_own_endpoints() {
+        assert_eq!(route("/", "/"), Route::File("index.html".into()));
+        assert_eq!(route("/a/b.html?x=1", "/"), Route::File("a/b.html".into()));
+        assert_eq!(route("/a/", "/"), Route::File("a/index.html".into()));
+        assert_eq!(route("/a%20b.png", "/"), Route::File("a b.png".into()));
+        assert_eq!(
+            route("/sub/a/", "/sub/"),
+            Route::File("a/index.html".into())
+        );
+        assert_eq!(route("/sub", "/sub/"), Route::Folder("sub".into()));
+        assert_eq!(route("/other/", "/sub/"), Route::Outside);
+        assert_eq!(
+            route("/__studysite/wait?v=3", "/"),
+            Route::Own("wait".into())
+        );
+    }
+
+    #[test]
+    fn refuses_every_escape() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/..%2fetc",
+            "/..%5cetc",
+            "/..\\etc",
+            "//etc/passwd",
+            "/C:/Windows/win.ini",
+            "/a/./b",
+            "/%00",
+            "/%ff",
+            "etc/passwd",
+        ] {
+            assert_eq!(route(bad, "/"), Route::Bad, "{bad}");
+        }
+    }
+
+    #[test]
+    fn live_script_goes_before_body_end() {
+        let site = Site {
+            files: Default::default(),
+            base: "/".into(),
+            version: 7,
+            readable: Vec::new(),
+        };
+        let out = with_live_script(b"<p>x</p></body></html>".to_vec(), &site, 2);
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(
+            out,
+            "<p>x</p><script src=\"../../__studysite/live.js\" data-v=\"7\"></script>\n</body></html>"
+        );
+    }
+}

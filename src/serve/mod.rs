@@ -1,0 +1,345 @@
+//! `studysite serve`: builds the site in memory, serves it from memory, rebuilds when a
+//! source changes, and tells open pages to reload once the new site is complete. A thin
+//! shell over [`crate::build`]; nothing is written to OUT.
+
+mod http;
+mod reload;
+mod watch;
+
+use crate::config::{BuildOptions, Config};
+use crate::diagnostic::Diagnostic;
+use crate::discover::canonical;
+use crate::site::{Built, Content};
+use anyhow::{bail, Context, Result};
+use reload::Live;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+/// How `serve` listens and behaves, beyond what a build needs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// `None`: 3000, or the next free port after it. `Some(0)`: any free port.
+    pub port: Option<u16>,
+    pub bind: IpAddr,
+    /// On a change, open pages go to the page of the note that changed.
+    pub follow: bool,
+    /// Print builds and diagnostics to the terminal.
+    pub verbose: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            port: None,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            follow: false,
+            verbose: true,
+        }
+    }
+}
+
+const DEFAULT_PORT: u16 = 3000;
+/// Tried after 3000 when it is taken and no port was asked for.
+const PORTS_TO_TRY: u16 = 50;
+/// Request handlers. Idle and slow connections do not hold them: tiny_http reads each
+/// connection on a thread of its own and hands over only complete requests, and long-polls
+/// are parked in [`Live`], not held by a handler.
+const WORKERS: usize = 8;
+
+/// One complete build, as served.
+pub(crate) struct Site {
+    pub(crate) files: BTreeMap<String, Content>,
+    /// The path the site lives under (`/` or `/sub/`), from `base_url`.
+    pub(crate) base: String,
+    /// The build number the pages carry, so a page knows when it is out of date.
+    pub(crate) version: u64,
+    /// Copied files are read only from under these folders (canonical).
+    pub(crate) readable: Vec<PathBuf>,
+}
+
+pub(crate) struct State {
+    site: Mutex<Arc<Site>>,
+    pub(crate) live: Live,
+    options: BuildOptions,
+    follow: bool,
+    verbose: bool,
+    /// Did any build succeed yet? Until one does, a failed build is served as it is.
+    good: AtomicBool,
+}
+
+impl State {
+    pub(crate) fn site(&self) -> Arc<Site> {
+        Arc::clone(&self.site.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// A running server; dropping it (or [`Handle::shutdown`]) stops it.
+pub struct Handle {
+    pub addr: SocketAddr,
+    /// The site's address, with its base path: `http://127.0.0.1:3000/sub/`.
+    pub url: String,
+    state: Arc<State>,
+    server: Arc<tiny_http::Server>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Handle {
+    /// The number of the latest build (good or failed); it grows by one per rebuild.
+    pub fn version(&self) -> u64 {
+        self.state.live.version()
+    }
+
+    /// Stops watching and serving, and waits for the threads to finish.
+    pub fn shutdown(mut self) {
+        self.stop_threads();
+    }
+
+    fn stop_threads(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for _ in 0..WORKERS {
+            self.server.unblock();
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        self.state.live.close();
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.stop_threads();
+    }
+}
+
+/// Builds the site, starts serving it and watching its sources. Returns once the server
+/// listens. A broken config or note does not stop it: the problems are shown in open pages.
+pub fn start(options: &BuildOptions, serve: &ServeOptions) -> Result<Handle> {
+    let config = Config::load(options).ok();
+    let root = config
+        .as_ref()
+        .map_or_else(|| options.path.clone(), |c| c.root.clone());
+    let state = Arc::new(State {
+        site: Mutex::new(Arc::new(Site {
+            files: BTreeMap::new(),
+            base: "/".into(),
+            version: 0,
+            readable: Vec::new(),
+        })),
+        live: Live::new(),
+        options: options.clone(),
+        follow: serve.follow,
+        verbose: serve.verbose,
+        good: AtomicBool::new(false),
+    });
+    rebuild(&state, &[]);
+    let server = Arc::new(bind(serve)?);
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .context("the server is not listening on an IP address")?;
+    let base = state.site().base.clone();
+    let url = format!("http://{}{base}", display_addr(addr));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut threads = Vec::new();
+    for _ in 0..WORKERS {
+        let (server, state, stop) = (Arc::clone(&server), Arc::clone(&state), Arc::clone(&stop));
+        threads.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                match server.recv() {
+                    Ok(request) => http::handle(request, &state),
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    let watcher = watch::Watcher::new(&root, options)?;
+    let (state2, stop2) = (Arc::clone(&state), Arc::clone(&stop));
+    threads.push(std::thread::spawn(move || {
+        watcher.run(
+            &stop2,
+            |changed| rebuild(&state2, changed),
+            || state2.live.expire_waiters(),
+        )
+    }));
+    Ok(Handle {
+        addr,
+        url,
+        state,
+        server,
+        stop,
+        threads,
+    })
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("[::1]:{}", addr.port()),
+        _ => addr.to_string(),
+    }
+}
+
+/// Listens on the asked port, or on 3000 or the next free one after it.
+fn bind(serve: &ServeOptions) -> Result<tiny_http::Server> {
+    let listen = |port| tiny_http::Server::http(SocketAddr::new(serve.bind, port));
+    if let Some(port) = serve.port {
+        return listen(port).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {}: {e}; is another server using port {port}? choose another with -p",
+                SocketAddr::new(serve.bind, port)
+            )
+        });
+    }
+    for port in DEFAULT_PORT..DEFAULT_PORT + PORTS_TO_TRY {
+        if let Ok(server) = listen(port) {
+            return Ok(server);
+        }
+    }
+    bail!(
+        "ports {DEFAULT_PORT} to {} on {} are all taken; choose one with -p",
+        DEFAULT_PORT + PORTS_TO_TRY - 1,
+        serve.bind
+    )
+}
+
+/// Builds the site again and, when it is complete and has no errors, serves it and tells
+/// open pages to reload. A failed build keeps the last good site and sends its errors to
+/// the open pages instead.
+fn rebuild(state: &State, changed: &[PathBuf]) {
+    let started = Instant::now();
+    let (config, built) = match build(&state.options) {
+        Ok(done) => done,
+        Err(diags) => return failed(state, &diags, None),
+    };
+    let report = &built.report;
+    if state.verbose {
+        for d in report.diagnostics() {
+            eprintln!("{d}");
+        }
+    }
+    if report.errors() > 0 && state.good.load(Ordering::SeqCst) {
+        return failed(state, &report.diagnostics, Some(&config));
+    }
+    let follow = if state.follow {
+        followed(&config, &built, changed)
+    } else {
+        None
+    };
+    let errors = errors(&report.diagnostics);
+    let pages = report.pages;
+    let mut site = state.site.lock().unwrap_or_else(|e| e.into_inner());
+    let version = state.live.next_version();
+    *site = Arc::new(Site {
+        files: built.files,
+        base: crate::render::base_path(&config.base_url),
+        version,
+        readable: vec![
+            canonical(&config.notes_dir),
+            canonical(&config.root.join("static")),
+        ],
+    });
+    drop(site);
+    state.good.store(errors.is_empty(), Ordering::SeqCst);
+    state.live.publish(version, errors, follow);
+    if state.verbose {
+        eprintln!(
+            "built {pages} pages in {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+}
+
+fn build(options: &BuildOptions) -> Result<(Config, Built), Vec<Diagnostic>> {
+    let config = Config::load(options)?;
+    // A bug in a stage must not take the server down with it: report it like any failure.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(&config)));
+    let message = match result {
+        Ok(Ok(built)) => return Ok((config, built)),
+        Ok(Err(e)) => format!("{e:#}"),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("the build panicked (a bug in studysite): {what}")
+        }
+    };
+    Err(vec![Diagnostic::error(&config.root, 0, 0, message)])
+}
+
+fn failed(state: &State, diags: &[Diagnostic], config: Option<&Config>) {
+    if state.verbose {
+        if config.is_none() {
+            for d in diags {
+                eprintln!("{d}");
+            }
+        }
+        eprintln!("error: the build failed; still serving the last good site");
+    }
+    let version = state.live.next_version();
+    state.live.publish(version, errors(diags), None);
+}
+
+fn errors(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// The URL (site-relative) of the first changed note that has a page.
+fn followed(config: &Config, built: &Built, changed: &[PathBuf]) -> Option<String> {
+    let notes = canonical(&config.notes_dir);
+    changed.iter().find_map(|path| {
+        let rel = path.strip_prefix(&notes).ok()?;
+        let rel = rel_string(rel);
+        built.urls.get(&rel).cloned()
+    })
+}
+
+fn rel_string(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `studysite serve`: runs until Ctrl-C.
+pub fn run(options: &BuildOptions, serve: &ServeOptions, open: bool) -> Result<()> {
+    let handle = start(options, serve)?;
+    println!("serving {} (Ctrl-C to stop)", handle.url);
+    if open {
+        open_browser(&handle.url);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .context("failed to set the Ctrl-C handler")?;
+    let _ = rx.recv();
+    handle.shutdown();
+    println!("stopped");
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(program).arg(url).spawn() {
+        eprintln!("warning: could not open a browser with `{program}`: {e}");
+    }
+}
