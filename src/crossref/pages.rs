@@ -1,0 +1,241 @@
+//! What the study pages' templates get: "when to use what" grouped by answer, the
+//! flashcard deck, and the cram sheet. All three live at the site root.
+
+use super::{Block, Web};
+use crate::index::{Index, Target};
+use crate::markdown::callouts::Role;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+pub(crate) struct WhenToUse {
+    groups: Vec<Group>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Group {
+    answer: String,
+    url: Option<String>,
+    entries: Vec<EntryCtx>,
+}
+
+#[derive(Serialize)]
+struct EntryCtx {
+    scenario: String,
+    answer_html: String,
+    source_title: String,
+    source_url: String,
+    section: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Flashcards {
+    /// The deck as JSON, safe inside a `<script>` element.
+    cards_json: String,
+    sections: Vec<String>,
+    storage_key: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Card {
+    id: String,
+    kind: &'static str,
+    prompt: String,
+    answer: String,
+    source: String,
+    url: String,
+    section: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CramSheet {
+    tables: Vec<CramBlock>,
+    comparisons: Vec<CramBlock>,
+    tips: Vec<CramNote>,
+    traps: Vec<CramNote>,
+}
+
+#[derive(Serialize)]
+struct CramBlock {
+    title: String,
+    url: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    pre: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CramNote {
+    title: String,
+    source: String,
+    url: String,
+    text: String,
+}
+
+/// The top folder a page is in, for filtering (the site title for root notes).
+fn top_section(index: &Index, page: usize) -> String {
+    let mut s = index.info[page].section;
+    while let Some(parent) = index.sections[s].parent {
+        if index.sections[parent].parent.is_none() {
+            return index.title(index.section_target(s)).to_string();
+        }
+        s = parent;
+    }
+    index.site_title.clone()
+}
+
+fn anchored(index: &Index, page: usize, id: Option<&str>) -> String {
+    let url = index.url(Target::Page(page)).to_string();
+    match id {
+        Some(id) => format!("{url}#{id}"),
+        None => url,
+    }
+}
+
+pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
+    let mut groups: BTreeMap<(bool, String), Group> = BTreeMap::new();
+    for e in &web.entries {
+        let key = match e.links.first() {
+            Some(&(_, t)) => {
+                let name = web.terms.terms[t].name.clone();
+                (
+                    (false, name.to_lowercase()),
+                    name,
+                    Some(web.term_url(index, t)),
+                )
+            }
+            None => (
+                (true, String::new()),
+                "Answers no note defines".to_string(),
+                None,
+            ),
+        };
+        let group = groups.entry(key.0).or_insert_with(|| Group {
+            answer: key.1,
+            url: key.2,
+            entries: Vec::new(),
+        });
+        group.entries.push(EntryCtx {
+            scenario: e.scenario.text.clone(),
+            answer_html: web.answer_html(index, e, from),
+            source_title: index.info[e.page].title.clone(),
+            source_url: web.source_url(index, e),
+            section: top_section(index, e.page),
+        });
+    }
+    WhenToUse {
+        count: web.entries.len(),
+        groups: groups.into_values().collect(),
+    }
+}
+
+pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
+    let mut cards = Vec::new();
+    for e in &web.entries {
+        cards.push(Card {
+            id: web.source_url(index, e),
+            kind: "scenario",
+            prompt: e.scenario.text.clone(),
+            answer: e.scenario.answer.clone(),
+            source: index.info[e.page].title.clone(),
+            url: web.source_url(index, e),
+            section: top_section(index, e.page),
+        });
+    }
+    for (p, page) in index.pages.iter().enumerate() {
+        for c in &page.outline.facts.callouts {
+            let kind = match c.role {
+                Role::Tip => "tip",
+                Role::Trap => "trap",
+                Role::Other => continue,
+            };
+            let url = anchored(index, p, Some(&c.id));
+            cards.push(Card {
+                id: url.clone(),
+                kind,
+                prompt: format!("{}: {}", c.title, index.info[p].title),
+                answer: c.text.clone(),
+                source: index.info[p].title.clone(),
+                url,
+                section: top_section(index, p),
+            });
+        }
+    }
+    let mut sections: Vec<String> = cards.iter().map(|c| c.section.clone()).collect();
+    sections.sort();
+    sections.dedup();
+    let json = serde_json::to_string(&cards).unwrap_or_else(|_| "[]".into());
+    Flashcards {
+        count: cards.len(),
+        cards_json: json.replace("</", "<\\/").replace("<!--", "<\\!--"),
+        sections,
+        storage_key: format!("studysite:{}:flashcards", index.site_title),
+    }
+}
+
+pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
+    let mut sheet = CramSheet {
+        tables: Vec::new(),
+        comparisons: Vec::new(),
+        tips: Vec::new(),
+        traps: Vec::new(),
+    };
+    for &t in &index.order {
+        let Target::Page(p) = t else { continue };
+        let facts = &index.pages[p].outline.facts;
+        let title = &index.info[p].title;
+        for table in &facts.tables {
+            let mut rows = table.rows.clone();
+            let header = if rows.is_empty() {
+                Vec::new()
+            } else {
+                rows.remove(0)
+            };
+            sheet.tables.push(CramBlock {
+                title: title.clone(),
+                url: anchored(index, p, table.id.as_deref()),
+                header,
+                rows,
+                pre: None,
+            });
+        }
+        for c in &facts.comparisons {
+            let (header, rows, pre) = match &c.body {
+                Some(Block::Table(rows)) => {
+                    let mut rows = rows.clone();
+                    let header = if rows.is_empty() {
+                        Vec::new()
+                    } else {
+                        rows.remove(0)
+                    };
+                    (header, rows, None)
+                }
+                Some(Block::Pre(text)) => (Vec::new(), Vec::new(), Some(text.clone())),
+                None => (Vec::new(), Vec::new(), None),
+            };
+            sheet.comparisons.push(CramBlock {
+                title: c.title.clone(),
+                url: anchored(index, p, c.id.as_deref()),
+                header,
+                rows,
+                pre,
+            });
+        }
+        for c in &facts.callouts {
+            let note = CramNote {
+                title: c.title.clone(),
+                source: title.clone(),
+                url: anchored(index, p, Some(&c.id)),
+                text: c.text.clone(),
+            };
+            match c.role {
+                Role::Tip => sheet.tips.push(note),
+                Role::Trap => sheet.traps.push(note),
+                Role::Other => {}
+            }
+        }
+    }
+    sheet
+}

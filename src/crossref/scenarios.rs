@@ -1,0 +1,666 @@
+//! Scenario extraction: scenario tables, `scenario -> Answer` list items and tip/trap
+//! callouts, and "X vs Y" comparisons. Runs in both passes, so ids are claimed identically.
+
+use super::{Block, Comparison, Facts, Scenario, ScenarioTable};
+use crate::config::Config;
+use crate::markdown::callouts::{Role, Roles};
+use crate::markdown::{IdSet, Spanned};
+use crate::slug::slug;
+use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+/// The longest answer, in words, that an arrow or `=` form accepts.
+const MAX_ANSWER_WORDS: usize = 8;
+
+/// Which columns of a table hold the scenario and the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Columns {
+    pub(crate) scenario: usize,
+    pub(crate) answer: usize,
+}
+
+/// Does `cell` start with one of `keywords`, as whole words, ignoring case?
+fn starts_with_keyword(cell: &str, keywords: &[String]) -> bool {
+    let cell = cell.trim();
+    keywords.iter().any(|k| {
+        cell.get(..k.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(k))
+            && !cell[k.len()..].starts_with(char::is_alphanumeric)
+    })
+}
+
+/// A scenario table's columns from its header, or `None` for a plain data table.
+pub(crate) fn classify(header: &[String], config: &Config) -> Option<Columns> {
+    if let Some(scenario) = header
+        .iter()
+        .position(|h| starts_with_keyword(h, &config.scenario_columns))
+    {
+        if let Some(answer) = header
+            .iter()
+            .enumerate()
+            .position(|(i, h)| i != scenario && starts_with_keyword(h, &config.answer_columns))
+        {
+            return Some(Columns { scenario, answer });
+        }
+    }
+    // `Type | ... | Best For`: the row's first cell is what the row is best for.
+    let best_for = [
+        "Best for".to_string(),
+        "Ideal for".to_string(),
+        "Good for".to_string(),
+    ];
+    header
+        .iter()
+        .skip(1)
+        .position(|h| starts_with_keyword(h, &best_for))
+        .map(|i| Columns {
+            scenario: i + 1,
+            answer: 0,
+        })
+}
+
+/// Byte position of `needle` in `text` outside code spans (backticks), ignoring ASCII case.
+fn find_outside_code(text: &str, needle: &str) -> Option<usize> {
+    let mut in_code = false;
+    for (i, c) in text.char_indices() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code
+            && text
+                .get(i..i + needle.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(needle))
+        {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn clean(part: &str) -> String {
+    let quotes: &[char] = &['"', '“', '”', '\'', '‘', '’'];
+    part.trim()
+        .trim_end_matches([':', ','])
+        .trim()
+        .trim_matches(quotes)
+        .trim()
+        .to_string()
+}
+
+fn short_answer(answer: &str) -> Option<String> {
+    let answer = answer.trim().trim_end_matches('.').trim();
+    let words = answer.split_whitespace().count();
+    (words > 0 && words <= MAX_ANSWER_WORDS).then(|| answer.to_string())
+}
+
+/// `"scenario" -> Answer`, `scenario → Answer`, `scenario = Answer` or `Answer is the
+/// answer when scenario`, from the plain text of a list item or a tip/trap paragraph.
+pub(crate) fn parse(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    for marker in [" is the answer when ", " is the answer for "] {
+        if let Some(i) = find_outside_code(text, marker) {
+            let answer = short_answer(&text[..i])?;
+            let scenario = clean(text[i + marker.len()..].trim_end_matches('.'));
+            return (!scenario.is_empty()).then_some((scenario, answer));
+        }
+    }
+    for sep in [" -> ", " → ", " ⇒ ", " = "] {
+        let Some(i) = find_outside_code(text, sep) else {
+            continue;
+        };
+        let scenario = clean(&text[..i]);
+        let answer = short_answer(&text[i + sep.len()..])?;
+        // `X = y` in prose defines or explains; an answer names something.
+        if sep == " = " && !answer.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+            return None;
+        }
+        return (!scenario.is_empty()).then_some((scenario, answer));
+    }
+    None
+}
+
+/// "X vs Y" (or "versus") in a title.
+pub(crate) fn is_comparison(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    [" vs ", " vs. ", " versus "]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
+/// The stable anchor of a scenario: derived from its text, so it survives rows moving.
+fn anchor(ids: &RefCell<IdSet>, scenario: &str) -> String {
+    let mut base = slug(scenario);
+    if base.len() > 60 {
+        let mut cut = 60;
+        while !base.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        base.truncate(cut);
+        base = base.trim_end_matches('-').to_string();
+    }
+    ids.borrow_mut().claim(&format!("sc-{base}"))
+}
+
+/// Plain text of inline events, code spans kept in backticks.
+fn inline_text(events: &[Spanned]) -> String {
+    let mut out = String::new();
+    for (ev, _) in events {
+        match ev {
+            Event::Text(t) => out.push_str(t),
+            Event::Code(t) => {
+                out.push('`');
+                out.push_str(t);
+                out.push('`');
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The scenario adapter: puts an id on every scenario's row, item or paragraph, and records
+/// scenarios, scenario tables and comparisons in `facts`.
+pub(crate) struct Extract<'a, 'b, I> {
+    inner: I,
+    config: &'b Config,
+    ids: &'b RefCell<IdSet>,
+    roles: &'b Roles,
+    facts: &'b mut Facts,
+    queue: VecDeque<Spanned<'a>>,
+    item_depth: usize,
+    /// The comparison heading whose section is being read, waiting for its table or diagram.
+    comparing: Option<usize>,
+}
+
+impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
+    pub(crate) fn new(
+        inner: I,
+        config: &'b Config,
+        ids: &'b RefCell<IdSet>,
+        roles: &'b Roles,
+        facts: &'b mut Facts,
+    ) -> Self {
+        Extract {
+            inner,
+            config,
+            ids,
+            roles,
+            facts,
+            queue: VecDeque::new(),
+            item_depth: 0,
+            comparing: None,
+        }
+    }
+
+    fn role(&self) -> Option<Role> {
+        self.roles.borrow().last().copied()
+    }
+
+    /// Reads events up to and including the first one `stop` accepts.
+    fn take_until(&mut self, stop: impl Fn(&Event) -> bool) -> Vec<Spanned<'a>> {
+        let mut out = Vec::new();
+        for ev in self.inner.by_ref() {
+            let done = stop(&ev.0);
+            out.push(ev);
+            if done {
+                break;
+            }
+        }
+        out
+    }
+
+    fn add(&mut self, scenario: String, answer: String, offset: usize) -> String {
+        let id = anchor(self.ids, &scenario);
+        self.facts.scenarios.push(Scenario {
+            text: scenario,
+            answer,
+            id: id.clone(),
+            offset,
+            role: self.role().filter(|r| *r != Role::Other),
+        });
+        id
+    }
+
+    fn item(&mut self, start: Spanned<'a>) {
+        let allowed = matches!(self.role(), None | Some(Role::Tip | Role::Trap));
+        let body = self.take_until(|e| {
+            matches!(
+                e,
+                Event::End(TagEnd::Item | TagEnd::Paragraph)
+                    | Event::Start(
+                        Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::Table(_)
+                    )
+            )
+        });
+        let found = allowed.then(|| parse(&inline_text(&body))).flatten();
+        match found {
+            Some((scenario, answer)) => {
+                let id = self.add(scenario, answer, start.1.start);
+                self.queue
+                    .push_back((Event::Html(format!("<li id=\"{id}\">").into()), start.1));
+            }
+            None => self.queue.push_back(start),
+        }
+        self.queue.extend(body);
+    }
+
+    fn paragraph(&mut self, start: Spanned<'a>) {
+        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Paragraph)));
+        let in_tip = matches!(self.role(), Some(Role::Tip | Role::Trap)) && self.item_depth == 0;
+        match in_tip.then(|| parse(&inline_text(&body))).flatten() {
+            Some((scenario, answer)) => {
+                let id = self.add(scenario, answer, start.1.start);
+                self.queue
+                    .push_back((Event::Html(format!("<p id=\"{id}\">").into()), start.1));
+            }
+            None => self.queue.push_back(start),
+        }
+        self.queue.extend(body);
+    }
+
+    fn heading(&mut self, start: Spanned<'a>) {
+        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Heading(_))));
+        self.comparing = None;
+        let title = inline_text(&body);
+        if is_comparison(&title) {
+            let id = match &start.0 {
+                Event::Start(Tag::Heading { id, .. }) => id.as_ref().map(|i| i.to_string()),
+                _ => None,
+            };
+            self.facts.comparisons.push(Comparison {
+                title,
+                id,
+                offset: start.1.start,
+                body: None,
+            });
+            self.comparing = Some(self.facts.comparisons.len() - 1);
+        }
+        self.queue.push_back(start);
+        self.queue.extend(body);
+    }
+
+    fn code(&mut self, start: Spanned<'a>) {
+        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::CodeBlock)));
+        let code = inline_text(&body[..body.len().saturating_sub(1)]);
+        let title = code
+            .lines()
+            .map(|l| {
+                l.trim_matches(|c: char| {
+                    c.is_whitespace() || ('\u{2500}'..='\u{257F}').contains(&c)
+                })
+            })
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        if let Some(c) = self.comparing.take() {
+            self.facts.comparisons[c].body = Some(Block::Pre(code.clone()));
+        } else if is_comparison(title) {
+            self.facts.comparisons.push(Comparison {
+                title: title.to_string(),
+                id: None,
+                offset: start.1.start,
+                body: Some(Block::Pre(code)),
+            });
+        }
+        self.queue.push_back(start);
+        self.queue.extend(body);
+    }
+
+    fn table(&mut self, start: Spanned<'a>) {
+        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Table)));
+        let rows = table_rows(&body);
+        let header = rows.first().cloned().unwrap_or_default();
+        if let Some(c) = self.comparing.take() {
+            self.facts.comparisons[c].body = Some(Block::Table(rows.clone()));
+        } else if let Some(title) = header.iter().find(|h| is_comparison(h)) {
+            self.facts.comparisons.push(Comparison {
+                title: title.clone(),
+                id: None,
+                offset: start.1.start,
+                body: Some(Block::Table(rows.clone())),
+            });
+        }
+        let Some(cols) = classify(&header, self.config) else {
+            self.queue.push_back(start);
+            self.queue.extend(body);
+            return;
+        };
+        let align = match &start.0 {
+            Event::Start(Tag::Table(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        let mut row_ids = Vec::new();
+        let mut row_starts = Vec::new();
+        for (i, (ev, r)) in body.iter().enumerate() {
+            if matches!(ev, Event::Start(Tag::TableRow)) {
+                row_starts.push((i, r.start));
+            }
+        }
+        for (row, &(_, offset)) in rows.iter().skip(1).zip(&row_starts) {
+            let (scenario, answer) = (cell(row, cols.scenario), cell(row, cols.answer));
+            if scenario.is_empty() || answer.is_empty() {
+                row_ids.push(None);
+                continue;
+            }
+            row_ids.push(Some(self.add(scenario, answer, offset)));
+        }
+        self.facts.tables.push(ScenarioTable {
+            id: row_ids.iter().flatten().next().cloned(),
+            columns: cols,
+            rows,
+        });
+        self.queue.push_back(start);
+        let mut ids = row_ids.into_iter();
+        let mut in_body_row = false;
+        let mut col = 0;
+        for (ev, r) in body {
+            match ev {
+                Event::Start(Tag::TableRow) => match ids.next().flatten() {
+                    Some(id) => {
+                        in_body_row = true;
+                        col = 0;
+                        self.queue
+                            .push_back((Event::Html(format!("<tr id=\"{id}\">").into()), r));
+                    }
+                    None => {
+                        in_body_row = false;
+                        self.queue.push_back((ev, r));
+                    }
+                },
+                // The renderer's cell counter resets only on its own row start, so a row
+                // written as HTML writes its cells too.
+                Event::Start(Tag::TableCell) if in_body_row => {
+                    let style = match align.get(col) {
+                        Some(Alignment::Left) => " style=\"text-align: left\"",
+                        Some(Alignment::Center) => " style=\"text-align: center\"",
+                        Some(Alignment::Right) => " style=\"text-align: right\"",
+                        _ => "",
+                    };
+                    self.queue
+                        .push_back((Event::Html(format!("<td{style}>").into()), r));
+                }
+                Event::End(TagEnd::TableCell) if in_body_row => {
+                    col += 1;
+                    self.queue.push_back((Event::Html("</td>".into()), r));
+                }
+                _ => self.queue.push_back((ev, r)),
+            }
+        }
+    }
+}
+
+fn cell(row: &[String], i: usize) -> String {
+    row.get(i).cloned().unwrap_or_default()
+}
+
+/// The plain text of every cell, header row first.
+fn table_rows(body: &[Spanned]) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut cell: Option<Vec<Spanned>> = None;
+    for (ev, r) in body {
+        match ev {
+            Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(Vec::new()),
+            Event::End(TagEnd::TableCell) => {
+                let text = inline_text(&cell.take().unwrap_or_default());
+                if let Some(row) = rows.last_mut() {
+                    row.push(text);
+                }
+            }
+            _ => {
+                if let Some(c) = cell.as_mut() {
+                    c.push((ev.clone(), r.clone()));
+                }
+            }
+        }
+    }
+    rows
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Extract<'a, '_, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        loop {
+            if let Some(ev) = self.queue.pop_front() {
+                match ev.0 {
+                    Event::Start(Tag::Item) => self.item_depth += 1,
+                    Event::Html(ref h) if h.starts_with("<li ") => self.item_depth += 1,
+                    Event::End(TagEnd::Item) => self.item_depth -= 1,
+                    _ => {}
+                }
+                return Some(ev);
+            }
+            let ev = self.inner.next()?;
+            match ev.0 {
+                Event::Start(Tag::Item) => self.item(ev),
+                Event::Start(Tag::Paragraph) => self.paragraph(ev),
+                Event::Start(Tag::Heading { .. }) => self.heading(ev),
+                Event::Start(Tag::CodeBlock(_)) => self.code(ev),
+                Event::Start(Tag::Table(_)) => self.table(ev),
+                _ => self.queue.push_back(ev),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::callouts::Callouts;
+    use pulldown_cmark::{html, Options, Parser, TextMergeWithOffset};
+
+    fn config() -> Config {
+        Config::load(&crate::config::BuildOptions {
+            path: std::env::temp_dir().join("studysite-no-such-site"),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn run(md: &str) -> (String, Facts) {
+        let config = config();
+        let ids = RefCell::new(IdSet::default());
+        let roles = Roles::default();
+        let mut callouts = Vec::new();
+        let mut facts = Facts::default();
+        let mut out = String::new();
+        {
+            let events = TextMergeWithOffset::new(
+                Parser::new_ext(md, Options::ENABLE_TABLES).into_offset_iter(),
+            );
+            let events = Callouts::new(
+                events,
+                &config.callout_prefixes,
+                &ids,
+                &roles,
+                &mut callouts,
+            );
+            let events = Extract::new(events, &config, &ids, &roles, &mut facts);
+            html::push_html(&mut out, events.map(|(e, _)| e));
+        }
+        (out, facts)
+    }
+
+    fn pairs(facts: &Facts) -> Vec<(&str, &str)> {
+        facts
+            .scenarios
+            .iter()
+            .map(|s| (s.text.as_str(), s.answer.as_str()))
+            .collect()
+    }
+
+    fn header(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arrow_forms() {
+        assert_eq!(
+            parse("\"Score nightly\" -> Batch Transform"),
+            Some(("Score nightly".into(), "Batch Transform".into()))
+        );
+        assert_eq!(
+            parse("“Curly” → Lake Formation."),
+            Some(("Curly".into(), "Lake Formation".into()))
+        );
+        assert_eq!(
+            parse("Plain need -> EKS"),
+            Some(("Plain need".into(), "EKS".into()))
+        );
+        assert_eq!(
+            parse("\"Process a 2 GB file in Lambda\" = IMPOSSIBLE. Use ECS/Fargate or SageMaker Processing."),
+            Some(("Process a 2 GB file in Lambda".into(), "IMPOSSIBLE. Use ECS/Fargate or SageMaker Processing".into()))
+        );
+        assert_eq!(
+            parse("SageMaker Pipelines is the answer when the question asks about ML CI/CD."),
+            Some((
+                "the question asks about ML CI/CD".into(),
+                "SageMaker Pipelines".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn prose_is_not_a_scenario() {
+        assert_eq!(
+            parse("Real-Time = always on (like a running API server that costs money)"),
+            None
+        );
+        assert_eq!(
+            parse("x -> a very long answer that goes on and on and on and on"),
+            None
+        );
+        assert_eq!(parse("set `a = B` in the config"), None);
+        assert_eq!(
+            parse("Compile once, run anywhere: each compiled model"),
+            None
+        );
+    }
+
+    #[test]
+    fn scenario_table_rows_get_ids() {
+        let (html, facts) = run("| Scenario | Service |\n|---|---|\n| Store images | ECR |\n| Run containers (simple) | ECS + Fargate |\n");
+        assert_eq!(
+            pairs(&facts),
+            [
+                ("Store images", "ECR"),
+                ("Run containers (simple)", "ECS + Fargate")
+            ]
+        );
+        assert!(
+            html.contains("<tr id=\"sc-store-images\"><td>Store images</td><td>ECR</td></tr>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<tr id=\"sc-run-containers-simple\">"),
+            "{html}"
+        );
+        assert_eq!(facts.tables.len(), 1);
+    }
+
+    #[test]
+    fn ids_are_stable_when_rows_move() {
+        let (_, a) = run("| When | Pick |\n|---|---|\n| one | A |\n| two | B |\n");
+        let (_, b) = run("| When | Pick |\n|---|---|\n| two | B |\n| one | A |\n");
+        let id = |f: &Facts, t: &str| f.scenarios.iter().find(|s| s.text == t).unwrap().id.clone();
+        assert_eq!(id(&a, "two"), id(&b, "two"));
+    }
+
+    #[test]
+    fn aligned_scenario_table_keeps_alignment() {
+        let (html, _) = run("| Need | Tool |\n|:---|---:|\n| x | Y |\n");
+        assert!(
+            html.contains(
+                "<td style=\"text-align: left\">x</td><td style=\"text-align: right\">Y</td>"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn best_for_table() {
+        let (_, facts) = run("| Type | Latency | Best For |\n|---|---|---|\n| Real-Time | ms | Production APIs, interactive apps |\n");
+        assert_eq!(
+            pairs(&facts),
+            [("Production APIs, interactive apps", "Real-Time")]
+        );
+    }
+
+    #[test]
+    fn data_tables_do_not_qualify() {
+        let c = config();
+        // Header rows from the Databricks certification guide corpus.
+        for h in [
+            &["Domain", "Weight", "Questions"][..],
+            &["Mode", "Description", "Use Case"],
+            &["Issue", "Cause", "Solution"],
+            &["#", "Answer", "#", "Answer"],
+            &["Best for", "< 10K files/day", "> 10K files/day"],
+            &["Question Format", "Multiple choice (single answer)"],
+            &["File", "Topic", "Level", "Questions"],
+            &["Type", "Keyword", "Description", "Use Case"],
+            &["Slow startup", "Event logs", "Use instance pool"],
+            &["Metric", "What It Tracks"],
+            &["Feature", "Details"],
+            &["Service", "Purpose"],
+            &["User", "Scale"],
+        ] {
+            assert_eq!(classify(&header(h), &c), None, "{h:?}");
+        }
+        assert_eq!(
+            classify(&header(&["Strategy", "Best For", "Pros", "Cons"]), &c),
+            Some(Columns {
+                scenario: 1,
+                answer: 0
+            })
+        );
+        assert_eq!(
+            classify(&header(&["Scenario", "Recommended Technique", "Why?"]), &c),
+            None
+        );
+    }
+
+    #[test]
+    fn tip_list_and_paragraph() {
+        let md = "**Exam tip:** Common scenario questions:\n\n- \"Intermittent traffic\" -> Serverless Inference\n- \"Score nightly\" -> Batch Transform\n\n**Exam tip:** When the question asks about data lakes → Lake Formation.\n";
+        let (html, facts) = run(md);
+        assert_eq!(
+            pairs(&facts),
+            [
+                ("Intermittent traffic", "Serverless Inference"),
+                ("Score nightly", "Batch Transform"),
+                ("When the question asks about data lakes", "Lake Formation")
+            ]
+        );
+        assert!(
+            html.contains("<li id=\"sc-intermittent-traffic\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p id=\"sc-when-the-question-asks-about-data-lakes\">"),
+            "{html}"
+        );
+        assert_eq!(facts.scenarios[0].role, Some(Role::Tip));
+    }
+
+    #[test]
+    fn eli5_and_plain_paragraphs_never() {
+        let md = "**ELI5:** Real-Time = Always on.\n\n- Real-Time = Always on\n\nPlain prose -> Answer here.\n\n> [!note]\n> - a -> B\n";
+        let (_, facts) = run(md);
+        // Only the plain list item qualifies: ELI5 prose, a plain paragraph and a note's
+        // list are not scenario places.
+        assert_eq!(pairs(&facts), [("Real-Time", "Always on")]);
+    }
+
+    #[test]
+    fn comparisons_from_headings_tables_and_diagrams() {
+        let md = "## ECS vs EKS\n\n```text\nECS: simple\n```\n\n| Aspect | A vs B |\n|---|---|\n| x | y |\n\n```diagram\n┌──────────────┐\n│ Blue vs Green │\n└──────────────┘\n```\n\n## Other\n";
+        let (_, facts) = run(md);
+        let titles: Vec<&str> = facts.comparisons.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, ["ECS vs EKS", "A vs B", "Blue vs Green"]);
+        assert!(
+            matches!(facts.comparisons[0].body, Some(Block::Pre(ref p)) if p.contains("simple"))
+        );
+    }
+}
