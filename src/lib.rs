@@ -4,6 +4,7 @@
 //! output::write`, sequenced in one place, [`site::build`].
 
 pub mod config;
+pub(crate) mod crossref;
 pub mod diagnostic;
 pub(crate) mod discover;
 pub(crate) mod fsx;

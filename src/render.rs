@@ -2,6 +2,7 @@
 //! `static/` files replace it file by file.
 
 use crate::config::Config;
+use crate::crossref::{self, Web};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
@@ -159,9 +160,14 @@ struct SiteCtx<'a> {
     title: &'a str,
     description: &'a str,
     base_url: &'a str,
+    /// The full base URL (`https://host/sub/`) for canonical and Open Graph links; `""` when
+    /// the base URL is only a path.
+    permalink_base: String,
     /// Relative path from the current page to the site root (`""`, `"../"`, ...).
     root: String,
     extra: &'a serde_json::Value,
+    /// The generated study pages (when to use what, flashcards, cram sheet), for the nav.
+    study_pages: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -252,6 +258,13 @@ fn site_ctx<'a>(config: &'a Config, index: &'a Index, root: String) -> SiteCtx<'
         title: &index.site_title,
         description: &config.description,
         base_url: &config.base_url,
+        study_pages: crossref::STUDY_PAGES
+            .iter()
+            .map(|(title, url)| Link {
+                title: title.to_string(),
+                url: format!("{root}{url}"),
+            })
+            .collect(),
         root,
         extra: &config.extra,
     }
@@ -404,6 +417,50 @@ fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Di
     let page = PageCtx {
         title: "Page not found",
         url: "404.html",
+/// The study pages built from the scenario web, each with its data as `study`.
+pub(crate) fn study_pages(
+    config: &Config,
+    theme: &Theme,
+    index: &Index,
+    web: &Web,
+    files: &mut BTreeMap<String, Content>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for &(title, url) in crossref::STUDY_PAGES {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site_ctx(config, index, String::new()));
+        let page = PageCtx {
+            title,
+            url,
+            html: "",
+            description: "",
+            tags: &[],
+            toc: Vec::new(),
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            extra: empty_extra(),
+            has_h1: false,
+            source: "",
+            edit_url: None,
+            is_section: false,
+        };
+        ctx.insert("page", &page);
+        ctx.insert("section", &listing(index, url, 0));
+        match url {
+            "flashcards.html" => ctx.insert("study", &crossref::pages::flashcards(web, index)),
+            "cram-sheet.html" => ctx.insert("study", &crossref::pages::cram_sheet(index)),
+            _ => ctx.insert("study", &crossref::pages::when_to_use(web, index, url)),
+        }
+        match theme.render(url, &ctx) {
+            Ok(html) => {
+                files.insert(url.to_string(), Content::Bytes(html.into_bytes()));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+}
+
         html: "",
         description: "",
         tags: &[],

@@ -2,6 +2,7 @@
 //! the site, held in memory until `output::write` (or `serve`) takes them.
 
 use crate::config::Config;
+use crate::crossref::Web;
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{self, Kind, SourceFile};
 use crate::fsx;
@@ -74,7 +75,8 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
     let theme = Theme::load(config, &mut diags)?;
     let sources = discover::discover(config)?;
     let pages = parse_notes(config, &sources, &mut diags);
-    let index = Index::build(config, pages, &sources, &mut diags);
+    let mut index = Index::build(config, pages, &sources, &mut diags);
+    let web = Web::build(config, &mut index, &mut diags);
     let highlighter = Highlighter::default();
     let rendered: Vec<_> = index
         .pages
@@ -88,6 +90,8 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
                 diagrams: config.diagrams,
             };
             markdown::render(&page.prepared, &env)
+                config,
+                xref: Some(web.view(&index, i)),
         })
         .collect();
     for (page, r) in index.pages.iter().zip(&rendered) {
@@ -102,6 +106,7 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
     let mut files = render::pages(config, &theme, &index, &rendered, &mut diags);
     render::assets(config, &theme, &index, &sources, &mut files);
     diagnostic::sort(&mut diags);
+    render::study_pages(config, &theme, &index, &web, &mut files, &mut diags);
     let urls = index
         .pages
         .iter()
@@ -142,7 +147,7 @@ fn parse_notes(config: &Config, sources: &[SourceFile], diags: &mut Vec<Diagnost
                 return Ok(None);
             }
             let prepared = Prepared::new(&note.body);
-            let outline = markdown::outline(&prepared);
+            let outline = markdown::outline(&prepared, config);
             Ok(Some(Page {
                 note,
                 prepared,

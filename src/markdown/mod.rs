@@ -1,5 +1,6 @@
 //! Markdown to HTML: parser options in one place, and the adapter chain, one line each.
 
+pub(crate) mod callouts;
 pub(crate) mod code;
 #[path = "/tmp/diagrams_stub.rs"]
 pub(crate) mod diagrams;
@@ -8,7 +9,8 @@ pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
 
-use crate::config::DiagramMode;
+use crate::config::{Config, DiagramMode};
+use crate::crossref::{glossary, scenarios, Facts, PageView};
 use crate::source_map::OffsetMap;
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::cell::RefCell;
@@ -56,6 +58,9 @@ pub(crate) struct Env<'a> {
     pub(crate) highlighter: &'a Highlighter,
     pub(crate) links: &'a dyn LinkResolver,
     pub(crate) diagrams: DiagramMode,
+    pub(crate) config: &'a Config,
+    /// The scenario web, for glossary links and backlink boxes (`None` in tests of one note).
+    pub(crate) xref: Option<PageView<'a>>,
 }
 
 /// A note rendered to HTML, with what the rest of the site needs from it.
@@ -73,6 +78,8 @@ pub(crate) struct Rendered {
 pub(crate) struct Outline {
     pub(crate) headings: Vec<Heading>,
     pub(crate) ids: Vec<String>,
+    /// Scenarios, comparisons, tips and traps.
+    pub(crate) facts: Facts,
 }
 
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
@@ -93,23 +100,36 @@ impl Prepared {
 }
 
 /// The first pass: ids and headings, no HTML.
-pub(crate) fn outline(doc: &Prepared) -> Outline {
+pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     let ids = RefCell::new(IdSet::default());
+    let roles = callouts::Roles::default();
     let mut headings = Vec::new();
-    let events = headings::Ids::new(doc.events(), &ids, &mut headings);
-    events.for_each(drop);
+    let mut facts = Facts::default();
+    let mut found = Vec::new();
+    {
+        let events = headings::Ids::new(doc.events(), &ids, &mut headings);
+        let events = callouts::Callouts::new(events, &config.callout_prefixes, &ids, &roles, &mut found);
+        let events = scenarios::Extract::new(events, config, &ids, &roles, &mut facts);
+        events.for_each(drop);
+    }
+    facts.callouts = found;
+    facts.map_offsets(|o| doc.map.old(o));
     for h in &mut headings {
         h.offset = doc.map.old(h.offset);
     }
     Outline {
         headings,
         ids: ids.into_inner().into_vec(),
+        facts,
     }
 }
 
 /// The second pass: HTML, with links resolved and code highlighted.
 pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     let ids = RefCell::new(IdSet::default());
+    let roles = callouts::Roles::default();
+    let mut callouts_found = Vec::new();
+    let mut facts = Facts::default();
     let findings = RefCell::new(Vec::new());
     let mut external = Vec::new();
     let mut headings = Vec::new();
@@ -118,8 +138,12 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         let events = doc.events();
         let events = headings::Ids::new(events, &ids, &mut headings);
         let events = headings::Anchors::new(events);
+        let events = callouts::Callouts::new(events, &env.config.callout_prefixes, &ids, &roles, &mut callouts_found);
+        let events = scenarios::Extract::new(events, env.config, &ids, &roles, &mut facts);
         let events = code::Blocks::new(events, env, &findings, &doc.text);
         let events = links::Rewrite::new(events, env.links, &findings, &mut external);
+        let events = glossary::Glossary::new(events, env.xref.filter(|x| x.web.glossary()));
+        let events = glossary::Backlinks::new(events, env.xref);
         let events = TableWrap {
             inner: events,
             pending: None,
