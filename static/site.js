@@ -1,0 +1,256 @@
+// studysite default theme: the nav tree, the theme toggle, the phone menu, copy buttons and
+// the "on this page" highlight. Plain ES2017, no dependencies; works from file://.
+(function () {
+  "use strict";
+
+  var doc = document.documentElement;
+  var body = document.body;
+  var root = body.getAttribute("data-root") || "";
+  var here = body.getAttribute("data-url") || "";
+  var THEME_KEY = "studysite-theme";
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    for (var k in attrs) {
+      if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
+    }
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  // ---- Nav tree -------------------------------------------------------------------------
+
+  // Marks the path to the current page; returns true when `node` is on it.
+  function markCurrent(node) {
+    var on = node.u === here;
+    (node.c || []).forEach(function (child) {
+      if (markCurrent(child)) on = true;
+    });
+    node.open = on;
+    return on;
+  }
+
+  var groupCount = 0;
+
+  function navItem(node) {
+    var li = el("li");
+    var row = el("div", { class: "nav-row" });
+    var a = el("a", { href: root + node.u }, node.t);
+    if (node.u === here) {
+      a.setAttribute("aria-current", "page");
+      li.classList.add("current");
+    }
+    row.appendChild(a);
+    li.appendChild(row);
+    if (node.c && node.c.length) {
+      var id = "nav-group-" + ++groupCount;
+      var btn = el("button", {
+        type: "button",
+        class: "nav-toggle",
+        "aria-expanded": node.open ? "true" : "false",
+        "aria-controls": id,
+        "aria-label": "Show or hide " + node.t,
+      });
+      row.appendChild(btn);
+      var ul = el("ul", { id: id });
+      if (!node.open) ul.hidden = true;
+      node.c.forEach(function (child) {
+        ul.appendChild(navItem(child));
+      });
+      btn.addEventListener("click", function () {
+        var open = btn.getAttribute("aria-expanded") !== "true";
+        btn.setAttribute("aria-expanded", open ? "true" : "false");
+        ul.hidden = !open;
+      });
+      li.classList.add("has-children");
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  function buildNav() {
+    var nav = document.getElementById("nav");
+    var tree = window.STUDYSITE_NAV;
+    if (!nav || !tree) return;
+    markCurrent(tree);
+    var list = el("ul", { class: "nav-tree" });
+    // The root is the home page: listed first, its children beside it rather than under it.
+    var home = navItem({ t: "Home", u: tree.u });
+    home.classList.add("nav-home");
+    list.appendChild(home);
+    (tree.c || []).forEach(function (child) {
+      list.appendChild(navItem(child));
+    });
+    nav.textContent = "";
+    nav.appendChild(list);
+    var current = nav.querySelector('[aria-current="page"]');
+    if (current && current.scrollIntoView && nav.scrollHeight > nav.clientHeight) {
+      current.scrollIntoView({ block: "center" });
+      window.scrollTo(0, 0);
+    }
+  }
+
+  // ---- Phone menu -----------------------------------------------------------------------
+
+  function setupMenu() {
+    var btn = document.querySelector(".menu-button");
+    var backdrop = document.querySelector(".nav-backdrop");
+    if (!btn) return;
+    function set(open) {
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+      btn.setAttribute("aria-label", open ? "Hide navigation" : "Show navigation");
+      if (open) doc.setAttribute("data-nav-open", "");
+      else doc.removeAttribute("data-nav-open");
+      if (backdrop) backdrop.hidden = !open;
+    }
+    btn.addEventListener("click", function () {
+      var open = btn.getAttribute("aria-expanded") !== "true";
+      set(open);
+      if (open) {
+        var first = document.querySelector("#nav a");
+        if (first) first.focus();
+      }
+    });
+    if (backdrop) backdrop.addEventListener("click", function () { set(false); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && doc.hasAttribute("data-nav-open")) {
+        set(false);
+        btn.focus();
+      }
+    });
+  }
+
+  // ---- Theme ----------------------------------------------------------------------------
+
+  function systemDark() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
+
+  function currentTheme() {
+    var t = doc.getAttribute("data-theme");
+    if (t === "light" || t === "dark") return t;
+    return systemDark() ? "dark" : "light";
+  }
+
+  function setupTheme() {
+    var btn = document.querySelector(".theme-toggle");
+    if (!btn) return;
+    function label() {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      btn.setAttribute("aria-label", "Switch to " + next + " theme");
+      btn.setAttribute("title", "Switch to " + next + " theme");
+    }
+    btn.addEventListener("click", function () {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      doc.setAttribute("data-theme", next);
+      try {
+        localStorage.setItem(THEME_KEY, next);
+      } catch (e) {
+        // Storage can be disabled; the toggle still works for this page.
+      }
+      label();
+    });
+    label();
+  }
+
+  // ---- Copy buttons ---------------------------------------------------------------------
+
+  function copyFallback(text) {
+    var area = el("textarea", { readonly: "", "aria-hidden": "true" });
+    area.value = text;
+    area.style.position = "fixed";
+    area.style.top = "0";
+    area.style.left = "0";
+    area.style.opacity = "0";
+    body.appendChild(area);
+    area.select();
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (e) {
+      ok = false;
+    }
+    body.removeChild(area);
+    return ok;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(
+        function () { return true; },
+        function () { return copyFallback(text); }
+      );
+    }
+    return Promise.resolve(copyFallback(text));
+  }
+
+  function setupCopyButtons() {
+    var blocks = document.querySelectorAll(".content pre.code");
+    Array.prototype.forEach.call(blocks, function (pre) {
+      var wrap = el("div", { class: "code-block" });
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var btn = el("button", { type: "button", class: "copy-button", "aria-label": "Copy code" }, "Copy");
+      var timer = 0;
+      btn.addEventListener("click", function () {
+        var code = pre.querySelector("code") || pre;
+        copyText(code.textContent.replace(/\n$/, "")).then(function (ok) {
+          btn.textContent = ok ? "Copied" : "Press Ctrl+C";
+          btn.classList.toggle("copied", ok);
+          clearTimeout(timer);
+          timer = setTimeout(function () {
+            btn.textContent = "Copy";
+            btn.classList.remove("copied");
+          }, 1600);
+        }).catch(function () {
+          btn.textContent = "Copy failed";
+        });
+      });
+      wrap.appendChild(btn);
+    });
+  }
+
+  // ---- "On this page" highlight ---------------------------------------------------------
+
+  function setupToc() {
+    var links = document.querySelectorAll(".toc a[href^='#']");
+    if (!links.length || !("IntersectionObserver" in window)) return;
+    var byId = {};
+    var headings = [];
+    Array.prototype.forEach.call(links, function (a) {
+      var id = decodeURIComponent(a.getAttribute("href").slice(1));
+      var h = document.getElementById(id);
+      if (h) {
+        byId[id] = a;
+        headings.push(h);
+      }
+    });
+    var visible = {};
+    function update() {
+      var active = null;
+      for (var i = 0; i < headings.length; i++) {
+        if (visible[headings[i].id]) {
+          active = headings[i].id;
+          break;
+        }
+      }
+      if (!active) return;
+      Array.prototype.forEach.call(links, function (a) { a.classList.remove("active"); });
+      if (byId[active]) byId[active].classList.add("active");
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
+      update();
+    }, { rootMargin: "0px 0px -60% 0px" });
+    headings.forEach(function (h) { observer.observe(h); });
+  }
+
+  [buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc].forEach(function (step) {
+    try {
+      step();
+    } catch (e) {
+      // One broken feature must not take the others down; the error is still reported.
+      setTimeout(function () { throw e; });
+    }
+  });
+})();

@@ -1,0 +1,472 @@
+//! What a reader sees, checked in a real headless Chromium on the built bundled notes.
+//!
+//! `cargo test --test browser [FILTER]`. Needs `chromium` and `chromedriver` (Debian:
+//! `apt-get install chromium chromium-driver`); without them it prints a notice and passes,
+//! unless `STUDYSITE_REQUIRE_BROWSER=1`. To add a test: write `async fn name(b: Browser) ->
+//! Result<()>` and list it in `main`.
+
+#[macro_use]
+#[path = "browser/harness.rs"]
+mod harness;
+
+use anyhow::{bail, ensure, Context, Result};
+use harness::Browser;
+use serde::Deserialize;
+
+fn main() {
+    harness::main(tests![
+        nav_opens_current_section,
+        breadcrumbs_and_prev_next_lead_where_they_say,
+        every_seed_table_is_a_table,
+        cloudformation_yaml_is_highlighted,
+        dark_toggle_switches_and_persists,
+        no_sideways_scroll_at_390px,
+        phone_menu_opens_and_closes,
+        code_blocks_have_copy_buttons,
+        keyboard_skip_link_and_landmarks,
+        no_console_errors_on_any_page,
+    ])
+}
+
+/// A page of the bundled notes inside a section (not the home page, not a section index).
+const DEEP_PAGE: &str = "03-mlops-deployment/06-infrastructure-as-code.html";
+
+/// The page's own title: its `<h1>` without the anchor link.
+const H1: &str =
+    "const h = document.querySelector('main h1'); return h ? h.textContent.trim() : null;";
+
+async fn nav_opens_current_section(b: Browser) -> Result<()> {
+    #[derive(Deserialize, Debug)]
+    struct Nav {
+        current: Option<String>,
+        href: Option<String>,
+        title: Option<String>,
+        hidden_ancestors: usize,
+        collapsed_ancestor_toggles: usize,
+        section_toggle: Option<String>,
+    }
+    let probe = r#"
+        const cur = document.querySelector('#nav [aria-current="page"]');
+        const h = document.querySelector('main h1');
+        let hidden = 0, collapsed = 0;
+        for (let li = cur && cur.closest('li'); li; li = li.parentElement.closest('li')) {
+            const ul = li.parentElement;
+            if (ul.hidden || ul.offsetParent === null) hidden++;
+            const parentLi = ul.closest('li');
+            const t = parentLi && parentLi.querySelector(':scope > .nav-row > .nav-toggle');
+            if (t && t.getAttribute('aria-expanded') !== 'true') collapsed++;
+        }
+        const toggles = [...document.querySelectorAll('#nav .nav-toggle')];
+        return {
+            current: cur && cur.textContent.trim(),
+            href: cur && cur.href,
+            title: h && h.textContent.trim(),
+            hidden_ancestors: hidden,
+            collapsed_ancestor_toggles: collapsed,
+            section_toggle: toggles.length ? toggles[0].getAttribute('aria-expanded') : null,
+        };"#;
+
+    b.open(DEEP_PAGE).await?;
+    let nav: Nav = b.js(probe).await?;
+    ensure!(
+        nav.current.is_some(),
+        "no nav link is marked as the current page: {nav:?}"
+    );
+    ensure!(
+        nav.current == nav.title,
+        "the current nav entry is not this page: {nav:?}"
+    );
+    ensure!(
+        nav.href.as_deref() == Some(b.url(DEEP_PAGE).as_str()),
+        "the current nav entry links elsewhere: {nav:?}"
+    );
+    ensure!(
+        nav.hidden_ancestors == 0,
+        "the current page's section is not open: {nav:?}"
+    );
+    ensure!(
+        nav.collapsed_ancestor_toggles == 0,
+        "a toggle above the current page says collapsed: {nav:?}"
+    );
+
+    // On the home page the domain's section is not on the current path: it starts closed,
+    // and its toggle opens it.
+    b.open("index.html").await?;
+    let nav: Nav = b.js(probe).await?;
+    ensure!(
+        nav.current.is_some(),
+        "the home page is not marked current in the nav: {nav:?}"
+    );
+    ensure!(
+        nav.section_toggle.as_deref() == Some("false"),
+        "a section off the current path is open: {nav:?}"
+    );
+    b.js::<serde_json::Value>("document.querySelector('#nav .nav-toggle').click(); return null;")
+        .await?;
+    let open: bool = b
+        .js("const t = document.querySelector('#nav .nav-toggle'); const ul = document.getElementById(t.getAttribute('aria-controls')); return t.getAttribute('aria-expanded') === 'true' && !ul.hidden && ul.offsetParent !== null;")
+        .await?;
+    ensure!(open, "clicking a section's toggle did not open it");
+    Ok(())
+}
+
+#[derive(Deserialize, Debug)]
+struct LinkOut {
+    text: String,
+    href: String,
+}
+
+async fn breadcrumbs_and_prev_next_lead_where_they_say(b: Browser) -> Result<()> {
+    let mut checked = 0;
+    for page in &b.site.pages {
+        b.open(page).await?;
+        let title: String = b.js(H1).await?;
+        let last: Option<String> = b
+            .js("const l = document.querySelector('.breadcrumbs li:last-child'); return l && l.textContent.trim();")
+            .await?;
+        if let Some(last) = &last {
+            ensure!(
+                *last == title,
+                "{page}: the last breadcrumb is `{last}`, the page is `{title}`"
+            );
+        }
+        let links: Vec<LinkOut> = b
+            .js("return [...document.querySelectorAll('.breadcrumbs a, .prev-next a')].map(a => ({ text: (a.querySelector('.prev-next-title') || a).textContent.trim(), href: a.href }));")
+            .await?;
+        let rels: Vec<(String, String)> = b
+            .js("return [...document.querySelectorAll('.prev-next a')].map(a => [a.rel, a.href]);")
+            .await?;
+        for link in &links {
+            b.client.goto(&link.href).await?;
+            let arrived: Option<String> = b.js(H1).await?;
+            ensure!(
+                arrived.as_deref() == Some(link.text.as_str()),
+                "{page}: the link `{}` leads to a page titled {arrived:?} ({})",
+                link.text,
+                link.href
+            );
+            checked += 1;
+        }
+        // Next's previous is this page, and the other way round.
+        for (rel, href) in &rels {
+            b.client.goto(href).await?;
+            let back = if rel == "next" { "prev" } else { "next" };
+            let returns: Option<String> = b
+                .js(&format!("const a = document.querySelector('.prev-next a[rel=\"{back}\"]'); return a && a.href;"))
+                .await?;
+            ensure!(
+                returns.as_deref() == Some(b.url(page).as_str()),
+                "{page}: its {rel} page's {back} link is {returns:?}"
+            );
+        }
+    }
+    ensure!(
+        checked > b.site.pages.len(),
+        "only {checked} breadcrumb and prev/next links were found"
+    );
+    Ok(())
+}
+
+/// The column counts of the GFM tables in a markdown file (fenced code skipped).
+fn markdown_tables(text: &str) -> Vec<usize> {
+    let is_delimiter = |line: &str| {
+        let t = line.trim();
+        t.contains('|') && t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    };
+    let cells = |line: &str| line.trim().trim_matches('|').split('|').count();
+    let mut tables = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut previous = "";
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(f) = &fence {
+            if t.starts_with(f.as_str()) {
+                fence = None;
+            }
+        } else if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(t.chars().take_while(|&c| c == '`' || c == '~').collect());
+        } else if is_delimiter(line) && previous.contains('|') {
+            tables.push(cells(line));
+        }
+        previous = line;
+    }
+    tables
+}
+
+async fn every_seed_table_is_a_table(b: Browser) -> Result<()> {
+    let notes = b.site.root.join("notes");
+    let mut total = 0;
+    for page in &b.site.pages {
+        b.open(page).await?;
+        let source: Option<String> = b.js("return document.body.dataset.source || null;").await?;
+        let Some(source) = source else { continue };
+        let path = notes.join(&source);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let expected = markdown_tables(&text);
+        let columns: Vec<usize> = b
+            .js("return [...document.querySelectorAll('main table')].map(t => t.querySelectorAll('thead th').length);")
+            .await?;
+        ensure!(
+            columns == expected,
+            "{page}: {source} has {} pipe tables with {expected:?} columns, the page has {} <table>s with {columns:?} header cells",
+            expected.len(),
+            columns.len()
+        );
+        let unwrapped: usize = b
+            .js("return [...document.querySelectorAll('main table')].filter(t => !t.parentElement.classList.contains('table-wrap')).length;")
+            .await?;
+        ensure!(
+            unwrapped == 0,
+            "{page}: {unwrapped} tables are not inside a scrolling .table-wrap"
+        );
+        total += expected.len();
+    }
+    ensure!(
+        total >= 10,
+        "only {total} tables in the bundled notes; the seed has more"
+    );
+    Ok(())
+}
+
+async fn cloudformation_yaml_is_highlighted(b: Browser) -> Result<()> {
+    #[derive(Deserialize, Debug)]
+    struct Block {
+        spans: usize,
+        colours: usize,
+    }
+    let probe = r#"
+        const pre = [...document.querySelectorAll('pre.code[data-lang="yaml"]')]
+            .find(p => p.textContent.includes('AWS::SageMaker::'));
+        if (!pre) return null;
+        const spans = [...pre.querySelectorAll('span[class*="hl-"]')];
+        return {
+            spans: spans.length,
+            colours: new Set(spans.map(s => getComputedStyle(s).color)).size,
+        };"#;
+    for page in &b.site.pages {
+        b.open(page).await?;
+        if let Some(block) = b.js::<Option<Block>>(probe).await? {
+            ensure!(
+                block.spans >= 10,
+                "{page}: the CloudFormation template has only {} highlight spans",
+                block.spans
+            );
+            ensure!(block.colours >= 3, "{page}: the CloudFormation highlight shows only {} colours (is highlight.css loaded?)", block.colours);
+            return Ok(());
+        }
+    }
+    bail!("no page has the CloudFormation template as a pre.code[data-lang=yaml] block")
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct ThemeState {
+    attr: Option<String>,
+    dark: bool,
+}
+
+const THEME: &str = r#"
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+    return { attr: document.documentElement.getAttribute('data-theme'), dark: (r + g + b) / 3 < 100 };"#;
+
+async fn dark_toggle_switches_and_persists(b: Browser) -> Result<()> {
+    b.open(DEEP_PAGE).await?;
+    let start: ThemeState = b.js(THEME).await?;
+    ensure!(
+        !start.dark && start.attr.is_none(),
+        "a fresh reader should see the system's (light) theme: {start:?}"
+    );
+
+    b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
+        .await?;
+    let toggled: ThemeState = b.js(THEME).await?;
+    ensure!(
+        toggled
+            == ThemeState {
+                attr: Some("dark".into()),
+                dark: true
+            },
+        "the toggle did not switch to dark: {toggled:?}"
+    );
+
+    let next: String = b
+        .js("return document.querySelector('.prev-next a[rel=next]').href;")
+        .await?;
+    b.client.goto(&next).await?;
+    let after: ThemeState = b.js(THEME).await?;
+    ensure!(
+        after == toggled,
+        "dark did not persist to the next page: {after:?}"
+    );
+
+    b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
+        .await?;
+    b.open(DEEP_PAGE).await?;
+    let back: ThemeState = b.js(THEME).await?;
+    ensure!(
+        back == ThemeState {
+            attr: Some("light".into()),
+            dark: false
+        },
+        "switching back to light did not persist: {back:?}"
+    );
+    Ok(())
+}
+
+async fn no_sideways_scroll_at_390px(b: Browser) -> Result<()> {
+    b.resize(390, 844).await?;
+    let width: u32 = b.js("return window.innerWidth;").await?;
+    ensure!(
+        width <= 400,
+        "the window could not be made phone-sized (innerWidth {width})"
+    );
+    let probe = r#"
+        const wide = [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.table-wrap, pre'))
+            .slice(0, 3).map(e => e.tagName + '.' + e.className);
+        return [document.documentElement.scrollWidth, innerWidth, wide];"#;
+    let mut scrolling_boxes = 0;
+    for page in &b.site.pages {
+        b.open(page).await?;
+        let (scroll, inner, wide): (u32, u32, Vec<String>) = b.js(probe).await?;
+        ensure!(
+            scroll <= inner,
+            "{page}: the page scrolls sideways at 390px ({scroll} > {inner}); too wide: {wide:?}"
+        );
+        scrolling_boxes += b
+            .js::<usize>("return [...document.querySelectorAll('.table-wrap, pre')].filter(e => e.scrollWidth > e.clientWidth).length;")
+            .await?;
+    }
+    ensure!(
+        scrolling_boxes > 0,
+        "no wide table or diagram scrolls in its own box at 390px"
+    );
+    Ok(())
+}
+
+async fn phone_menu_opens_and_closes(b: Browser) -> Result<()> {
+    b.resize(390, 844).await?;
+    b.open(DEEP_PAGE).await?;
+    let visible = "const n = document.getElementById('nav'); return n.offsetParent !== null || getComputedStyle(n).position === 'fixed' && getComputedStyle(n).display !== 'none';";
+    ensure!(
+        !b.js::<bool>(visible).await?,
+        "the nav covers the page on a phone before the menu is opened"
+    );
+    let menu = b
+        .client
+        .find(fantoccini::Locator::Css(".menu-button"))
+        .await?;
+    ensure!(menu.is_displayed().await?, "no menu button on a phone");
+    menu.click().await?;
+    ensure!(
+        b.js::<bool>(visible).await?,
+        "the menu button did not show the nav"
+    );
+    let current_shown: bool = b
+        .js("const a = document.querySelector('#nav [aria-current=\"page\"]'); const r = a.getBoundingClientRect(); return r.width > 0 && r.bottom <= innerHeight;")
+        .await?;
+    ensure!(
+        current_shown,
+        "the opened phone nav does not show the current page"
+    );
+    let (scroll, inner): (u32, u32) = b
+        .js("return [document.documentElement.scrollWidth, innerWidth];")
+        .await?;
+    ensure!(
+        scroll <= inner,
+        "the open phone nav makes the page scroll sideways"
+    );
+    menu.click().await?;
+    ensure!(
+        !b.js::<bool>(visible).await?,
+        "the menu button did not hide the nav again"
+    );
+    Ok(())
+}
+
+async fn code_blocks_have_copy_buttons(b: Browser) -> Result<()> {
+    b.open(DEEP_PAGE).await?;
+    let (blocks, buttons): (usize, usize) = b
+        .js("return [document.querySelectorAll('main pre.code').length, document.querySelectorAll('main .code-block > button.copy-button').length];")
+        .await?;
+    ensure!(
+        blocks > 0 && blocks == buttons,
+        "{blocks} code blocks but {buttons} copy buttons"
+    );
+    let button = b
+        .client
+        .find(fantoccini::Locator::Css("main .copy-button"))
+        .await?;
+    b.js::<serde_json::Value>("document.querySelector('main .copy-button').scrollIntoView({block: 'center'}); return null;").await?;
+    button.click().await?;
+    let mut label = String::new();
+    for _ in 0..20 {
+        label = button.text().await?;
+        if label != "Copy" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    ensure!(
+        label == "Copied",
+        "after a click the copy button says `{label}`"
+    );
+    Ok(())
+}
+
+async fn keyboard_skip_link_and_landmarks(b: Browser) -> Result<()> {
+    b.open(DEEP_PAGE).await?;
+    let landmarks: Vec<String> = b
+        .js("return ['header', 'nav#nav', 'main#content', 'aside.toc', 'nav.breadcrumbs', 'nav.prev-next'].filter(s => !document.querySelector(s));")
+        .await?;
+    ensure!(landmarks.is_empty(), "missing landmarks: {landmarks:?}");
+    let body = b.client.find(fantoccini::Locator::Css("body")).await?;
+    body.send_keys(&fantoccini::key::Key::Tab.to_string())
+        .await?;
+    let focused: String = b.js("return document.activeElement.className;").await?;
+    ensure!(
+        focused.contains("skip-link"),
+        "the first Tab focuses `{focused}`, not the skip link"
+    );
+    let shown: bool = b.js("const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.height > 0;").await?;
+    ensure!(shown, "the focused skip link is not visible");
+    let outline: String = b
+        .js("return getComputedStyle(document.activeElement).outlineStyle;")
+        .await?;
+    ensure!(
+        outline != "none",
+        "the focused skip link has no focus outline"
+    );
+    let not_buttons: usize = b
+        .js("return [...document.querySelectorAll('[onclick], a:not([href])')].filter(e => !e.classList.contains('anchor')).length;")
+        .await?;
+    ensure!(
+        not_buttons == 0,
+        "{not_buttons} clickable elements are not links or buttons"
+    );
+    Ok(())
+}
+
+async fn no_console_errors_on_any_page(b: Browser) -> Result<()> {
+    let mut problems = Vec::new();
+    for (width, height) in [(1280, 900), (390, 844)] {
+        b.resize(width, height).await?;
+        for page in &b.site.pages {
+            b.open(page).await?;
+            // Exercise the scripts too: toggle the theme twice and the nav sections.
+            b.js::<serde_json::Value>(
+                "const t = document.querySelector('.theme-toggle'); t.click(); t.click(); document.querySelectorAll('#nav .nav-toggle').forEach(x => x.click()); return null;",
+            )
+            .await?;
+            for e in b.console_errors().await? {
+                problems.push(format!("{page} at {width}px: {e}"));
+            }
+        }
+    }
+    ensure!(
+        problems.is_empty(),
+        "console errors:\n  {}",
+        problems.join("\n  ")
+    );
+    Ok(())
+}
