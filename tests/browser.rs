@@ -8,9 +8,12 @@
 #[macro_use]
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/serve.rs"]
+mod serve_live;
 
 use anyhow::{bail, ensure, Context, Result};
 use harness::Browser;
+use serve_live::serve_live_reload_keeps_scroll_and_shows_errors;
 use serde::Deserialize;
 
 fn main() {
@@ -25,6 +28,7 @@ fn main() {
         code_blocks_have_copy_buttons,
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
+        serve_live_reload_keeps_scroll_and_shows_errors,
     ])
 }
 

@@ -1,0 +1,134 @@
+//! `studysite serve` in a real browser: a page follows edits to its note without a manual
+//! reload, keeps its scroll position, and shows (then clears) an overlay for a broken note.
+
+use crate::harness::Browser;
+use anyhow::{bail, ensure, Context, Result};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use studysite::serve::{self, ServeOptions};
+use studysite::BuildOptions;
+
+const NOTE: &str = "03-mlops-deployment/06-infrastructure-as-code";
+const OVERLAY: &str = "const o = document.getElementById('studysite-build-errors'); \
+                       return o ? o.textContent : null;";
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Polls `script` until `done` holds for its value, or fails after 10 s.
+async fn wait_for<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+    b: &Browser,
+    what: &str,
+    script: &str,
+    done: impl Fn(&T) -> bool,
+) -> Result<T> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // The page may be mid-reload; a failed probe just means "not yet".
+        if let Ok(value) = b.js::<T>(script).await {
+            if done(&value) {
+                return Ok(value);
+            }
+            if Instant::now() > deadline {
+                bail!("timed out waiting for {what}; last seen {value:?}");
+            }
+        } else if Instant::now() > deadline {
+            bail!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("studysite-browser-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&b.site.root.join("notes"), &dir.join("notes"))?;
+    std::fs::copy(
+        b.site.root.join("studysite.toml"),
+        dir.join("studysite.toml"),
+    )?;
+    let options = BuildOptions {
+        path: dir.clone(),
+        ..BuildOptions::default()
+    };
+    let server = serve::start(
+        &options,
+        &ServeOptions {
+            port: Some(0),
+            verbose: false,
+            ..ServeOptions::default()
+        },
+    )?;
+    let note = dir.join("notes").join(format!("{NOTE}.md"));
+    let original = std::fs::read_to_string(&note)?;
+    b.client.goto(&format!("{}{NOTE}.html", server.url)).await?;
+    // Let the page lay out, then read somewhere in the middle.
+    let y: f64 = b
+        .js("window.scrollTo(0, 700); return window.scrollY;")
+        .await?;
+    ensure!(y > 100.0, "the page is too short to scroll: {y}");
+
+    std::fs::write(&note, format!("{original}\n\nLive edit marker 7261.\n"))?;
+    wait_for(
+        &b,
+        "the edit to show",
+        "return document.body.textContent;",
+        |t: &String| t.contains("Live edit marker 7261."),
+    )
+    .await?;
+    let after: f64 = wait_for(
+        &b,
+        "the scroll position",
+        "return window.scrollY;",
+        |v: &f64| (v - y).abs() < 2.0,
+    )
+    .await
+    .context("the reload did not keep the scroll position")?;
+    ensure!((after - y).abs() < 2.0);
+
+    let broken = original.replacen("---\n", "---\ntitle: [unclosed\n", 1);
+    ensure!(broken != original, "the note has no front matter to break");
+    std::fs::write(&note, broken)?;
+    let text: Option<String> = wait_for(&b, "the error overlay", OVERLAY, |o: &Option<String>| {
+        o.is_some()
+    })
+    .await?;
+    let text = text.unwrap_or_default();
+    ensure!(
+        text.contains(&format!("notes/{NOTE}.md:")),
+        "the overlay does not name the note: {text}"
+    );
+    ensure!(
+        b.js::<String>("return document.body.textContent;")
+            .await?
+            .contains("Live edit marker 7261."),
+        "the last good page is no longer shown"
+    );
+
+    std::fs::write(&note, &original)?;
+    wait_for(&b, "the overlay to go", OVERLAY, |o: &Option<String>| {
+        o.is_none()
+    })
+    .await?;
+    wait_for(
+        &b,
+        "the fixed page",
+        "return document.body.textContent;",
+        |t: &String| !t.contains("Live edit marker 7261."),
+    )
+    .await?;
+    server.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
