@@ -62,11 +62,14 @@ pub(crate) fn classify(header: &[String], config: &Config) -> Option<Columns> {
 
 /// Byte position of `needle` in `text` outside code spans (backticks), ignoring ASCII case.
 fn find_outside_code(text: &str, needle: &str) -> Option<usize> {
-    let mut in_code = false;
+    find_outside_code_from(text, needle, &mut false)
+}
+
+fn find_outside_code_from(text: &str, needle: &str, in_code: &mut bool) -> Option<usize> {
     for (i, c) in text.char_indices() {
         if c == '`' {
-            in_code = !in_code;
-        } else if !in_code
+            *in_code = !*in_code;
+        } else if !*in_code
             && text
                 .get(i..i + needle.len())
                 .is_some_and(|h| h.eq_ignore_ascii_case(needle))
@@ -104,19 +107,55 @@ pub(crate) fn parse(text: &str) -> Option<(String, String)> {
             return (!scenario.is_empty()).then_some((scenario, answer));
         }
     }
-    for sep in [" -> ", " → ", " ⇒ ", " = "] {
-        let Some(i) = find_outside_code(text, sep) else {
-            continue;
-        };
-        let scenario = clean(&text[..i]);
-        let answer = short_answer(&text[i + sep.len()..])?;
-        // `X = y` in prose defines or explains; an answer names something.
-        if sep == " = " && !answer.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
-            return None;
-        }
-        return (!scenario.is_empty()).then_some((scenario, answer));
+    const SEPARATORS: [&str; 4] = [" -> ", " → ", " ⇒ ", " = "];
+    // Two separators make a flow (`Bronze → Silver → Gold`) or an equation, not a choice.
+    let count: usize = SEPARATORS.iter().map(|s| count_outside_code(text, s)).sum();
+    if count != 1 {
+        return None;
     }
-    None
+    let (i, sep) = SEPARATORS
+        .iter()
+        .find_map(|s| find_outside_code(text, s).map(|i| (i, *s)))?;
+    let scenario = clean(&text[..i]);
+    let answer = short_answer(&text[i + sep.len()..])?;
+    let names_something = answer
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_lowercase() && !"\"'`“‘(".contains(c));
+    let plain = |s: &str| balanced(s) && !s.starts_with('`');
+    (names_something
+        && !answer.contains(':')
+        && plain(&scenario)
+        && plain(&answer)
+        && !scenario.is_empty())
+    .then_some((scenario, answer))
+}
+
+/// Are the parentheses in `s` balanced (so a separator did not split a parenthesis)?
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
+fn count_outside_code(text: &str, needle: &str) -> usize {
+    let mut n = 0;
+    let mut rest = text;
+    let mut in_code = false;
+    while let Some(i) = find_outside_code_from(rest, needle, &mut in_code) {
+        n += 1;
+        rest = &rest[i + needle.len()..];
+    }
+    n
 }
 
 /// "X vs Y" (or "versus") in a title.

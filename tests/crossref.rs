@@ -1,0 +1,313 @@
+//! The scenario web on the bundled notes: every scenario the seed states reaches the "when to
+//! use what" page, its answer links to a section that exists, and no ELI5 prose is taken.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use studysite::site::Content;
+use studysite::{BuildOptions, Config};
+
+fn build(path: &Path) -> (BTreeMap<String, String>, Vec<String>) {
+    let config = Config::load(&BuildOptions {
+        path: path.to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("{d:?}"));
+    let built = studysite::build(&config).unwrap();
+    let files = built
+        .files
+        .into_iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(k, v)| match v {
+            Content::Bytes(b) => (k, String::from_utf8(b).unwrap()),
+            Content::Copy(p) => (k, std::fs::read_to_string(p).unwrap()),
+        })
+        .collect();
+    (files, built.report.diagnostics())
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+        .replace("&amp;", "&")
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out).trim().to_string()
+}
+
+/// Every `<tag class="class" ...>...</tag>` chunk (not nested in itself).
+fn chunks<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(s) = rest.find(open) {
+        let body = s + open.len();
+        let e = rest[body..]
+            .find(close)
+            .map_or(rest.len(), |e| body + e + close.len());
+        out.push(&rest[s..e]);
+        rest = &rest[e..];
+    }
+    out
+}
+
+fn hrefs(html: &str) -> Vec<String> {
+    chunks(html, "href=\"", "\"")
+        .iter()
+        .map(|h| unescape(&h[6..h.len() - 1]))
+        .collect()
+}
+
+struct Entry {
+    scenario: String,
+    answer: String,
+    answer_links: Vec<String>,
+    source: String,
+}
+
+fn entries(page: &str) -> Vec<Entry> {
+    chunks(page, "<li class=\"wtu-entry\"", "</li>")
+        .into_iter()
+        .map(|li| {
+            let answer_html = chunks(li, "<span class=\"wtu-answer\">", "</span>")[0];
+            let source = chunks(li, "<a class=\"wtu-source\"", "</a>")[0];
+            Entry {
+                scenario: strip_tags(chunks(li, "<span class=\"wtu-scenario\">", "</span>")[0]),
+                answer: strip_tags(answer_html),
+                answer_links: hrefs(answer_html),
+                source: hrefs(source)[0].clone(),
+            }
+        })
+        .collect()
+}
+
+/// The target file holds the anchor (links are relative to the site root here).
+fn assert_resolves(files: &BTreeMap<String, String>, href: &str, what: &str) {
+    let (path, anchor) = href.split_once('#').unwrap_or((href, ""));
+    let page = files
+        .get(path)
+        .unwrap_or_else(|| panic!("{what}: `{href}` points to no page"));
+    if !anchor.is_empty() {
+        assert!(
+            page.contains(&format!("id=\"{anchor}\"")),
+            "{what}: `{href}`: no element with id `{anchor}` in {path}"
+        );
+    }
+}
+
+const SEED: &[(&str, &str)] = &[
+    // The four "Exam tip" scenario questions (01-inference-options.md).
+    (
+        "Intermittent traffic, minimize cost",
+        "Serverless Inference",
+    ),
+    ("Large images, processing takes minutes", "Async Inference"),
+    ("Score entire dataset nightly", "Batch Transform"),
+    ("Sub-second response for API", "Real-Time Inference"),
+    // The Quick Reference table (10-quick-reference.md).
+    ("ML-specific CI/CD pipeline", "SageMaker Pipelines"),
+    ("General CI/CD", "CodePipeline + CodeBuild + CodeDeploy"),
+    ("React to AWS events", "EventBridge"),
+    ("Visual workflow with AWS services", "Step Functions"),
+    ("Python DAG-based workflows", "MWAA (Airflow)"),
+    ("Define infra as YAML", "CloudFormation"),
+    ("Define infra as code (Python/TS)", "CDK"),
+    ("Store Docker images", "ECR"),
+    ("Run containers (simple)", "ECS + Fargate"),
+    ("Run containers (Kubernetes)", "EKS"),
+    ("Batch processing jobs", "AWS Batch"),
+    ("Deploy to edge devices", "SageMaker Neo + IoT Greengrass"),
+    ("Data lake governance", "Lake Formation"),
+    ("A/B test models", "Production Variants"),
+    ("Gradual traffic shift", "Canary / Linear deployment"),
+    ("Zero-risk model comparison", "Shadow testing"),
+    // The Lake Formation tip, the Pipelines tip and the Lambda trap.
+    (
+        "When the question asks about fine-grained access control for a data lake",
+        "Lake Formation",
+    ),
+    (
+        "the question asks about ML-specific CI/CD or automated retraining workflows",
+        "SageMaker Pipelines",
+    ),
+    (
+        "Process a 2 GB file in Lambda",
+        "IMPOSSIBLE. Use ECS/Fargate or SageMaker Processing",
+    ),
+    // The Best For column of the inference table.
+    ("Production APIs, interactive apps", "Real-Time"),
+    ("Intermittent traffic, cost-sensitive", "Serverless"),
+    ("Large payloads, long processing", "Async"),
+    ("Offline predictions, whole datasets", "Batch Transform"),
+    (
+        "Multi-step: preprocess → predict → postprocess",
+        "Inference Pipeline",
+    ),
+];
+
+#[test]
+fn when_to_use_what_holds_every_seed_scenario() {
+    let (files, diags) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let page = &files["when-to-use-what.html"];
+    let found = entries(page);
+    for (scenario, answer) in SEED {
+        let e = found
+            .iter()
+            .find(|e| e.scenario == *scenario)
+            .unwrap_or_else(|| panic!("missing scenario `{scenario}`"));
+        assert_eq!(e.answer, *answer, "answer to `{scenario}`");
+        assert!(!e.answer_links.is_empty(), "`{answer}` links nowhere");
+        for href in &e.answer_links {
+            assert_resolves(&files, href, answer);
+        }
+        assert_resolves(&files, &e.source, scenario);
+    }
+    let extra: Vec<&str> = found
+        .iter()
+        .map(|e| e.scenario.as_str())
+        .filter(|s| !SEED.iter().any(|(x, _)| x == s))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "scenarios the seed does not state: {extra:?}"
+    );
+    let unlinked: Vec<&String> = diags
+        .iter()
+        .filter(|d| d.contains("no note defines"))
+        .collect();
+    assert!(unlinked.is_empty(), "{unlinked:?}");
+}
+
+#[test]
+fn each_part_of_an_answer_links() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let found = entries(&files["when-to-use-what.html"]);
+    let links = |s: &str| {
+        found
+            .iter()
+            .find(|e| e.scenario == s)
+            .unwrap()
+            .answer_links
+            .len()
+    };
+    assert_eq!(links("Run containers (simple)"), 2);
+    assert_eq!(links("Gradual traffic shift"), 2);
+    assert_eq!(links("Process a 2 GB file in Lambda"), 2);
+    assert_eq!(links("Python DAG-based workflows"), 1);
+}
+
+#[test]
+fn no_eli5_sentence_becomes_a_scenario() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let mut eli5 = String::new();
+    for html in files.values() {
+        for aside in chunks(html, "<aside class=\"callout callout-eli5\"", "</aside>") {
+            assert!(
+                !aside.contains("id=\"sc-"),
+                "a scenario inside an ELI5: {aside}"
+            );
+            eli5.push_str(&strip_tags(aside));
+        }
+    }
+    assert!(
+        eli5.contains("Real-Time is always on"),
+        "the ELI5 callouts were not found"
+    );
+    for e in entries(&files["when-to-use-what.html"]) {
+        assert!(
+            !eli5.contains(&e.scenario),
+            "ELI5 text became a scenario: {}",
+            e.scenario
+        );
+    }
+}
+
+#[test]
+fn answered_sections_list_their_scenarios_and_study_pages_exist() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let lake = &files["03-mlops-deployment/09-governance.html"];
+    let boxes = chunks(lake, "<aside class=\"backlinks\"", "</aside>");
+    assert!(
+        !boxes.is_empty(),
+        "no backlinks box on the Lake Formation page"
+    );
+    for href in hrefs(boxes[0]) {
+        let target = if href.starts_with('#') {
+            format!("03-mlops-deployment/09-governance.html{href}")
+        } else if href.contains('/') {
+            href.trim_start_matches("../").to_string()
+        } else {
+            format!("03-mlops-deployment/{href}")
+        };
+        assert_resolves(&files, &target, "backlink");
+    }
+    let cards = &files["flashcards.html"];
+    assert!(cards.contains("id=\"fc-data\"") && cards.contains("Process a 2 GB file in Lambda"));
+    let cram = &files["cram-sheet.html"];
+    for part in [
+        "ECS vs EKS vs Batch",
+        "CloudFormation vs CDK",
+        "Lake Formation",
+        "Scenario tables",
+    ] {
+        assert!(cram.contains(part), "cram sheet lacks {part}");
+    }
+    for page in [
+        "when-to-use-what.html",
+        "flashcards.html",
+        "cram-sheet.html",
+    ] {
+        assert!(
+            files["index.html"].contains(&format!("href=\"{page}\"")),
+            "nav lacks {page}"
+        );
+    }
+}
+
+#[test]
+fn databricks_corpus_tables_make_sensible_scenarios() {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/databricks-cert-guide");
+    if !corpus.is_dir() {
+        eprintln!("skipped: {} not found", corpus.display());
+        return;
+    }
+    let (files, _) = build(&corpus);
+    for e in entries(&files["when-to-use-what.html"]) {
+        assert!(
+            !e.scenario.is_empty() && !e.answer.is_empty(),
+            "{}",
+            e.scenario
+        );
+        // Flows and file moves written as lists are not scenarios.
+        assert!(
+            !e.scenario.starts_with('`'),
+            "a path: {} -> {}",
+            e.scenario,
+            e.answer
+        );
+        assert!(
+            e.answer.split_whitespace().count() <= 30,
+            "{} -> {}",
+            e.scenario,
+            e.answer
+        );
+        for bad in ["Staging → Production", "Bronze → Silver", "split across"] {
+            assert!(!e.answer.contains(bad), "{} -> {}", e.scenario, e.answer);
+        }
+    }
+}
