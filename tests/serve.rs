@@ -426,3 +426,28 @@ fn a_taken_port_is_an_error_naming_it() {
         .expect("the port is taken");
     assert!(err.to_string().contains(&port.to_string()), "{err}");
 }
+
+#[test]
+fn follow_names_the_page_of_the_changed_note() {
+    let dir = site("follow");
+    let options = BuildOptions {
+        path: dir.clone(),
+        ..BuildOptions::default()
+    };
+    let serve = ServeOptions {
+        port: Some(0),
+        verbose: false,
+        follow: true,
+        ..ServeOptions::default()
+    };
+    let server = serve::start(&options, &serve).unwrap();
+    let v = server.version();
+    write(
+        &dir.join("notes/topic/b.md"),
+        "# Beta\n\nBeta text, followed.\n",
+    );
+    wait_until("the rebuild", || server.version() > v);
+    let reply = get(server.addr, &format!("/__studysite/wait?v={v}"));
+    let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["follow"], "topic/b.html", "{json}");
+}
