@@ -2,7 +2,8 @@
 //!
 //! `cargo test --test browser [FILTER]`. Needs `chromium` and `chromedriver` (Debian:
 //! `apt-get install chromium chromium-driver`); without them it prints a notice and passes,
-//! unless `STUDYSITE_REQUIRE_BROWSER=1`. To add a test: write `async fn name(b: Browser) ->
+//! unless `STUDYSITE_REQUIRE_BROWSER=1`. `STUDYSITE_CHROMIUM` and `STUDYSITE_CHROMEDRIVER`
+//! name other binaries. To add a test: write `async fn name(b: Browser) ->
 //! Result<()>` and list it in `main`.
 
 #[macro_use]
@@ -10,11 +11,17 @@
 mod harness;
 #[path = "browser/serve.rs"]
 mod serve_live;
+#[path = "browser/crossref.rs"]
+mod study;
+use study::{
+    flashcard_reveals_and_keeps_its_score, folded_callout_opens_on_click,
+    scenario_filter_narrows_the_list,
+};
 
 use anyhow::{bail, ensure, Context, Result};
 use harness::Browser;
-use serve_live::serve_live_reload_keeps_scroll_and_shows_errors;
 use serde::Deserialize;
+use serve_live::serve_live_reload_keeps_scroll_and_shows_errors;
 
 fn main() {
     harness::main(tests![
@@ -29,6 +36,9 @@ fn main() {
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
         serve_live_reload_keeps_scroll_and_shows_errors,
+        scenario_filter_narrows_the_list,
+        folded_callout_opens_on_click,
+        flashcard_reveals_and_keeps_its_score,
     ])
 }
 

@@ -1,0 +1,112 @@
+//! Browser tests of the study pages: the "when to use what" filter, folded callouts and
+//! flashcards. Included by `tests/browser.rs`.
+
+use super::harness::{file_url, Browser};
+use anyhow::{ensure, Result};
+use fantoccini::Locator;
+
+/// Typing in the filter box narrows the list, and clearing it brings every entry back.
+pub async fn scenario_filter_narrows_the_list(b: Browser) -> Result<()> {
+    b.open("when-to-use-what.html").await?;
+    const VISIBLE: &str = "return [...document.querySelectorAll('.wtu-entry')].filter(e => e.offsetParent !== null).length;";
+    let all: usize = b.js(VISIBLE).await?;
+    ensure!(all >= 28, "only {all} entries shown before filtering");
+    let input = b.client.find(Locator::Id("scenario-filter")).await?;
+    input.send_keys("lake").await?;
+    let some: usize = b.js(VISIBLE).await?;
+    ensure!((1..all).contains(&some), "typing `lake` left {some} of {all} entries");
+    let texts: Vec<String> = b
+        .js("return [...document.querySelectorAll('.wtu-entry')].filter(e => e.offsetParent !== null).map(e => e.textContent);")
+        .await?;
+    ensure!(
+        texts.iter().all(|t| t.to_lowercase().contains("lake")),
+        "an entry without `lake` is still shown: {texts:?}"
+    );
+    input.send_keys(" zzzz-no-such-thing").await?;
+    let none: usize = b.js(VISIBLE).await?;
+    let empty_shown: bool = b
+        .js("return document.querySelector('.filter-empty').offsetParent !== null;")
+        .await?;
+    ensure!(none == 0 && empty_shown, "a filter matching nothing shows {none} entries");
+    input.clear().await?;
+    b.js::<serde_json::Value>("document.getElementById('scenario-filter').dispatchEvent(new Event('input')); return null;")
+        .await?;
+    let back: usize = b.js(VISIBLE).await?;
+    ensure!(back == all, "clearing the filter shows {back} of {all}");
+    Ok(())
+}
+
+/// A folded callout (`> [!tip]- Title`) is closed, and opens on a click on its title.
+pub async fn folded_callout_opens_on_click(b: Browser) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.md"),
+        "# Folds\n\n> [!tip]- Hidden hint\n> The body of the hint.\n\n> [!faq]+ Open question\n> Shown.\n",
+    )?;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .arg("build")
+        .arg(dir.path())
+        .output()?;
+    ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    b.client
+        .goto(&file_url(&dir.path().join("public/index.html")))
+        .await?;
+    const BODY_SHOWN: &str = "const d = document.querySelector('details.callout-tip'); return d.open && d.querySelector('.callout-body').getBoundingClientRect().height > 0;";
+    let before: bool = b.js(BODY_SHOWN).await?;
+    let open_one: bool = b
+        .js("return document.querySelector('details.callout-question').open;")
+        .await?;
+    ensure!(!before && open_one, "`-` should start closed and `+` open");
+    b.client
+        .find(Locator::Css("details.callout-tip > summary"))
+        .await?
+        .click()
+        .await?;
+    let after: bool = b.js(BODY_SHOWN).await?;
+    ensure!(after, "the folded callout did not open on click");
+    Ok(())
+}
+
+/// A flashcard shows its answer on a click and on Space; a "knew it" mark survives a reload.
+pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
+    b.open("flashcards.html").await?;
+    b.js::<serde_json::Value>("localStorage.clear(); location.reload(); return null;")
+        .await?;
+    const SHOWN: &str = "return !document.getElementById('fc-answer').hidden;";
+    ensure!(!b.js::<bool>(SHOWN).await?, "the answer shows before any reveal");
+    let card = b.client.find(Locator::Id("fc-card")).await?;
+    card.click().await?;
+    ensure!(b.js::<bool>(SHOWN).await?, "a click did not reveal the answer");
+    let expanded: String = b
+        .js("return document.getElementById('fc-card').getAttribute('aria-expanded');")
+        .await?;
+    ensure!(expanded == "true", "aria-expanded is {expanded} after revealing");
+    card.click().await?;
+    ensure!(!b.js::<bool>(SHOWN).await?, "a second click did not hide the answer");
+
+    card.send_keys(" ").await?;
+    ensure!(b.js::<bool>(SHOWN).await?, "Space did not reveal the answer");
+    let first: String = b.js("return document.getElementById('fc-prompt').textContent;").await?;
+    card.send_keys(&fantoccini::key::Key::Enter.to_string()).await?;
+    let second: String = b.js("return document.getElementById('fc-prompt').textContent;").await?;
+    ensure!(first != second, "Enter did not move to the next card");
+    ensure!(!b.js::<bool>(SHOWN).await?, "the next card starts revealed");
+    card.send_keys(&fantoccini::key::Key::Left.to_string()).await?;
+    let back: String = b.js("return document.getElementById('fc-prompt').textContent;").await?;
+    ensure!(back == first, "the left arrow did not go back");
+
+    b.client.find(Locator::Id("fc-knew")).await?.click().await?;
+    let key: String = b
+        .js("return document.getElementById('flashcards').dataset.storageKey;")
+        .await?;
+    ensure!(key.contains("MLA-C01"), "the storage key does not name the site: {key}");
+    b.client.refresh().await?;
+    let mark: String = b
+        .js("return document.getElementById('fc-card').getAttribute('data-mark');")
+        .await?;
+    let score: String = b.js("return document.getElementById('fc-score').textContent;").await?;
+    ensure!(mark == "knew", "the first card's mark after a reload is `{mark}`");
+    ensure!(score.starts_with("Knew 1"), "the score after a reload reads `{score}`");
+    b.js::<serde_json::Value>("localStorage.clear(); return null;").await?;
+    Ok(())
+}
