@@ -81,7 +81,7 @@ async function measure(pages) {
   if (pw && existsSync("/usr/bin/chromium")) {
     browser = await pw.chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
     page = await browser.newPage();
-    await page.goto(url);
+    await page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 });
   }
   try {
     for (let i = 0; i < EDITS; i++) {
