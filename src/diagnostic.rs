@@ -19,6 +19,8 @@ pub struct Diagnostic {
     pub(crate) col: usize,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    /// A link, anchor or image that points at nothing: an error under `check`.
+    pub(crate) broken_link: bool,
 }
 
 impl Diagnostic {
@@ -30,6 +32,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             help: None,
+            broken_link: false,
         }
     }
 

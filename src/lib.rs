@@ -3,6 +3,7 @@
 //! The pipeline is `discover -> Note::parse -> Index::build -> markdown::render -> render ->
 //! output::write`, sequenced in one place, [`site::build`].
 
+pub mod check;
 pub mod config;
 pub(crate) mod crossref;
 pub mod diagnostic;
@@ -12,7 +13,9 @@ pub(crate) mod index;
 pub mod markdown;
 pub(crate) mod note;
 pub mod output;
+pub mod publish;
 pub(crate) mod render;
+pub(crate) mod search;
 pub mod serve;
 pub mod site;
 pub(crate) mod slug;

@@ -19,7 +19,26 @@ enum Command {
     Build(BuildArgs),
     /// Serve the site from memory with live reload, rebuilding as notes change
     Serve(ServeArgs),
+    /// Check every link, anchor and image without writing anything; exit 1 if one is broken
+    Check(CheckArgs),
 }
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site folder, as for `build`
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Fail on any warning too, not only on broken links
+    #[arg(long)]
+    strict: bool,
+    /// Also request every external link (a few at a time, with a time limit)
+    #[arg(long)]
+    external: bool,
+    /// Include notes marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
 
 #[derive(Args)]
 struct BuildArgs {
@@ -82,6 +101,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(&args),
         Command::Serve(args) => serve(&args),
+        Command::Check(args) => check(&args),
     };
     match result {
         Ok(code) => code,
@@ -128,6 +148,9 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     studysite::output::write(&built, &config)?;
+    if let Some(note) = studysite::publish::base_url_notice(&config) {
+        eprintln!("{note}");
+    }
     println!(
         "built {} pages in {} ms -> {}/",
         report.pages,
@@ -151,5 +174,47 @@ fn serve(args: &ServeArgs) -> Result<ExitCode> {
         verbose: true,
     };
     studysite::serve::run(&options, &serve, args.open)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode> {
+    let opts = BuildOptions {
+        path: args.path.clone(),
+        strict: args.strict,
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
+    let Some(config) = load(&opts) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let checked = studysite::check::check(&config, args.external)?;
+    let report = &checked.report;
+    for d in report.diagnostics() {
+        eprintln!("{d}");
+    }
+    for (link, why) in &checked.failed_external {
+        eprintln!("{}:{}:{}: warning: external link `{}`: {why}", link.file.display(), link.line, link.col, link.url);
+    }
+    if !checked.external.is_empty() && !args.external {
+        println!("{} external link(s), not fetched (--external fetches them):", checked.external.len());
+        for link in &checked.external {
+            println!("  {} ({}:{}:{})", link.url, link.file.display(), link.line, link.col);
+        }
+    }
+    let failed = report.failed(config.strict) || (config.strict && !checked.failed_external.is_empty());
+    if failed {
+        eprintln!(
+            "error: check failed with {} error(s) and {} warning(s){}",
+            report.errors(),
+            report.warnings() + checked.failed_external.len(),
+            if config.strict { " (--strict)" } else { "" }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "checked {} pages: no broken links, anchors or images ({} warning(s))",
+        report.pages,
+        report.warnings() + checked.failed_external.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

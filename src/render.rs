@@ -258,6 +258,7 @@ fn site_ctx<'a>(config: &'a Config, index: &'a Index, root: String) -> SiteCtx<'
         title: &index.site_title,
         description: &config.description,
         base_url: &config.base_url,
+        permalink_base: crate::publish::full_base(&config.base_url).unwrap_or_default(),
         study_pages: crossref::STUDY_PAGES
             .iter()
             .map(|(title, url)| Link {

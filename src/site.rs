@@ -1,6 +1,7 @@
 //! `build`: the only place that sequences the stages, from the notes folder to the files of
 //! the site, held in memory until `output::write` (or `serve`) takes them.
 
+use crate::check::ExternalLink;
 use crate::config::Config;
 use crate::crossref::Web;
 use crate::diagnostic::{self, Diagnostic};
@@ -10,6 +11,8 @@ use crate::index::Index;
 use crate::markdown::{self, Env, Highlighter, Outline, Prepared};
 use crate::note::Note;
 use crate::render::{self, Theme};
+use crate::publish;
+use crate::search;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -38,6 +41,8 @@ pub struct Report {
     pub pages: usize,
     pub elapsed: Duration,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Every link to outside the site, where it is written (`check` lists or fetches them).
+    pub(crate) external: Vec<ExternalLink>,
 }
 
 impl Report {
@@ -94,9 +99,21 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
                 xref: Some(web.view(&index, i)),
         })
         .collect();
+    let mut external = Vec::new();
     for (page, r) in index.pages.iter().zip(&rendered) {
-        diags.extend(r.findings.iter().map(|f| {
-            let d = page.note.warning(f.offset, &f.message);
+        external.extend(r.external.iter().map(|(url, offset)| {
+            let (line, col) = page.note.line_col(*offset);
+            ExternalLink {
+                url: url.clone(),
+                file: page.note.display.clone(),
+                line,
+                col,
+            }
+        }));
+        let broken = r.broken_links.iter().map(|f| (f, true));
+        diags.extend(r.findings.iter().map(|f| (f, false)).chain(broken).map(|(f, link)| {
+            let mut d = page.note.warning(f.offset, &f.message);
+            d.broken_link = link;
             match &f.help {
                 Some(h) => d.with_help(h),
                 None => d,
@@ -107,6 +124,9 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
     render::assets(config, &theme, &index, &sources, &mut files);
     diagnostic::sort(&mut diags);
     render::study_pages(config, &theme, &index, &web, &mut files, &mut diags);
+    files.extend(search::files(&index, &rendered));
+    let extra = publish::files(config, &files);
+    files.extend(extra);
     let urls = index
         .pages
         .iter()
@@ -119,6 +139,7 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
             pages: index.pages.len(),
             elapsed: started.elapsed(),
             diagnostics: diags,
+            external,
         },
         files,
     })

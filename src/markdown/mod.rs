@@ -69,6 +69,8 @@ pub(crate) struct Rendered {
     pub(crate) html: String,
     pub(crate) headings: Vec<Heading>,
     pub(crate) findings: Vec<Finding>,
+    /// Links, anchors and images that point at nothing: `check` makes these errors.
+    pub(crate) broken_links: Vec<Finding>,
     /// External links (`https://...`), for `check --external`.
     pub(crate) external: Vec<(String, usize)>,
 }
@@ -131,6 +133,7 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     let mut callouts_found = Vec::new();
     let mut facts = Facts::default();
     let findings = RefCell::new(Vec::new());
+    let broken_links = RefCell::new(Vec::new());
     let mut external = Vec::new();
     let mut headings = Vec::new();
     let mut html_out = String::with_capacity(doc.text.len() * 2);
@@ -141,7 +144,7 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         let events = callouts::Callouts::new(events, &env.config.callout_prefixes, &ids, &roles, &mut callouts_found);
         let events = scenarios::Extract::new(events, env.config, &ids, &roles, &mut facts);
         let events = code::Blocks::new(events, env, &findings, &doc.text);
-        let events = links::Rewrite::new(events, env.links, &findings, &mut external);
+        let events = links::Rewrite::new(events, env.links, &broken_links, &mut external);
         let events = glossary::Glossary::new(events, env.xref.filter(|x| x.web.glossary()));
         let events = glossary::Backlinks::new(events, env.xref);
         let events = TableWrap {
@@ -151,7 +154,8 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         html::push_html(&mut html_out, events.map(|(e, _)| e));
     }
     let mut findings = findings.into_inner();
-    for f in &mut findings {
+    let mut broken_links = broken_links.into_inner();
+    for f in findings.iter_mut().chain(&mut broken_links) {
         f.offset = doc.map.old(f.offset);
     }
     for h in &mut headings {
@@ -164,6 +168,7 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         html: html_out,
         headings,
         findings,
+        broken_links,
         external,
     }
 }

@@ -1,0 +1,90 @@
+//! What static hosts and crawlers look for beside the pages: `sitemap.xml` and `robots.txt`,
+//! and the full base URL that canonical and Open Graph links are built on.
+
+use crate::config::Config;
+use crate::site::Content;
+use std::collections::BTreeMap;
+
+/// The base URL with a trailing `/` when it is a full `http(s)://host/...` URL; `None` for a
+/// path such as `/sub/` (or no base URL), with which absolute links cannot be made.
+pub(crate) fn full_base(base_url: &str) -> Option<String> {
+    let rest = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return None;
+    }
+    let mut url = base_url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Some(url)
+}
+
+/// A line for the user when the base URL is a path: what is left out, and why.
+pub fn base_url_notice(config: &Config) -> Option<String> {
+    if config.base_url.is_empty() || full_base(&config.base_url).is_some() {
+        return None;
+    }
+    Some(format!(
+        "note: base_url `{}` is a path, not a full URL: sitemap.xml, canonical and Open Graph URLs are left out (give one like `https://example.org{}`)",
+        config.base_url,
+        crate::render::base_path(&config.base_url)
+    ))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// `robots.txt` always; `sitemap.xml` (every page of `site` under the base URL) with a full
+/// base URL.
+pub(crate) fn files(config: &Config, site: &BTreeMap<String, Content>) -> Vec<(String, Content)> {
+    let base = full_base(&config.base_url);
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    let mut out = Vec::new();
+    if let Some(base) = &base {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        let pages = site
+            .keys()
+            .filter(|p| p.ends_with(".html") && *p != "404.html");
+        for page in pages {
+            xml.push_str(&format!(
+                "<url><loc>{}</loc></url>\n",
+                xml_escape(&format!("{base}{page}"))
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        out.push(("sitemap.xml".to_string(), Content::Bytes(xml.into_bytes())));
+        robots.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    }
+    out.push((
+        "robots.txt".to_string(),
+        Content::Bytes(robots.into_bytes()),
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_base_urls_only() {
+        assert_eq!(
+            full_base("https://example.org/sub").as_deref(),
+            Some("https://example.org/sub/")
+        );
+        assert_eq!(
+            full_base("http://localhost:8080/").as_deref(),
+            Some("http://localhost:8080/")
+        );
+        assert_eq!(full_base("/sub/"), None);
+        assert_eq!(full_base(""), None);
+        assert_eq!(full_base("https://"), None);
+    }
+}

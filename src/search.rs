@@ -1,0 +1,571 @@
+//! The client-side search index: every page split at its h2/h3 headings, terms stemmed, and
+//! the index sharded by term prefix into small scripts that `static/search.js` loads on demand.
+//!
+//! The shards are JS (`__studysiteSearch.add(...)`) rather than JSON because `fetch` fails
+//! from `file://`, while a `<script>` tag works everywhere. A query loads the manifest plus one
+//! shard per word; a shard never grows past [`SHARD_BUDGET`] unless one term alone does, and a
+//! term keeps only its [`MAX_POSTINGS`] best parts, so the first query stays small at any size.
+//! The tokenizer and stemmer here are mirrored line for line in `static/search.js`; both are
+//! tested on the same word list (`tests/search_words.txt`).
+
+use crate::index::{Index, Target};
+use crate::markdown::Rendered;
+use crate::site::Content;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Where the index lives in the output.
+const DIR: &str = "static/search";
+/// A shard past this many bytes is split by one more character of its terms.
+const SHARD_BUDGET: usize = 48 * 1024;
+/// The parts kept for one term, best first: a result list shows far fewer.
+const MAX_POSTINGS: usize = 100;
+/// Characters of context kept around a term's first occurrence.
+const EXCERPT_BEFORE: usize = 50;
+const EXCERPT_LEN: usize = 160;
+/// A word in a part's title counts as this many in its text.
+const TITLE_WEIGHT: f64 = 5.0;
+
+/// Words too common to index; the query drops them too.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "this", "to", "was", "with",
+];
+
+/// Chinese, Japanese and Korean characters: each is a term of its own.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
+}
+
+/// Lowercased words with the byte offset each starts at in `text`.
+pub(crate) fn tokens(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                out.push((std::mem::take(&mut word), start));
+            }
+            out.push((c.to_string(), i));
+        } else if c.is_alphanumeric() {
+            if word.is_empty() {
+                start = i;
+            }
+            word.extend(c.to_lowercase());
+        } else if !word.is_empty() {
+            out.push((std::mem::take(&mut word), start));
+        }
+    }
+    if !word.is_empty() {
+        out.push((word, start));
+    }
+    out
+}
+
+fn has_vowel(s: &str) -> bool {
+    s.bytes().any(|b| b"aeiouy".contains(&b))
+}
+
+/// A small English suffix stripper: plurals, -ing/-ed, a few derivations, and a final y/e, so
+/// `canary`/`canaries` and `deploy`/`deploying`/`deployments` meet. Not Porter; the same
+/// rules run in `static/search.js`, which is what matters.
+pub(crate) fn stem(word: &str) -> String {
+    if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_string();
+    }
+    let mut s = word.to_string();
+    if s.ends_with("sses") {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with("ies") {
+        s.truncate(s.len() - 3);
+        s.push('i');
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
+        s.pop();
+    }
+    for suffix in ["ing", "ed"] {
+        let rest = s.len().saturating_sub(suffix.len());
+        if s.ends_with(suffix) && rest >= 3 && has_vowel(&s[..rest]) {
+            s.truncate(rest);
+            let b = s.as_bytes();
+            let n = b.len();
+            if b[n - 1] == b[n - 2] && !b"aeiouylsz".contains(&b[n - 1]) {
+                s.pop();
+            }
+            break;
+        }
+    }
+    for (suffix, with) in [
+        ("ization", "iz"),
+        ("ation", ""),
+        ("ment", ""),
+        ("ness", ""),
+        ("ly", ""),
+    ] {
+        if s.ends_with(suffix) && s.len() - suffix.len() >= 4 {
+            s.truncate(s.len() - suffix.len());
+            s.push_str(with);
+            break;
+        }
+    }
+    if s.len() >= 3 && s.ends_with('y') {
+        s.pop();
+        s.push('i');
+    } else if s.len() >= 4 && s.ends_with('e') {
+        s.pop();
+    }
+    s
+}
+
+/// One heading-level part of a page: what a search result opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Part {
+    /// The heading's id; `None` for the part before the first h2/h3.
+    pub(crate) id: Option<String>,
+    pub(crate) title: String,
+    pub(crate) text: String,
+}
+
+/// Splits a rendered page at its `<h2 id>` and `<h3 id>` headings and strips the tags.
+pub(crate) fn parts(page_title: &str, html: &str) -> Vec<Part> {
+    let mut out = Vec::new();
+    let mut current = Part {
+        id: None,
+        title: page_title.to_string(),
+        text: String::new(),
+    };
+    let mut rest = html;
+    while let Some(at) = find_heading(rest) {
+        current.text = plain_text(&rest[..at]);
+        let heading = &rest[at..];
+        let close = heading.find("</h").unwrap_or(heading.len());
+        let open_end = heading.find('>').map_or(close, |i| i + 1).min(close);
+        let next = Part {
+            id: attr(&heading[..open_end], "id"),
+            title: plain_text(&heading[open_end..close]),
+            text: String::new(),
+        };
+        out.push(std::mem::replace(&mut current, next));
+        rest = &heading[close..];
+        rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+    }
+    current.text = plain_text(rest);
+    out.push(current);
+    out.retain(|p| p.id.is_none() || !(p.text.is_empty() && p.title.is_empty()));
+    out
+}
+
+/// The offset of the next `<h2` or `<h3` that has an id.
+fn find_heading(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = html[from..].find("<h") {
+        let at = from + i;
+        let tag = &html[at..];
+        if (tag.starts_with("<h2") || tag.starts_with("<h3"))
+            && tag[3..].starts_with([' ', '>'])
+            && attr(&tag[..tag.find('>').unwrap_or(tag.len())], "id").is_some()
+        {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(decode_entities(&tag[start..start + len]))
+}
+
+/// Tags whose boundary is not a word boundary.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "code", "em", "i", "kbd", "mark", "s", "small", "span", "strong", "sub",
+    "sup", "u", "del", "ins",
+];
+
+/// Visible text of an HTML fragment, whitespace collapsed.
+fn plain_text(html: &str) -> String {
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        raw.push_str(&rest[..lt]);
+        let tag = &rest[lt + 1..];
+        let gt = tag.find('>').map_or(tag.len(), |i| i + 1);
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        rest = &tag[gt.min(tag.len())..];
+        if name == "script" || name == "style" {
+            let end = format!("</{name}");
+            rest = rest.find(&end).map_or("", |i| &rest[i..]);
+            rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+        }
+        if !INLINE.contains(&name.as_str()) {
+            raw.push(' ');
+        }
+    }
+    raw.push_str(rest);
+    decode_entities(&raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A searchable part with its URL (site-relative) and the title shown in results.
+struct Doc {
+    url: String,
+    title: String,
+    text: String,
+    /// The part's own heading (or the page title), weighted above its text.
+    heading: String,
+}
+
+fn docs(index: &Index, rendered: &[Rendered]) -> Vec<Doc> {
+    let mut out = Vec::new();
+    for &t in &index.order {
+        let Target::Page(i) = t else { continue };
+        let page_title = &index.info[i].title;
+        let url = &index.info[i].url;
+        for part in parts(page_title, &rendered[i].html) {
+            let (url, title) = match &part.id {
+                Some(id) => (
+                    format!("{url}#{id}"),
+                    format!("{page_title} › {}", part.title),
+                ),
+                None => (url.clone(), page_title.clone()),
+            };
+            out.push(Doc {
+                url,
+                title,
+                text: part.text,
+                heading: part.title,
+            });
+        }
+    }
+    out
+}
+
+/// The shard key of a term, one element per character: `[a-z0-9]` as itself, anything else
+/// as `_hex_`, so every key is a safe file name and keys nest by prefix.
+fn key_chars(term: &str) -> Vec<String> {
+    term.chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c.to_string()
+            } else {
+                format!("_{:x}_", c as u32)
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Posting(u32, u32, String);
+
+struct TermEntry {
+    term: String,
+    key: Vec<String>,
+    postings: Vec<(u32, u32, String)>,
+    /// Estimated bytes in a shard.
+    size: usize,
+}
+
+/// The excerpt of `text` around byte `at`, on char and word boundaries.
+fn excerpt(text: &str, at: usize) -> String {
+    let mut start = at;
+    for _ in 0..EXCERPT_BEFORE {
+        match text[..start].chars().next_back() {
+            Some(c) => start -= c.len_utf8(),
+            None => break,
+        }
+    }
+    if start > 0 {
+        start = text[start..at].find(' ').map_or(start, |i| start + i + 1);
+    }
+    let mut end = start;
+    for c in text[start..].chars().take(EXCERPT_LEN) {
+        end += c.len_utf8();
+    }
+    if end < text.len() {
+        end = text[..end].rfind(' ').filter(|&i| i > at).unwrap_or(end);
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&text[start..end]);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Per term: every (doc, score, excerpt), scored with BM25 over the part's text plus its
+/// weighted title.
+fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32, String)>> {
+    struct Hit {
+        tf: f64,
+        first: Option<usize>,
+    }
+    let mut per_doc: Vec<(HashMap<String, Hit>, usize)> = Vec::with_capacity(docs.len());
+    for d in docs {
+        let mut hits: HashMap<String, Hit> = HashMap::new();
+        let words = tokens(&d.text);
+        let len = words.len();
+        for (w, at) in words {
+            if STOP_WORDS.contains(&w.as_str()) {
+                continue;
+            }
+            let h = hits.entry(stem(&w)).or_insert(Hit {
+                tf: 0.0,
+                first: None,
+            });
+            h.tf += 1.0;
+            h.first.get_or_insert(at);
+        }
+        for (w, _) in tokens(&d.heading) {
+            if !STOP_WORDS.contains(&w.as_str()) {
+                hits.entry(stem(&w))
+                    .or_insert(Hit {
+                        tf: 0.0,
+                        first: None,
+                    })
+                    .tf += TITLE_WEIGHT;
+            }
+        }
+        per_doc.push((hits, len));
+    }
+    let n = docs.len().max(1) as f64;
+    let avg_len = per_doc.iter().map(|(_, l)| *l as f64).sum::<f64>() / n;
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for (hits, _) in &per_doc {
+        for term in hits.keys() {
+            *df.entry(term).or_default() += 1;
+        }
+    }
+    let (k1, b) = (1.2, 0.75);
+    let mut out: BTreeMap<String, Vec<(u32, u32, String)>> = BTreeMap::new();
+    for (id, (hits, len)) in per_doc.iter().enumerate() {
+        let norm = k1 * (1.0 - b + b * *len as f64 / avg_len.max(1.0));
+        for (term, hit) in hits {
+            let df = df[term.as_str()] as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let score = idf * hit.tf * (k1 + 1.0) / (hit.tf + norm);
+            let text = &docs[id].text;
+            let snippet = excerpt(text, hit.first.unwrap_or(0));
+            out.entry(term.clone()).or_default().push((
+                id as u32,
+                (score * 100.0).round() as u32,
+                snippet,
+            ));
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+    }
+    out
+}
+
+/// Groups terms by key prefix, one more character at a time while a group is over budget.
+fn shard(entries: Vec<TermEntry>, depth: usize, out: &mut BTreeMap<String, Vec<TermEntry>>) {
+    let mut groups: BTreeMap<String, Vec<TermEntry>> = BTreeMap::new();
+    for e in entries {
+        let k = e.key[..depth.min(e.key.len())].concat();
+        groups.entry(k).or_default().push(e);
+    }
+    for (k, group) in groups {
+        let size: usize = group.iter().map(|e| e.size).sum();
+        let deeper = group.iter().any(|e| e.key.len() > depth);
+        if size <= SHARD_BUDGET || !deeper {
+            out.insert(k, group);
+            continue;
+        }
+        let (here, longer): (Vec<_>, Vec<_>) =
+            group.into_iter().partition(|e| e.key.len() <= depth);
+        if !here.is_empty() {
+            out.insert(k, here);
+        }
+        shard(longer, depth + 1, out);
+    }
+}
+
+#[derive(Serialize)]
+struct ShardData<'a> {
+    /// Doc id -> [url, title].
+    d: BTreeMap<u32, (&'a str, &'a str)>,
+    /// Term -> [[doc id, score, excerpt], ...], best first.
+    t: BTreeMap<&'a str, Vec<Posting>>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    shards: Vec<&'a str>,
+    docs: usize,
+}
+
+/// The search index files: `static/search/index.js` (the list of shards) and one
+/// `static/search/t-KEY.js` per shard.
+pub(crate) fn files(index: &Index, rendered: &[Rendered]) -> Vec<(String, Content)> {
+    let docs = docs(index, rendered);
+    let entries: Vec<TermEntry> = postings(&docs)
+        .into_iter()
+        .map(|(term, postings)| {
+            let size = term.len()
+                + postings
+                    .iter()
+                    .map(|(d, _, ex)| {
+                        let doc = &docs[*d as usize];
+                        ex.len() + doc.url.len() + doc.title.len() + 24
+                    })
+                    .sum::<usize>();
+            TermEntry {
+                key: key_chars(&term),
+                term,
+                postings,
+                size,
+            }
+        })
+        .collect();
+    let mut shards = BTreeMap::new();
+    shard(entries, 1, &mut shards);
+    let mut out = Vec::with_capacity(shards.len() + 1);
+    for (key, terms) in &shards {
+        let mut data = ShardData {
+            d: BTreeMap::new(),
+            t: BTreeMap::new(),
+        };
+        for e in terms {
+            for (d, _, _) in &e.postings {
+                let doc = &docs[*d as usize];
+                data.d.insert(*d, (&doc.url, &doc.title));
+            }
+            let list = e
+                .postings
+                .iter()
+                .map(|(d, s, ex)| Posting(*d, *s, ex.clone()))
+                .collect();
+            data.t.insert(&e.term, list);
+        }
+        out.push((
+            format!("{DIR}/t-{key}.js"),
+            script(&format!("{key:?}"), &data),
+        ));
+    }
+    let manifest = Manifest {
+        shards: shards.keys().map(String::as_str).collect(),
+        docs: docs.len(),
+    };
+    out.push((format!("{DIR}/index.js"), script("\"\"", &manifest)));
+    out
+}
+
+fn script(key: &str, data: &impl Serialize) -> Content {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
+    Content::Bytes(format!("__studysiteSearch.add({key},{json});\n").into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `word stem` per line, shared with the JS stemmer's test.
+    const WORDS: &str = include_str!("../tests/search_words.txt");
+
+    #[test]
+    fn stems_match_the_shared_list() {
+        for line in WORDS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
+            let (word, want) = line.split_once(' ').unwrap();
+            assert_eq!(stem(word), want.trim(), "stem({word})");
+        }
+    }
+
+    #[test]
+    fn tokens_split_cjk_by_character() {
+        let t: Vec<String> = tokens("SageMaker 模型部署, Canary's")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(t, ["sagemaker", "模", "型", "部", "署", "canary", "s"]);
+    }
+
+    #[test]
+    fn splits_pages_at_h2_and_h3() {
+        let html = "<h1>T</h1><p>Intro &amp; more</p>\n<h2 id=\"canary-deployment\">Canary <em>Deployment</em><a class=\"anchor\" href=\"#canary-deployment\"></a></h2>\n<p>A small <code>slice</code></p><h3 id=\"x\">X</h3><p>y</p><h4 id=\"z\">Z</h4><p>w</p>";
+        let p = parts("Page", html);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].text, "T Intro & more");
+        assert_eq!(p[1].id.as_deref(), Some("canary-deployment"));
+        assert_eq!(p[1].title, "Canary Deployment");
+        assert_eq!(p[1].text, "A small slice");
+        assert_eq!(p[2].text, "y Z w");
+    }
+
+    #[test]
+    fn excerpts_keep_the_match_in_view() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen canary nineteen twenty";
+        let at = text.find("canary").unwrap();
+        let ex = excerpt(text, at);
+        assert!(ex.starts_with('…') && ex.contains("canary"), "{ex}");
+    }
+
+    #[test]
+    fn keys_nest_by_prefix() {
+        assert_eq!(key_chars("ab1").concat(), "ab1");
+        assert_eq!(key_chars("模型").concat(), "_6a21__578b_");
+    }
+}
