@@ -83,10 +83,11 @@
     });
     nav.textContent = "";
     nav.appendChild(list);
+    // In a long tree, scroll the sidebar (not the page) so the current page is in view.
     var current = nav.querySelector('[aria-current="page"]');
-    if (current && current.scrollIntoView && nav.scrollHeight > nav.clientHeight) {
-      current.scrollIntoView({ block: "center" });
-      window.scrollTo(0, 0);
+    if (current && nav.scrollHeight > nav.clientHeight) {
+      var offset = current.getBoundingClientRect().top - nav.getBoundingClientRect().top;
+      nav.scrollTop += offset - nav.clientHeight / 2;
     }
   }
 

@@ -132,6 +132,19 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
     })
 }
 
+/// A program named by `env` (which then must exist), else at one of `paths`, else on PATH.
+fn locate(env: &str, paths: &[&str], names: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    paths
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .or_else(|| find_program(names))
+}
+
 /// chromedriver, killed (with the Chromium it started) when dropped, also on panic.
 struct Driver {
     child: Child,
@@ -279,15 +292,16 @@ pub fn main(tests: Vec<(&'static str, TestFn)>) -> ! {
     }
 
     let required = std::env::var("STUDYSITE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let chromium = Path::new("/usr/bin/chromium");
-    let chromium = chromium
-        .is_file()
-        .then(|| chromium.to_path_buf())
-        .or_else(|| find_program(&["chromium", "chromium-browser"]));
-    let driver = find_program(&["chromedriver"]).or_else(|| {
-        let p = Path::new("/usr/bin/chromedriver");
-        p.is_file().then(|| p.to_path_buf())
-    });
+    let chromium = locate(
+        "STUDYSITE_CHROMIUM",
+        &["/usr/bin/chromium"],
+        &["chromium", "chromium-browser"],
+    );
+    let driver = locate(
+        "STUDYSITE_CHROMEDRIVER",
+        &["/usr/bin/chromedriver"],
+        &["chromedriver"],
+    );
     let (chromium, driver) = match (chromium, driver) {
         (Some(c), Some(d)) => (c, d),
         (c, d) => {
@@ -347,7 +361,8 @@ async fn run(
         site: Arc::new(site),
     };
 
-    println!("\nrunning {} tests", tests.len());
+    let plural = if tests.len() == 1 { "" } else { "s" };
+    println!("\nrunning {} test{plural}", tests.len());
     let started = Instant::now();
     let mut failures = Vec::new();
     for (name, test) in &tests {
