@@ -2,9 +2,7 @@
 
 pub(crate) mod callouts;
 pub(crate) mod code;
-#[path = "/tmp/diagrams_stub.rs"]
 pub(crate) mod diagrams;
-// font_coverage: owned by diagrams
 pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
