@@ -26,7 +26,7 @@ macro_rules! tests {
 
 /// The window every test starts with.
 pub const DEFAULT_SIZE: (u32, u32) = (1280, 900);
-const TEST_TIMEOUT: Duration = Duration::from_secs(120);
+const TEST_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// The built site the tests browse.
 pub struct Site {
@@ -251,6 +251,8 @@ fn capabilities(profile: &Path, chromium: &Path) -> serde_json::Map<String, Valu
         "browserName": "chrome",
         "goog:chromeOptions": { "binary": chromium, "args": args },
         "goog:loggingPrefs": { "browser": "ALL" },
+        // Far below chromedriver's 300 s defaults, so a stuck page fails its test quickly.
+        "timeouts": { "pageLoad": 30_000, "script": 30_000, "implicit": 0 },
     });
     match caps {
         Value::Object(map) => map,
@@ -376,7 +378,7 @@ async fn run(
         }
     }
     // Leave chromedriver nothing to clean up; the Driver guard kills it either way.
-    let _ = client.close().await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
     drop(driver);
 
     if !failures.is_empty() {
@@ -408,9 +410,12 @@ async fn run_one(browser: &Browser, test: TestFn) -> Result<()> {
         .js::<Value>("localStorage.clear(); return null;")
         .await?;
     browser.console_errors().await?;
-    let handle = tokio::spawn(test(browser.clone()));
-    match tokio::time::timeout(TEST_TIMEOUT, handle).await {
-        Err(_) => bail!("timed out after {} s", TEST_TIMEOUT.as_secs()),
+    let mut handle = tokio::spawn(test(browser.clone()));
+    match tokio::time::timeout(TEST_TIMEOUT, &mut handle).await {
+        Err(_) => {
+            handle.abort();
+            bail!("timed out after {} s", TEST_TIMEOUT.as_secs())
+        }
         Ok(Err(join)) if join.is_panic() => {
             let payload = join.into_panic();
             let message = payload
