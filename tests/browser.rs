@@ -13,6 +13,12 @@ mod harness;
 mod serve_live;
 #[path = "browser/crossref.rs"]
 mod study;
+#[path = "browser/diagrams.rs"]
+mod diagrams;
+use diagrams::{
+    diagram_fixture_with_emoji_cjk_arrows_and_tabs_aligns, diagrams_align_to_the_grid,
+    diagrams_copy_back_their_source, liberation_mono_fails_the_grid_check,
+};
 use study::{
     flashcard_reveals_and_keeps_its_score, folded_callout_opens_on_click,
     scenario_filter_narrows_the_list,
@@ -39,6 +45,10 @@ fn main() {
         scenario_filter_narrows_the_list,
         folded_callout_opens_on_click,
         flashcard_reveals_and_keeps_its_score,
+        diagrams_align_to_the_grid,
+        diagram_fixture_with_emoji_cjk_arrows_and_tabs_aligns,
+        diagrams_copy_back_their_source,
+        liberation_mono_fails_the_grid_check,
     ])
 }
 
