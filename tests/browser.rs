@@ -13,6 +13,12 @@ mod harness;
 mod serve_live;
 #[path = "browser/crossref.rs"]
 mod study;
+#[path = "browser/publish.rs"]
+mod publish;
+use publish::{
+    relative_build_has_no_broken_links_from_file, search_finds_canary_from_file,
+    search_finds_canary_over_http_under_a_base_path,
+};
 #[path = "browser/diagrams.rs"]
 mod diagrams;
 use diagrams::{
@@ -49,6 +55,9 @@ fn main() {
         diagram_fixture_with_emoji_cjk_arrows_and_tabs_aligns,
         diagrams_copy_back_their_source,
         liberation_mono_fails_the_grid_check,
+        search_finds_canary_from_file,
+        search_finds_canary_over_http_under_a_base_path,
+        relative_build_has_no_broken_links_from_file,
     ])
 }
 
