@@ -11,6 +11,7 @@
 use crate::index::{Index, Target};
 use crate::markdown::Rendered;
 use crate::site::Content;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -354,38 +355,7 @@ fn excerpt(text: &str, at: usize) -> String {
 /// Per term: every (doc, score, excerpt), scored with BM25 over the part's text plus its
 /// weighted title.
 fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32, String)>> {
-    struct Hit {
-        tf: f64,
-        first: Option<usize>,
-    }
-    let mut per_doc: Vec<(HashMap<String, Hit>, usize)> = Vec::with_capacity(docs.len());
-    for d in docs {
-        let mut hits: HashMap<String, Hit> = HashMap::new();
-        let words = tokens(&d.text);
-        let len = words.len();
-        for (w, at) in words {
-            if STOP_WORDS.contains(&w.as_str()) {
-                continue;
-            }
-            let h = hits.entry(stem(&w)).or_insert(Hit {
-                tf: 0.0,
-                first: None,
-            });
-            h.tf += 1.0;
-            h.first.get_or_insert(at);
-        }
-        for (w, _) in tokens(&d.heading) {
-            if !STOP_WORDS.contains(&w.as_str()) {
-                hits.entry(stem(&w))
-                    .or_insert(Hit {
-                        tf: 0.0,
-                        first: None,
-                    })
-                    .tf += TITLE_WEIGHT;
-            }
-        }
-        per_doc.push((hits, len));
-    }
+    let per_doc: Vec<(HashMap<String, Hit>, usize)> = docs.par_iter().map(hits).collect();
     let n = docs.len().max(1) as f64;
     let avg_len = per_doc.iter().map(|(_, l)| *l as f64).sum::<f64>() / n;
     let mut df: HashMap<&str, usize> = HashMap::new();
@@ -395,27 +365,63 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32, String)>> {
         }
     }
     let (k1, b) = (1.2, 0.75);
-    let mut out: BTreeMap<String, Vec<(u32, u32, String)>> = BTreeMap::new();
+    // (doc, score, offset of the first occurrence); excerpts only for the postings kept.
+    let mut lists: BTreeMap<&str, Vec<(u32, u32, usize)>> = BTreeMap::new();
     for (id, (hits, len)) in per_doc.iter().enumerate() {
         let norm = k1 * (1.0 - b + b * *len as f64 / avg_len.max(1.0));
         for (term, hit) in hits {
             let df = df[term.as_str()] as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let score = idf * hit.tf * (k1 + 1.0) / (hit.tf + norm);
-            let text = &docs[id].text;
-            let snippet = excerpt(text, hit.first.unwrap_or(0));
-            out.entry(term.clone()).or_default().push((
-                id as u32,
-                (score * 100.0).round() as u32,
-                snippet,
-            ));
+            let first = hit.first.unwrap_or(0);
+            lists
+                .entry(term)
+                .or_default()
+                .push((id as u32, (score * 100.0).round() as u32, first));
         }
     }
-    for list in out.values_mut() {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_POSTINGS);
+    lists
+        .into_par_iter()
+        .map(|(term, mut list)| {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.truncate(MAX_POSTINGS);
+            let list = list
+                .into_iter()
+                .map(|(d, score, at)| (d, score, excerpt(&docs[d as usize].text, at)))
+                .collect();
+            (term.to_string(), list)
+        })
+        .collect()
+}
+
+/// How often each stemmed term occurs in a part (title words weighted), and where first.
+struct Hit {
+    tf: f64,
+    first: Option<usize>,
+}
+
+fn hits(d: &Doc) -> (HashMap<String, Hit>, usize) {
+    let mut hits: HashMap<String, Hit> = HashMap::new();
+    let words = tokens(&d.text);
+    let len = words.len();
+    let body = words.into_iter().map(|(w, at)| (w, Some(at), 1.0));
+    let title = tokens(&d.heading)
+        .into_iter()
+        .map(|(w, _)| (w, None, TITLE_WEIGHT));
+    for (w, at, weight) in body.chain(title) {
+        if STOP_WORDS.contains(&w.as_str()) {
+            continue;
+        }
+        let h = hits.entry(stem(&w)).or_insert(Hit {
+            tf: 0.0,
+            first: None,
+        });
+        h.tf += weight;
+        if h.first.is_none() {
+            h.first = at;
+        }
     }
-    out
+    (hits, len)
 }
 
 /// Groups terms by key prefix, one more character at a time while a group is over budget.
