@@ -39,7 +39,6 @@ struct CheckArgs {
     drafts: bool,
 }
 
-
 #[derive(Args)]
 struct BuildArgs {
     /// The site folder: notes in PATH/notes/ (or PATH itself), studysite.toml beside them
@@ -127,6 +126,7 @@ fn load(opts: &BuildOptions) -> Option<Config> {
 }
 
 fn build(args: &BuildArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let opts = args.options();
     let Some(config) = load(&opts) else {
         return Ok(ExitCode::FAILURE);
@@ -154,7 +154,7 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
     println!(
         "built {} pages in {} ms -> {}/",
         report.pages,
-        report.elapsed.as_millis(),
+        started.elapsed().as_millis(),
         config.out_dir.display()
     );
     Ok(ExitCode::SUCCESS)

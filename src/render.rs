@@ -410,14 +410,6 @@ fn render_target(
     theme.render(template, &ctx)
 }
 
-/// `404.html` is served at any depth, so its links are rooted at the base path.
-fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Diagnostic> {
-    let root = base_path(&config.base_url);
-    let mut ctx = tera::Context::new();
-    ctx.insert("site", &site_ctx(config, index, root.clone()));
-    let page = PageCtx {
-        title: "Page not found",
-        url: "404.html",
 /// The study pages built from the scenario web, each with its data as `study`.
 pub(crate) fn study_pages(
     config: &Config,
@@ -462,6 +454,14 @@ pub(crate) fn study_pages(
     }
 }
 
+/// `404.html` is served at any depth, so its links are rooted at the base path.
+fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Diagnostic> {
+    let root = base_path(&config.base_url);
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_ctx(config, index, root.clone()));
+    let page = PageCtx {
+        title: "Page not found",
+        url: "404.html",
         html: "",
         description: "",
         tags: &[],

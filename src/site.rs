@@ -93,10 +93,10 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
                 highlighter: &highlighter,
                 links: &links,
                 diagrams: config.diagrams,
-            };
-            markdown::render(&page.prepared, &env)
                 config,
                 xref: Some(web.view(&index, i)),
+            };
+            markdown::render(&page.prepared, &env)
         })
         .collect();
     let mut external = Vec::new();
@@ -121,12 +121,12 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
         }));
     }
     let mut files = render::pages(config, &theme, &index, &rendered, &mut diags);
-    render::assets(config, &theme, &index, &sources, &mut files);
-    diagnostic::sort(&mut diags);
     render::study_pages(config, &theme, &index, &web, &mut files, &mut diags);
+    render::assets(config, &theme, &index, &sources, &mut files);
     files.extend(search::files(&index, &rendered));
     let extra = publish::files(config, &files);
     files.extend(extra);
+    diagnostic::sort(&mut diags);
     let urls = index
         .pages
         .iter()
