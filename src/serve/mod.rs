@@ -47,8 +47,8 @@ const DEFAULT_PORT: u16 = 3000;
 /// Tried after 3000 when it is taken and no port was asked for.
 const PORTS_TO_TRY: u16 = 50;
 /// Request handlers. Idle and slow connections do not hold them: tiny_http reads each
-/// connection on a thread of its own and hands over only complete requests, and long-polls
-/// are parked in [`Live`], not held by a handler.
+/// connection on a thread of its own (with our fix to its pool, `vendor/tiny_http`) and hands
+/// over only complete requests, and long-polls are parked in [`Live`], not held by a handler.
 const WORKERS: usize = 8;
 
 /// One complete build, as served.
@@ -341,5 +341,86 @@ fn open_browser(url: &str) {
     };
     if let Err(e) = std::process::Command::new(program).arg(url).spawn() {
         eprintln!("warning: could not open a browser with `{program}`: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    fn serve_tiny_site() -> (tempfile::TempDir, Handle) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("studysite.toml"), "title = \"T\"\n").unwrap();
+        std::fs::create_dir(dir.path().join("notes")).unwrap();
+        std::fs::write(dir.path().join("notes/index.md"), "# Home\n\nHello.\n").unwrap();
+        let options = BuildOptions {
+            path: dir.path().to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let serve = ServeOptions {
+            port: Some(0),
+            verbose: false,
+            ..ServeOptions::default()
+        };
+        let handle = start(&options, &serve).unwrap();
+        (dir, handle)
+    }
+
+    /// Opens a connection and sends one keep-alive GET on it, without reading the answer.
+    fn send(handle: &Handle, target: &str) -> TcpStream {
+        let mut stream = TcpStream::connect(handle.addr).unwrap();
+        let request = format!("GET {target} HTTP/1.1\r\nHost: test\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        stream
+    }
+
+    /// The start of the answer on `stream`, or a failure naming `what` after 5 s.
+    fn answered(mut stream: TcpStream, what: &str) -> String {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut head = [0; 12];
+        match stream.read_exact(&mut head) {
+            Ok(()) => String::from_utf8_lossy(&head).into_owned(),
+            Err(e) => panic!("{what} was not answered: {e}"),
+        }
+    }
+
+    /// A browser opens a page's HTML, CSS, scripts and fonts on several new connections at
+    /// once; every one of them must be read, however many keep-alive connections are open.
+    #[test]
+    fn every_connection_of_a_burst_is_answered() {
+        let (_dir, handle) = serve_tiny_site();
+        let mut kept_alive = Vec::new();
+        for round in 0..10 {
+            let burst: Vec<TcpStream> = (0..8).map(|_| send(&handle, "/")).collect();
+            for (i, stream) in burst.into_iter().enumerate() {
+                let what = format!("connection {i} of burst {round}");
+                assert_eq!(answered(stream.try_clone().unwrap(), &what), "HTTP/1.1 200");
+                // Left open like a browser's idle connections, holding their pool threads.
+                kept_alive.push(stream);
+            }
+        }
+    }
+
+    /// Pages waiting for the next build (one long-poll each, more than a browser's six
+    /// connections per host) cost no request handler: page requests are still answered.
+    #[test]
+    fn parked_polls_do_not_delay_page_requests() {
+        let (_dir, handle) = serve_tiny_site();
+        let wait = format!("/__studysite/wait?v={}", handle.version());
+        let polls: Vec<TcpStream> = (0..WORKERS + 4).map(|_| send(&handle, &wait)).collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let pages: Vec<TcpStream> = (0..6).map(|_| send(&handle, "/")).collect();
+        for (i, stream) in pages.into_iter().enumerate() {
+            assert_eq!(answered(stream, &format!("page {i}")), "HTTP/1.1 200");
+        }
+        drop(handle);
+        for (i, stream) in polls.into_iter().enumerate() {
+            assert_eq!(answered(stream, &format!("poll {i}")), "HTTP/1.1 200");
+        }
     }
 }
