@@ -33,7 +33,9 @@ use study::{
 use anyhow::{bail, ensure, Context, Result};
 use harness::Browser;
 use serde::Deserialize;
-use serve_live::serve_live_reload_keeps_scroll_and_shows_errors;
+use serve_live::{
+    serve_live_reload_keeps_scroll_and_shows_errors, serve_many_open_tabs_all_load_and_follow_edits,
+};
 
 fn main() {
     harness::main(tests![
@@ -48,6 +50,7 @@ fn main() {
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
         serve_live_reload_keeps_scroll_and_shows_errors,
+        serve_many_open_tabs_all_load_and_follow_edits,
         scenario_filter_narrows_the_list,
         folded_callout_opens_on_click,
         flashcard_reveals_and_keeps_its_score,

@@ -118,6 +118,7 @@ fn own(request: Request, state: &State, what: &str) {
                 .unwrap_or(0);
             state.live.wait(request, since);
         }
+        "status" => state.live.now(request),
         _ => {
             let _ = request.respond(Response::from_string("not found\n").with_status_code(404));
         }
@@ -152,7 +153,7 @@ fn header_opt(name: &str, value: &str) -> Option<tiny_http::Header> {
 
 fn file(request: Request, site: &Site, key: &str, content: &Content, depth: usize, status: u16) {
     let body = match content {
-        Content::Bytes(b) => b.clone(),
+        Content::Bytes(b) => b.to_vec(),
         Content::Copy(path) => match read_copied(site, path) {
             Some(b) => b,
             None => {

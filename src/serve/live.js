@@ -1,6 +1,10 @@
 // studysite serve: reloads this page when the site is rebuilt, and shows build errors over
 // it. Added to pages by the server only; built sites never contain it. Every URL is relative
 // to this script's own, so it works under a base path and behind a reverse proxy.
+//
+// One tab waits for builds and tells the others: a browser opens at most six connections to
+// a host, and a waiting request holds one, so with a poll in every tab the seventh tab of the
+// site would not load until a poll returned.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -70,15 +74,23 @@
     location.reload();
   }
 
+  function get(path) {
+    return fetch(new URL(path, own), { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error("status " + r.status);
+      return r.json();
+    });
+  }
+
+  // Web Locks need a secure context (localhost is one); without them every tab polls.
+  var shared = window.BroadcastChannel && navigator.locks;
+  var tabs = shared ? new BroadcastChannel("studysite:" + root.href) : null;
+
   var seen = version;
   function poll(delay) {
-    fetch(new URL("wait?v=" + seen, own), { cache: "no-store" })
-      .then(function (r) {
-        if (!r.ok) throw new Error("status " + r.status);
-        return r.json();
-      })
+    get("wait?v=" + seen)
       .then(function (status) {
         seen = status.v;
+        if (tabs) tabs.postMessage(status);
         update(status);
         poll(0);
       })
@@ -87,5 +99,15 @@
         setTimeout(function () { poll(Math.min(delay * 2 || 250, 5000)); }, delay || 250);
       });
   }
-  poll(0);
+  if (!shared) {
+    poll(0);
+    return;
+  }
+  tabs.onmessage = function (e) { update(e.data); };
+  // A build may have finished or failed before this page started listening.
+  get("status").then(update, function () {});
+  // The lock is held until this page goes away; then the next tab in line takes over.
+  navigator.locks.request("studysite:" + root.href, function () {
+    return new Promise(function () { poll(0); });
+  });
 })();

@@ -1,6 +1,7 @@
 //! The reload channel: open pages long-poll `__studysite/wait?v=N` on the site's own origin
 //! and port, and are answered when build N+1 is done (or failed). Waiting requests are
 //! parked here, not held by a thread, so any number of open pages costs no handler.
+//! `__studysite/status` answers at once, for pages that leave the waiting to another tab.
 
 use serde::Serialize;
 use std::sync::Mutex;
@@ -77,6 +78,12 @@ impl Live {
         for (request, _) in waiting {
             answer(request, &status);
         }
+    }
+
+    /// Answers with the latest build's status at once.
+    pub(crate) fn now(&self, request: Request) {
+        let status = self.lock().status.clone();
+        answer(request, &status);
     }
 
     /// Answers at once if the page is older than the latest build, else parks the request.

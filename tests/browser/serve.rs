@@ -50,8 +50,9 @@ async fn wait_for<T: serde::de::DeserializeOwned + std::fmt::Debug>(
     }
 }
 
-pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("studysite-browser-serve-{}", std::process::id()));
+/// A copy of the bundled site in a temp folder (named by `name`), served on a free port.
+fn serve_copy(b: &Browser, name: &str) -> Result<(std::path::PathBuf, serve::Handle)> {
+    let dir = std::env::temp_dir().join(format!("studysite-browser-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&b.site.root.join("notes"), &dir.join("notes"))?;
     std::fs::copy(
@@ -70,6 +71,11 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
             ..ServeOptions::default()
         },
     )?;
+    Ok((dir, server))
+}
+
+pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Result<()> {
+    let (dir, server) = serve_copy(&b, "serve")?;
     let note = dir.join("notes").join(format!("{NOTE}.md"));
     let original = std::fs::read_to_string(&note)?;
     b.client.goto(&format!("{}{NOTE}.html", server.url)).await?;
@@ -130,5 +136,60 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
     .await?;
     server.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Tabs open on the site beside the one being read. A browser opens at most six connections
+/// to one host; were each page to hold one for its reload poll, the seventh tab would not load.
+const TABS: usize = 8;
+
+pub async fn serve_many_open_tabs_all_load_and_follow_edits(b: Browser) -> Result<()> {
+    let (dir, server) = serve_copy(&b, "tabs")?;
+    let first = b.client.window().await?;
+    let result = open_tabs_and_edit(&b, &server, &dir).await;
+    // Leave the browser with its one window for the next test, pass or fail.
+    for handle in b.client.windows().await? {
+        if handle != first {
+            b.client.switch_to_window(handle).await?;
+            b.client.close_window().await?;
+        }
+    }
+    b.client.switch_to_window(first).await?;
+    server.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn open_tabs_and_edit(b: &Browser, server: &serve::Handle, dir: &Path) -> Result<()> {
+    let url = format!("{}{NOTE}.html", server.url);
+    let mut tabs = Vec::new();
+    for i in 0..TABS {
+        let tab = b.client.new_window(true).await?.handle;
+        b.client.switch_to_window(tab.clone()).await?;
+        let started = Instant::now();
+        tokio::time::timeout(Duration::from_secs(10), b.client.goto(&url))
+            .await
+            .with_context(|| format!("tab {} did not load within 10 s", i + 1))??;
+        ensure!(
+            started.elapsed() < Duration::from_secs(5),
+            "tab {} took {:?} to load",
+            i + 1,
+            started.elapsed()
+        );
+        tabs.push(tab);
+    }
+    let note = dir.join("notes").join(format!("{NOTE}.md"));
+    let original = std::fs::read_to_string(&note)?;
+    std::fs::write(&note, format!("{original}\n\nEvery tab marker 5381.\n"))?;
+    for (i, tab) in tabs.into_iter().enumerate() {
+        b.client.switch_to_window(tab).await?;
+        wait_for(
+            b,
+            &format!("the edit to show in tab {}", i + 1),
+            "return document.body.textContent;",
+            |t: &String| t.contains("Every tab marker 5381."),
+        )
+        .await?;
+    }
     Ok(())
 }
