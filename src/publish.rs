@@ -59,12 +59,12 @@ pub(crate) fn files(config: &Config, site: &BTreeMap<String, Content>) -> Vec<(S
             ));
         }
         xml.push_str("</urlset>\n");
-        out.push(("sitemap.xml".to_string(), Content::Bytes(xml.into_bytes())));
+        out.push(("sitemap.xml".to_string(), Content::Bytes(xml.into_bytes().into())));
         robots.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
     }
     out.push((
         "robots.txt".to_string(),
-        Content::Bytes(robots.into_bytes()),
+        Content::Bytes(robots.into_bytes().into()),
     ));
     out
 }

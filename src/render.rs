@@ -7,13 +7,14 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{relative, Child, Index, Target};
-use crate::markdown::{highlight, Rendered};
+use crate::markdown::Rendered;
 use crate::site::Content;
 use include_dir::{include_dir, Dir};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 static DEFAULT_TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -25,6 +26,8 @@ pub(crate) struct Theme {
     /// Template name -> the path shown in diagnostics.
     sources: HashMap<String, PathBuf>,
     statics: BTreeMap<String, Content>,
+    /// Changes whenever any template does, so cached pages are rendered again.
+    pub(crate) fingerprint: u64,
 }
 
 fn embedded_files(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
@@ -72,6 +75,12 @@ impl Theme {
             let text = fsx::read_to_string(&path)?;
             templates.insert(name, (text, config.display_path(&path)));
         }
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            templates.iter().for_each(|(name, (text, _))| (name, text).hash(&mut h));
+            h.finish()
+        };
         let mut tera = tera::Tera::default();
         let mut sources = HashMap::new();
         for (name, (_, path)) in &templates {
@@ -84,7 +93,7 @@ impl Theme {
         }
         let mut statics = BTreeMap::new();
         for (name, bytes) in embedded_files(&DEFAULT_STATIC) {
-            statics.insert(format!("static/{name}"), Content::Bytes(bytes.to_vec()));
+            statics.insert(format!("static/{name}"), Content::Bytes(bytes.into()));
         }
         for (name, path) in site_files(&config.root.join("static")) {
             statics.insert(format!("static/{name}"), Content::Copy(path));
@@ -93,6 +102,7 @@ impl Theme {
             tera,
             sources,
             statics,
+            fingerprint,
         })
     }
 
@@ -195,30 +205,42 @@ fn empty_extra() -> &'static BTreeMap<String, serde_json::Value> {
     EMPTY.get_or_init(BTreeMap::new)
 }
 
+/// Rendered pages by URL, with the key of what they were rendered from.
+pub(crate) type HtmlCache = HashMap<String, (u64, Arc<[u8]>)>;
+
 /// Every page of the site (notes and generated section listings), plus `404.html` and the
-/// shared nav script.
+/// shared nav script. A page whose key matches the one in `cache` is not rendered again.
 pub(crate) fn pages(
     config: &Config,
     theme: &Theme,
     index: &Index,
     rendered: &[Rendered],
+    keys: &(dyn Fn(Target) -> u64 + Sync),
+    cache: &mut HtmlCache,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Content> {
-    let results: Vec<(String, Result<String, Diagnostic>)> = index
+    let results: Vec<(String, u64, Result<Arc<[u8]>, Diagnostic>)> = index
         .order
         .par_iter()
         .map(|&t| {
             let url = index.url(t).to_string();
-            let html = render_target(config, theme, index, rendered, t);
-            (url, html)
+            let key = keys(t);
+            let html = match cache.get(&url) {
+                Some((k, html)) if *k == key => Ok(html.clone()),
+                _ => render_target(config, theme, index, rendered, t)
+                    .map(|h| Arc::from(h.into_bytes())),
+            };
+            (url, key, html)
         })
         .collect();
     let mut files = BTreeMap::new();
     let mut seen_errors = std::collections::HashSet::new();
-    for (url, r) in results {
+    cache.clear();
+    for (url, key, r) in results {
         match r {
             Ok(html) => {
-                files.insert(url, Content::Bytes(html.into_bytes()));
+                cache.insert(url.clone(), (key, html.clone()));
+                files.insert(url, Content::Bytes(html));
             }
             Err(d) => {
                 // One broken template fails every page the same way: report it once.
@@ -230,7 +252,7 @@ pub(crate) fn pages(
     }
     match not_found(config, theme, index) {
         Ok(html) => {
-            files.insert("404.html".into(), Content::Bytes(html.into_bytes()));
+            files.insert("404.html".into(), Content::Bytes(html.into_bytes().into()));
         }
         Err(d) => {
             if seen_errors.insert(d.to_string()) {
@@ -238,11 +260,7 @@ pub(crate) fn pages(
             }
         }
     }
-    files.insert("static/nav.js".into(), Content::Bytes(nav_script(index).into_bytes()));
-    files.insert(
-        "static/highlight.css".into(),
-        Content::Bytes(highlight::stylesheet().into_bytes()),
-    );
+    files.insert("static/nav.js".into(), Content::Bytes(nav_script(index).into_bytes().into()));
     files
 }
 
@@ -416,10 +434,18 @@ pub(crate) fn study_pages(
     theme: &Theme,
     index: &Index,
     web: &Web,
+    key: u64,
+    cache: &mut HtmlCache,
     files: &mut BTreeMap<String, Content>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for &(title, url) in crossref::STUDY_PAGES {
+        if let Some((k, html)) = cache.get(url) {
+            if *k == key {
+                files.insert(url.to_string(), Content::Bytes(html.clone()));
+                continue;
+            }
+        }
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_ctx(config, index, String::new()));
         let page = PageCtx {
@@ -447,7 +473,9 @@ pub(crate) fn study_pages(
         }
         match theme.render(url, &ctx) {
             Ok(html) => {
-                files.insert(url.to_string(), Content::Bytes(html.into_bytes()));
+                let html: Arc<[u8]> = html.into_bytes().into();
+                cache.insert(url.to_string(), (key, html.clone()));
+                files.insert(url.to_string(), Content::Bytes(html));
             }
             Err(d) => diags.push(d),
         }

@@ -8,7 +8,7 @@
 //! The tokenizer and stemmer here are mirrored line for line in `static/search.js`; both are
 //! tested on the same word list (`tests/search_words.txt`).
 
-use crate::index::{Index, Target};
+use crate::index::Index;
 use crate::markdown::Rendered;
 use crate::site::Content;
 use rayon::prelude::*;
@@ -264,6 +264,7 @@ fn decode_entities(s: &str) -> String {
 }
 
 /// A searchable part with its URL (site-relative) and the title shown in results.
+#[derive(Clone)]
 struct Doc {
     url: String,
     title: String,
@@ -272,13 +273,21 @@ struct Doc {
     heading: String,
 }
 
-fn docs(index: &Index, rendered: &[Rendered]) -> Vec<Doc> {
-    let mut out = Vec::new();
-    for &t in &index.order {
-        let Target::Page(i) = t else { continue };
-        let page_title = &index.info[i].title;
-        let url = &index.info[i].url;
-        for part in parts(page_title, &rendered[i].html) {
+/// What one page contributes to the index: its parts and the terms in each. Computed per
+/// page, so a rebuild can keep the pages that did not change.
+#[derive(Clone)]
+pub(crate) struct PageSearch {
+    docs: Vec<Doc>,
+    hits: Vec<(HashMap<String, Hit>, usize)>,
+}
+
+/// Splits page `i` into its parts and counts their terms.
+pub(crate) fn page(index: &Index, i: usize, rendered: &Rendered) -> PageSearch {
+    let page_title = &index.info[i].title;
+    let url = &index.info[i].url;
+    let docs: Vec<Doc> = parts(page_title, &rendered.html)
+        .into_iter()
+        .map(|part| {
             let (url, title) = match &part.id {
                 Some(id) => (
                     format!("{url}#{id}"),
@@ -286,15 +295,16 @@ fn docs(index: &Index, rendered: &[Rendered]) -> Vec<Doc> {
                 ),
                 None => (url.clone(), page_title.clone()),
             };
-            out.push(Doc {
+            Doc {
                 url,
                 title,
                 text: part.text,
                 heading: part.title,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect();
+    let hits = docs.iter().map(hits).collect();
+    PageSearch { docs, hits }
 }
 
 /// The shard key of a term, one element per character: `[a-z0-9]` as itself, anything else
@@ -354,12 +364,14 @@ fn excerpt(text: &str, at: usize) -> String {
 
 /// Per term: every (doc, score, excerpt), scored with BM25 over the part's text plus its
 /// weighted title.
-fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32, String)>> {
-    let per_doc: Vec<(HashMap<String, Hit>, usize)> = docs.par_iter().map(hits).collect();
+fn postings(
+    docs: &[&Doc],
+    per_doc: &[&(HashMap<String, Hit>, usize)],
+) -> BTreeMap<String, Vec<(u32, u32, String)>> {
     let n = docs.len().max(1) as f64;
     let avg_len = per_doc.iter().map(|(_, l)| *l as f64).sum::<f64>() / n;
     let mut df: HashMap<&str, usize> = HashMap::new();
-    for (hits, _) in &per_doc {
+    for (hits, _) in per_doc {
         for term in hits.keys() {
             *df.entry(term).or_default() += 1;
         }
@@ -367,7 +379,7 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32, String)>> {
     let (k1, b) = (1.2, 0.75);
     // (doc, score, offset of the first occurrence); excerpts only for the postings kept.
     let mut lists: BTreeMap<&str, Vec<(u32, u32, usize)>> = BTreeMap::new();
-    for (id, (hits, len)) in per_doc.iter().enumerate() {
+    for (id, (hits, len)) in per_doc.iter().map(|d| (&d.0, &d.1)).enumerate() {
         let norm = k1 * (1.0 - b + b * *len as f64 / avg_len.max(1.0));
         for (term, hit) in hits {
             let df = df[term.as_str()] as f64;
@@ -395,6 +407,7 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32, String)>> {
 }
 
 /// How often each stemmed term occurs in a part (title words weighted), and where first.
+#[derive(Clone)]
 struct Hit {
     tf: f64,
     first: Option<usize>,
@@ -463,9 +476,11 @@ struct Manifest<'a> {
 
 /// The search index files: `static/search/index.js` (the list of shards) and one
 /// `static/search/t-KEY.js` per shard.
-pub(crate) fn files(index: &Index, rendered: &[Rendered]) -> Vec<(String, Content)> {
-    let docs = docs(index, rendered);
-    let entries: Vec<TermEntry> = postings(&docs)
+/// `pages` in reading order.
+pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
+    let docs: Vec<&Doc> = pages.iter().flat_map(|p| &p.docs).collect();
+    let per_doc: Vec<_> = pages.iter().flat_map(|p| &p.hits).collect();
+    let entries: Vec<TermEntry> = postings(&docs, &per_doc)
         .into_iter()
         .map(|(term, postings)| {
             let size = term.len()
@@ -519,7 +534,7 @@ pub(crate) fn files(index: &Index, rendered: &[Rendered]) -> Vec<(String, Conten
 
 fn script(key: &str, data: &impl Serialize) -> Content {
     let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
-    Content::Bytes(format!("__studysiteSearch.add({key},{json});\n").into_bytes())
+    Content::Bytes(format!("__studysiteSearch.add({key},{json});\n").into_bytes().into())
 }
 
 #[cfg(test)]

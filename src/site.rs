@@ -7,21 +7,25 @@ use crate::crossref::Web;
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{self, Kind, SourceFile};
 use crate::fsx;
-use crate::index::Index;
-use crate::markdown::{self, Env, Highlighter, Outline, Prepared};
+use crate::index::{Index, Target};
+use crate::markdown::{self, Env, Highlighter, Outline, Prepared, Rendered};
 use crate::note::Note;
 use crate::render::{self, Theme};
 use crate::publish;
 use crate::search;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    Bytes(Vec<u8>),
+    /// Shared, so a rebuild that keeps a page costs no copy.
+    Bytes(Arc<[u8]>),
     /// Copied as it is from the user's file.
     Copy(PathBuf),
 }
@@ -66,37 +70,98 @@ impl Report {
 }
 
 /// A note ready to render: parsed, placed, and outlined.
+#[derive(Clone)]
 pub(crate) struct Page {
     pub(crate) note: Note,
     pub(crate) prepared: Prepared,
     pub(crate) outline: Outline,
 }
 
+/// What one build keeps for the next, so a rebuild (in `serve`) redoes only what a change
+/// touches. Every page's output is a function of its own note and of the site's *shape*:
+/// everything a page reads from other notes (URLs, titles, ids, headings, scenarios, front
+/// matter, the theme and the config). While the shape holds, only changed notes are parsed,
+/// rendered and indexed again; when it changes, every page is rendered again.
+#[derive(Default)]
+pub struct Cache {
+    /// The config and theme the cache was filled under; any change empties the cache.
+    env: u64,
+    /// Parsed notes by source path, with the hash of the bytes they came from.
+    notes: HashMap<String, (u64, Page)>,
+    /// Rendered markdown by source path, with its key (shape + note).
+    rendered: HashMap<String, (u64, Rendered)>,
+    /// Search parts by source path, with the same key.
+    search: HashMap<String, (u64, search::PageSearch)>,
+    html: render::HtmlCache,
+    /// Loaded once per cache: the syntax set and every block highlighted so far.
+    highlighter: Highlighter,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// Builds the whole site in memory. Fatal problems in the user's files come back as error
 /// diagnostics in the report (all of them, not just the first); `Err` is for I/O failures.
 pub fn build(config: &Config) -> anyhow::Result<Built> {
+    build_with(config, &mut Cache::default())
+}
+
+/// [`build`], reusing what `cache` holds from the previous build and leaving this build's
+/// parts in it. The result is byte for byte what a clean build gives.
+pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
     let started = Instant::now();
     let mut diags = Vec::new();
     let theme = Theme::load(config, &mut diags)?;
+    let env = hash_of((format!("{config:?}"), theme.fingerprint));
+    if cache.env != env {
+        *cache = Cache {
+            env,
+            ..Cache::default()
+        };
+    }
     let sources = discover::discover(config)?;
-    let pages = parse_notes(config, &sources, &mut diags);
+    let (pages, hashes) = parse_notes(config, &sources, &mut cache.notes, &mut diags);
     let mut index = Index::build(config, pages, &sources, &mut diags);
     let web = Web::build(config, &mut index, &mut diags);
-    let highlighter = Highlighter::default();
-    let rendered: Vec<_> = index
+    let shape = shape(env, &index);
+    let keys: Vec<u64> = index
+        .pages
+        .iter()
+        .map(|p| hash_of((shape, hashes[&p.note.rel])))
+        .collect();
+    let highlighter = &cache.highlighter;
+    let mut previous = std::mem::take(&mut cache.rendered);
+    let reused: Vec<Option<Rendered>> = index
+        .pages
+        .iter()
+        .zip(&keys)
+        .map(|(p, k)| match previous.remove(&p.note.rel) {
+            Some((old, r)) if old == *k => Some(r),
+            _ => None,
+        })
+        .collect();
+    drop(previous);
+    let rendered: Vec<Rendered> = index
         .pages
         .par_iter()
+        .zip(reused)
         .enumerate()
-        .map(|(i, page)| {
-            let links = index.resolver(i);
-            let env = Env {
-                highlighter: &highlighter,
-                links: &links,
-                diagrams: config.diagrams,
-                config,
-                xref: Some(web.view(&index, i)),
-            };
-            markdown::render(&page.prepared, &env)
+        .map(|(i, (page, reused))| match reused {
+            Some(r) => r,
+            None => {
+                let links = index.resolver(i);
+                let env = Env {
+                    highlighter,
+                    links: &links,
+                    diagrams: config.diagrams,
+                    config,
+                    xref: Some(web.view(&index, i)),
+                };
+                markdown::render(&page.prepared, &env)
+            }
         })
         .collect();
     let mut external = Vec::new();
@@ -120,10 +185,40 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
             }
         }));
     }
-    let mut files = render::pages(config, &theme, &index, &rendered, &mut diags);
-    render::study_pages(config, &theme, &index, &web, &mut files, &mut diags);
+    let page_key = |t: Target| match t {
+        Target::Page(i) => keys[i],
+        Target::Section(s) => hash_of((shape, s)),
+    };
+    let mut files = render::pages(config, &theme, &index, &rendered, &page_key, &mut cache.html, &mut diags);
+    let study_key = hash_of((shape, "study pages"));
+    render::study_pages(config, &theme, &index, &web, study_key, &mut cache.html, &mut files, &mut diags);
+    files.insert("static/highlight.css".into(), Content::Bytes(highlighter.stylesheet()));
     render::assets(config, &theme, &index, &sources, &mut files);
-    files.extend(search::files(&index, &rendered));
+    let mut previous = std::mem::take(&mut cache.search);
+    let reused: Vec<Option<search::PageSearch>> = index
+        .pages
+        .iter()
+        .zip(&keys)
+        .map(|(p, k)| match previous.remove(&p.note.rel) {
+            Some((old, s)) if old == *k => Some(s),
+            _ => None,
+        })
+        .collect();
+    drop(previous);
+    let searched: Vec<search::PageSearch> = reused
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, s)| s.unwrap_or_else(|| search::page(&index, i, &rendered[i])))
+        .collect();
+    let in_order: Vec<&search::PageSearch> = index
+        .order
+        .iter()
+        .filter_map(|t| match *t {
+            Target::Page(i) => Some(&searched[i]),
+            Target::Section(_) => None,
+        })
+        .collect();
+    files.extend(search::files(&in_order));
     let extra = publish::files(config, &files);
     files.extend(extra);
     diagnostic::sort(&mut diags);
@@ -133,10 +228,14 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
         .zip(&index.info)
         .map(|(page, info)| (page.note.rel.clone(), info.url.clone()))
         .collect();
+    cache.rendered = index.pages.iter().zip(&keys).zip(rendered).map(|((p, k), r)| (p.note.rel.clone(), (*k, r))).collect();
+    cache.search = index.pages.iter().zip(&keys).zip(searched).map(|((p, k), s)| (p.note.rel.clone(), (*k, s))).collect();
+    let pages = index.pages.len();
+    cache.notes = index.pages.into_iter().map(|p| (p.note.rel.clone(), (hashes[&p.note.rel], p))).collect();
     Ok(Built {
         urls,
         report: Report {
-            pages: index.pages.len(),
+            pages,
             elapsed: started.elapsed(),
             diagnostics: diags,
             external,
@@ -145,16 +244,44 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
     })
 }
 
+/// The hash of everything a page reads from the rest of the site. Byte offsets are left out:
+/// they only place diagnostics within the note they belong to.
+fn shape(env: u64, index: &Index) -> u64 {
+    let mut h = DefaultHasher::new();
+    env.hash(&mut h);
+    for (page, info) in index.pages.iter().zip(&index.info) {
+        (&page.note.rel, &info.url, &info.title, info.section, info.is_index).hash(&mut h);
+        format!("{:?}", page.note.front).hash(&mut h);
+        let mut outline = page.outline.clone();
+        outline.facts.map_offsets(|_| 0);
+        outline.headings.iter_mut().for_each(|x| x.offset = 0);
+        format!("{outline:?}").hash(&mut h);
+    }
+    format!("{:?}{:?}{:?}", index.assets, index.order, index.sections).hash(&mut h);
+    h.finish()
+}
+
 /// Reads and parses every note in parallel; a note that cannot be read or parsed becomes an
 /// error diagnostic and is left out. Drafts are dropped unless `--drafts`.
-fn parse_notes(config: &Config, sources: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Page> {
-    let results: Vec<Result<Option<Page>, Diagnostic>> = sources
+fn parse_notes(
+    config: &Config,
+    sources: &[SourceFile],
+    cached: &mut HashMap<String, (u64, Page)>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Page>, HashMap<String, u64>) {
+    let results: Vec<Result<Option<(Page, u64)>, Diagnostic>> = sources
         .par_iter()
         .filter(|s| s.kind == Kind::Note)
         .map(|s| {
             let display = config.display_path(&s.path);
             let bytes = fsx::read(&s.path)
                 .map_err(|e| Diagnostic::error(&display, 0, 0, format!("{e:#}")))?;
+            let hash = hash_of(&bytes);
+            if let Some((h, page)) = cached.get(&s.rel) {
+                if *h == hash {
+                    return Ok(Some((page.clone(), hash)));
+                }
+            }
             let text = String::from_utf8(bytes).map_err(|e| {
                 let at = e.utf8_error().valid_up_to();
                 let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or("");
@@ -169,20 +296,28 @@ fn parse_notes(config: &Config, sources: &[SourceFile], diags: &mut Vec<Diagnost
             }
             let prepared = Prepared::new(&note.body);
             let outline = markdown::outline(&prepared, config);
-            Ok(Some(Page {
-                note,
-                prepared,
-                outline,
-            }))
+            Ok(Some((
+                Page {
+                    note,
+                    prepared,
+                    outline,
+                },
+                hash,
+            )))
         })
         .collect();
+    cached.clear();
     let mut pages = Vec::with_capacity(results.len());
+    let mut hashes = HashMap::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(Some(page)) => pages.push(page),
+            Ok(Some((page, hash))) => {
+                hashes.insert(page.note.rel.clone(), hash);
+                pages.push(page);
+            }
             Ok(None) => {}
             Err(d) => diags.push(d),
         }
     }
-    pages
+    (pages, hashes)
 }

@@ -18,7 +18,7 @@ fn build(path: &Path) -> (BTreeMap<String, String>, Vec<String>) {
         .into_iter()
         .filter(|(k, _)| k.ends_with(".html"))
         .map(|(k, v)| match v {
-            Content::Bytes(b) => (k, String::from_utf8(b).unwrap()),
+            Content::Bytes(b) => (k, String::from_utf8(b.to_vec()).unwrap()),
             Content::Copy(p) => (k, std::fs::read_to_string(p).unwrap()),
         })
         .collect();

@@ -22,9 +22,17 @@ type Cache = Mutex<HashMap<(String, String), Arc<str>>>;
 pub(crate) struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     cache: Cache,
+    css: OnceLock<Arc<[u8]>>,
 }
 
 impl Highlighter {
+    /// The stylesheet for the classes `highlight` writes, made once.
+    pub(crate) fn stylesheet(&self) -> Arc<[u8]> {
+        self.css
+            .get_or_init(|| stylesheet().into_bytes().into())
+            .clone()
+    }
+
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }

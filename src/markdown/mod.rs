@@ -62,7 +62,7 @@ pub(crate) struct Env<'a> {
 }
 
 /// A note rendered to HTML, with what the rest of the site needs from it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Rendered {
     pub(crate) html: String,
     pub(crate) headings: Vec<Heading>,
@@ -83,6 +83,7 @@ pub(crate) struct Outline {
 }
 
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) text: String,
     pub(crate) map: OffsetMap,

@@ -70,6 +70,8 @@ pub(crate) struct State {
     verbose: bool,
     /// Did any build succeed yet? Until one does, a failed build is served as it is.
     good: AtomicBool,
+    /// What the last build can lend the next one (only the watcher thread rebuilds).
+    cache: Mutex<crate::Cache>,
 }
 
 impl State {
@@ -137,6 +139,7 @@ pub fn start(options: &BuildOptions, serve: &ServeOptions) -> Result<Handle> {
         follow: serve.follow,
         verbose: serve.verbose,
         good: AtomicBool::new(false),
+        cache: Mutex::new(crate::Cache::default()),
     });
     rebuild(&state, &[]);
     let server = Arc::new(bind(serve)?);
@@ -214,7 +217,8 @@ fn bind(serve: &ServeOptions) -> Result<tiny_http::Server> {
 /// the open pages instead.
 fn rebuild(state: &State, changed: &[PathBuf]) {
     let started = Instant::now();
-    let (config, built) = match build(&state.options) {
+    let mut cache = state.cache.lock().unwrap_or_else(|e| e.into_inner());
+    let (config, built) = match build(&state.options, &mut cache) {
         Ok(done) => done,
         Err(diags) => return failed(state, &diags, None),
     };
@@ -256,10 +260,13 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     }
 }
 
-fn build(options: &BuildOptions) -> Result<(Config, Built), Vec<Diagnostic>> {
+fn build(options: &BuildOptions, cache: &mut crate::Cache) -> Result<(Config, Built), Vec<Diagnostic>> {
     let config = Config::load(options)?;
     // A bug in a stage must not take the server down with it: report it like any failure.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(&config)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build_with(&config, cache)));
+    if result.is_err() {
+        *cache = crate::Cache::default();
+    }
     let message = match result {
         Ok(Ok(built)) => return Ok((config, built)),
         Ok(Err(e)) => format!("{e:#}"),

@@ -1,0 +1,113 @@
+//! A rebuild that reuses the previous build's cache gives exactly what a clean build gives,
+//! over a sequence of edits, renames, deletions and new notes.
+
+use std::fs;
+use std::path::Path;
+use studysite::{build, build_with, BuildOptions, Cache, Config};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Rebuilds with the cache and from scratch, and compares every file and diagnostic.
+fn same_as_clean(site: &Path, cache: &mut Cache, step: &str) {
+    let opts = BuildOptions {
+        path: site.to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let config = Config::load(&opts).unwrap_or_else(|d| panic!("{step}: {d:?}"));
+    let incremental = build_with(&config, cache).unwrap();
+    let clean = build(&config).unwrap();
+    assert_eq!(
+        incremental.report.diagnostics(),
+        clean.report.diagnostics(),
+        "{step}: diagnostics differ"
+    );
+    let a: Vec<&String> = incremental.files.keys().collect();
+    let b: Vec<&String> = clean.files.keys().collect();
+    assert_eq!(a, b, "{step}: different files");
+    for (name, content) in &clean.files {
+        assert!(incremental.files[name] == *content, "{step}: `{name}` differs from a clean build");
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_clean_builds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    copy_dir(&root.join("notes"), &site.join("notes"));
+    fs::copy(root.join("studysite.toml"), site.join("studysite.toml")).unwrap();
+    let notes = site.join("notes/03-mlops-deployment");
+    let mut cache = Cache::default();
+    same_as_clean(site, &mut cache, "first build");
+    same_as_clean(site, &mut cache, "nothing changed");
+
+    // Prose only: the site's shape holds, one page is rendered again.
+    let note = notes.join("03-autoscaling.md");
+    let text = fs::read_to_string(&note).unwrap();
+    fs::write(&note, format!("{text}\nA new closing sentence about scaling policies.\n")).unwrap();
+    same_as_clean(site, &mut cache, "prose edit");
+
+    // A new heading changes ids, terms and the TOC.
+    fs::write(&note, format!("{text}\n## Warm Pools\n\nKeep instances ready.\n")).unwrap();
+    same_as_clean(site, &mut cache, "new heading");
+
+    // A new note linking to an existing section, and one with a broken link.
+    fs::write(
+        notes.join("12-extra.md"),
+        "---\ntitle: Extra\n---\n\nSee [canary](02-deployment-strategies.md#canary-deployment) and [gone](nope.md).\n",
+    )
+    .unwrap();
+    same_as_clean(site, &mut cache, "new note");
+
+    // A title change shows in nav, breadcrumbs, prev/next and listings of other pages.
+    edit(&notes.join("12-extra.md"), "title: Extra", "title: Extra Reading");
+    same_as_clean(site, &mut cache, "title change");
+
+    // Rename and delete.
+    fs::rename(notes.join("12-extra.md"), notes.join("13-more.md")).unwrap();
+    same_as_clean(site, &mut cache, "rename");
+    fs::remove_file(notes.join("13-more.md")).unwrap();
+    same_as_clean(site, &mut cache, "delete");
+
+    // A scenario row edited: the when-to-use-what page and flashcards follow.
+    let quick = notes.join("10-quick-reference.md");
+    let q = fs::read_to_string(&quick).unwrap();
+    let row = q.lines().find(|l| l.starts_with("| ") && l.contains("Lambda")).unwrap_or_else(|| {
+        q.lines().filter(|l| l.starts_with("| ")).nth(3).unwrap()
+    });
+    fs::write(&quick, q.replacen(row, &format!("{row}\n| Need a brand new edge case | Step Functions |"), 1)).unwrap();
+    same_as_clean(site, &mut cache, "scenario row");
+
+    // A copied file, a template override and the config.
+    fs::write(notes.join("diagram.png"), b"not really a png").unwrap();
+    same_as_clean(site, &mut cache, "new asset");
+    fs::create_dir_all(site.join("templates")).unwrap();
+    fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}\n{% block content %}<div class=\"mine\">{{ page.html | safe }}</div>{% endblock content %}\n").unwrap();
+    same_as_clean(site, &mut cache, "template override");
+    let toml = fs::read_to_string(site.join("studysite.toml")).unwrap();
+    fs::write(site.join("studysite.toml"), format!("{toml}glossary = false\n")).unwrap();
+    same_as_clean(site, &mut cache, "config change");
+
+    // A broken note is reported the same way, and fixing it recovers.
+    fs::write(&note, "---\ntitle: [broken\n---\nbody\n").unwrap();
+    same_as_clean(site, &mut cache, "broken front matter");
+    fs::write(&note, &text).unwrap();
+    same_as_clean(site, &mut cache, "fixed");
+}
