@@ -125,6 +125,11 @@ def main():
             fh.write(note(rng, i, n, path_of_from(i)))
     with open(os.path.join(notes, "index.md"), "w", encoding="utf-8") as fh:
         fh.write("---\ntitle: Bench Course\n---\nGenerated notes for benchmarks.\n")
+    # One note defines every service the scenario tables answer with, as real notes do.
+    with open(os.path.join(notes, "services.md"), "w", encoding="utf-8") as fh:
+        fh.write("---\ntitle: Services to know\n---\n")
+        for svc in SERVICES:
+            fh.write(f"\n## {svc}\n\n{sentence(rng, 16)}\n")
 
 
 if __name__ == "__main__":
