@@ -22,4 +22,4 @@ pub(crate) mod slug;
 pub(crate) mod source_map;
 
 pub use config::{BuildOptions, Config};
-pub use site::{build, build_with, Built, Cache, Content, Report};
+pub use site::{add_search, build, build_pages, build_with, Built, Cache, Content, Report};

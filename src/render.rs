@@ -55,7 +55,12 @@ fn site_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file())
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             Some((rel, e.path().to_path_buf()))
         })
         .collect();
@@ -68,7 +73,10 @@ impl Theme {
         let mut templates: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
         for (name, bytes) in embedded_files(&DEFAULT_TEMPLATES) {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            templates.insert(name.clone(), (text, PathBuf::from(format!("templates/{name} (built-in)"))));
+            templates.insert(
+                name.clone(),
+                (text, PathBuf::from(format!("templates/{name} (built-in)"))),
+            );
         }
         let site_templates = config.root.join("templates");
         for (name, path) in site_files(&site_templates) {
@@ -78,7 +86,9 @@ impl Theme {
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            templates.iter().for_each(|(name, (text, _))| (name, text).hash(&mut h));
+            templates
+                .iter()
+                .for_each(|(name, (text, _))| (name, text).hash(&mut h));
             h.finish()
         };
         let mut tera = tera::Tera::default();
@@ -119,14 +129,22 @@ fn template_error(err: &tera::Error, sources: &HashMap<String, PathBuf>) -> Diag
     let (file, line, col, message) = match err.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();
-            (r.filename().to_string(), span.start_line, span.start_col + 1, r.message().to_string())
+            (
+                r.filename().to_string(),
+                span.start_line,
+                span.start_col + 1,
+                r.message().to_string(),
+            )
         }
         other => (String::new(), 0, 0, other.to_string()),
     };
-    let path = sources
-        .get(&file)
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(if file.is_empty() { "templates".into() } else { format!("templates/{file}") }));
+    let path = sources.get(&file).cloned().unwrap_or_else(|| {
+        PathBuf::from(if file.is_empty() {
+            "templates".into()
+        } else {
+            format!("templates/{file}")
+        })
+    });
     let mut message = format!("template error: {message}");
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -201,9 +219,13 @@ struct PageCtx<'a> {
 }
 
 fn empty_extra() -> &'static BTreeMap<String, serde_json::Value> {
-    static EMPTY: std::sync::OnceLock<BTreeMap<String, serde_json::Value>> = std::sync::OnceLock::new();
+    static EMPTY: std::sync::OnceLock<BTreeMap<String, serde_json::Value>> =
+        std::sync::OnceLock::new();
     EMPTY.get_or_init(BTreeMap::new)
 }
+
+/// A page's HTML, or why its template failed.
+type Rendering = Result<Arc<[u8]>, Diagnostic>;
 
 /// Rendered pages by URL, with the key of what they were rendered from.
 pub(crate) type HtmlCache = HashMap<String, (u64, Arc<[u8]>)>;
@@ -219,7 +241,7 @@ pub(crate) fn pages(
     cache: &mut HtmlCache,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Content> {
-    let results: Vec<(String, u64, Result<Arc<[u8]>, Diagnostic>)> = index
+    let results: Vec<(String, u64, Rendering)> = index
         .order
         .par_iter()
         .map(|&t| {
@@ -260,7 +282,10 @@ pub(crate) fn pages(
             }
         }
     }
-    files.insert("static/nav.js".into(), Content::Bytes(nav_script(index).into_bytes().into()));
+    files.insert(
+        "static/nav.js".into(),
+        Content::Bytes(nav_script(index).into_bytes().into()),
+    );
     files
 }
 
@@ -302,7 +327,12 @@ fn listing(index: &Index, from: &str, s: usize) -> Listing {
             let (t, description, is_section) = match *c {
                 Child::Page(i) => (
                     Target::Page(i),
-                    index.pages[i].note.front.description.clone().unwrap_or_default(),
+                    index.pages[i]
+                        .note
+                        .front
+                        .description
+                        .clone()
+                        .unwrap_or_default(),
                     false,
                 ),
                 Child::Section(c) => {
@@ -400,7 +430,15 @@ fn render_target(
                 edit_url: config.edit_url.as_ref().map(|e| format!("{e}{}", note.rel)),
                 is_section: info.is_index,
             };
-            (page, section, if info.is_index { "section.html" } else { "page.html" })
+            (
+                page,
+                section,
+                if info.is_index {
+                    "section.html"
+                } else {
+                    "page.html"
+                },
+            )
         }
         Target::Section(s) => {
             let sec = &index.sections[s];
@@ -436,13 +474,13 @@ pub(crate) fn study_pages(
     web: &Web,
     key: u64,
     cache: &mut HtmlCache,
-    files: &mut BTreeMap<String, Content>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<(String, Content)> {
+    let mut files = Vec::new();
     for &(title, url) in crossref::STUDY_PAGES {
         if let Some((k, html)) = cache.get(url) {
             if *k == key {
-                files.insert(url.to_string(), Content::Bytes(html.clone()));
+                files.push((url.to_string(), Content::Bytes(html.clone())));
                 continue;
             }
         }
@@ -475,11 +513,12 @@ pub(crate) fn study_pages(
             Ok(html) => {
                 let html: Arc<[u8]> = html.into_bytes().into();
                 cache.insert(url.to_string(), (key, html.clone()));
-                files.insert(url.to_string(), Content::Bytes(html));
+                files.push((url.to_string(), Content::Bytes(html)));
             }
             Err(d) => diags.push(d),
         }
     }
+    files
 }
 
 /// `404.html` is served at any depth, so its links are rooted at the base path.
@@ -569,7 +608,9 @@ pub(crate) fn assets(
     }
     for s in sources.iter().filter(|s| s.kind == Kind::Asset) {
         if let Some(out) = index.assets.get(&s.rel) {
-            files.entry(out.clone()).or_insert_with(|| Content::Copy(s.path.clone()));
+            files
+                .entry(out.clone())
+                .or_insert_with(|| Content::Copy(s.path.clone()));
         }
     }
 }

@@ -8,8 +8,6 @@
 //! The tokenizer and stemmer here are mirrored line for line in `static/search.js`; both are
 //! tested on the same word list (`tests/search_words.txt`).
 
-use crate::index::Index;
-use crate::markdown::Rendered;
 use crate::site::Content;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -282,10 +280,8 @@ pub(crate) struct PageSearch {
 }
 
 /// Splits page `i` into its parts and counts their terms.
-pub(crate) fn page(index: &Index, i: usize, rendered: &Rendered) -> PageSearch {
-    let page_title = &index.info[i].title;
-    let url = &index.info[i].url;
-    let docs: Vec<Doc> = parts(page_title, &rendered.html)
+pub(crate) fn page(url: &str, page_title: &str, html: &str) -> PageSearch {
+    let docs: Vec<Doc> = parts(page_title, html)
         .into_iter()
         .map(|part| {
             let (url, title) = match &part.id {
@@ -293,7 +289,7 @@ pub(crate) fn page(index: &Index, i: usize, rendered: &Rendered) -> PageSearch {
                     format!("{url}#{id}"),
                     format!("{page_title} › {}", part.title),
                 ),
-                None => (url.clone(), page_title.clone()),
+                None => (url.to_string(), page_title.to_string()),
             };
             Doc {
                 url,
@@ -534,7 +530,11 @@ pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
 
 fn script(key: &str, data: &impl Serialize) -> Content {
     let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
-    Content::Bytes(format!("__studysiteSearch.add({key},{json});\n").into_bytes().into())
+    Content::Bytes(
+        format!("__studysiteSearch.add({key},{json});\n")
+            .into_bytes()
+            .into(),
+    )
 }
 
 #[cfg(test)]

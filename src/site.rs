@@ -10,8 +10,8 @@ use crate::fsx;
 use crate::index::{Index, Target};
 use crate::markdown::{self, Env, Highlighter, Outline, Prepared, Rendered};
 use crate::note::Note;
-use crate::render::{self, Theme};
 use crate::publish;
+use crate::render::{self, Theme};
 use crate::search;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -92,7 +92,10 @@ pub struct Cache {
     rendered: HashMap<String, (u64, Rendered)>,
     /// Search parts by source path, with the same key.
     search: HashMap<String, (u64, search::PageSearch)>,
+    /// The pages to index, in reading order: source path, key, URL and title.
+    search_plan: Vec<(String, u64, String, String)>,
     html: render::HtmlCache,
+    study_html: render::HtmlCache,
     /// Loaded once per cache: the syntax set and every block highlighted so far.
     highlighter: Highlighter,
 }
@@ -112,6 +115,48 @@ pub fn build(config: &Config) -> anyhow::Result<Built> {
 /// [`build`], reusing what `cache` holds from the previous build and leaving this build's
 /// parts in it. The result is byte for byte what a clean build gives.
 pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
+    let mut built = build_pages(config, cache)?;
+    add_search(&mut built, cache);
+    Ok(built)
+}
+
+/// The search index of the pages `build_pages` last built into `cache`, added to `built`.
+/// Split from the rest so `serve` can show an edited page before the index is done.
+pub fn add_search(built: &mut Built, cache: &mut Cache) {
+    let mut previous = std::mem::take(&mut cache.search);
+    let reused: Vec<Option<search::PageSearch>> = cache
+        .search_plan
+        .iter()
+        .map(|(rel, key, _, _)| match previous.remove(rel) {
+            Some((old, s)) if old == *key => Some(s),
+            _ => None,
+        })
+        .collect();
+    drop(previous);
+    let rendered = &cache.rendered;
+    let searched: Vec<search::PageSearch> = cache
+        .search_plan
+        .par_iter()
+        .zip(reused)
+        .map(|((rel, _, url, title), s)| {
+            s.unwrap_or_else(|| {
+                let html = rendered.get(rel).map_or("", |(_, r)| r.html.as_str());
+                search::page(url, title, html)
+            })
+        })
+        .collect();
+    let in_order: Vec<&search::PageSearch> = searched.iter().collect();
+    built.files.extend(search::files(&in_order));
+    cache.search = cache
+        .search_plan
+        .iter()
+        .zip(searched)
+        .map(|((rel, key, _, _), s)| (rel.clone(), (*key, s)))
+        .collect();
+}
+
+/// Everything but the search index (see [`add_search`]).
+pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
     let started = Instant::now();
     let mut diags = Vec::new();
     let theme = Theme::load(config, &mut diags)?;
@@ -176,49 +221,62 @@ pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
             }
         }));
         let broken = r.broken_links.iter().map(|f| (f, true));
-        diags.extend(r.findings.iter().map(|f| (f, false)).chain(broken).map(|(f, link)| {
-            let mut d = page.note.warning(f.offset, &f.message);
-            d.broken_link = link;
-            match &f.help {
-                Some(h) => d.with_help(h),
-                None => d,
-            }
-        }));
+        diags.extend(
+            r.findings
+                .iter()
+                .map(|f| (f, false))
+                .chain(broken)
+                .map(|(f, link)| {
+                    let mut d = page.note.warning(f.offset, &f.message);
+                    d.broken_link = link;
+                    match &f.help {
+                        Some(h) => d.with_help(h),
+                        None => d,
+                    }
+                }),
+        );
     }
     let page_key = |t: Target| match t {
         Target::Page(i) => keys[i],
         Target::Section(s) => hash_of((shape, s)),
     };
-    let mut files = render::pages(config, &theme, &index, &rendered, &page_key, &mut cache.html, &mut diags);
+    let mut files = render::pages(
+        config,
+        &theme,
+        &index,
+        &rendered,
+        &page_key,
+        &mut cache.html,
+        &mut diags,
+    );
     let study_key = hash_of((shape, "study pages"));
-    render::study_pages(config, &theme, &index, &web, study_key, &mut cache.html, &mut files, &mut diags);
-    files.insert("static/highlight.css".into(), Content::Bytes(highlighter.stylesheet()));
+    files.extend(render::study_pages(
+        config,
+        &theme,
+        &index,
+        &web,
+        study_key,
+        &mut cache.study_html,
+        &mut diags,
+    ));
+    files.insert(
+        "static/highlight.css".into(),
+        Content::Bytes(highlighter.stylesheet()),
+    );
     render::assets(config, &theme, &index, &sources, &mut files);
-    let mut previous = std::mem::take(&mut cache.search);
-    let reused: Vec<Option<search::PageSearch>> = index
-        .pages
-        .iter()
-        .zip(&keys)
-        .map(|(p, k)| match previous.remove(&p.note.rel) {
-            Some((old, s)) if old == *k => Some(s),
-            _ => None,
-        })
-        .collect();
-    drop(previous);
-    let searched: Vec<search::PageSearch> = reused
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, s)| s.unwrap_or_else(|| search::page(&index, i, &rendered[i])))
-        .collect();
-    let in_order: Vec<&search::PageSearch> = index
+    cache.search_plan = index
         .order
         .iter()
         .filter_map(|t| match *t {
-            Target::Page(i) => Some(&searched[i]),
+            Target::Page(i) => Some((
+                index.pages[i].note.rel.clone(),
+                keys[i],
+                index.info[i].url.clone(),
+                index.info[i].title.clone(),
+            )),
             Target::Section(_) => None,
         })
         .collect();
-    files.extend(search::files(&in_order));
     let extra = publish::files(config, &files);
     files.extend(extra);
     diagnostic::sort(&mut diags);
@@ -228,10 +286,19 @@ pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
         .zip(&index.info)
         .map(|(page, info)| (page.note.rel.clone(), info.url.clone()))
         .collect();
-    cache.rendered = index.pages.iter().zip(&keys).zip(rendered).map(|((p, k), r)| (p.note.rel.clone(), (*k, r))).collect();
-    cache.search = index.pages.iter().zip(&keys).zip(searched).map(|((p, k), s)| (p.note.rel.clone(), (*k, s))).collect();
+    cache.rendered = index
+        .pages
+        .iter()
+        .zip(&keys)
+        .zip(rendered)
+        .map(|((p, k), r)| (p.note.rel.clone(), (*k, r)))
+        .collect();
     let pages = index.pages.len();
-    cache.notes = index.pages.into_iter().map(|p| (p.note.rel.clone(), (hashes[&p.note.rel], p))).collect();
+    cache.notes = index
+        .pages
+        .into_iter()
+        .map(|p| (p.note.rel.clone(), (hashes[&p.note.rel], p)))
+        .collect();
     Ok(Built {
         urls,
         report: Report {
@@ -250,7 +317,14 @@ fn shape(env: u64, index: &Index) -> u64 {
     let mut h = DefaultHasher::new();
     env.hash(&mut h);
     for (page, info) in index.pages.iter().zip(&index.info) {
-        (&page.note.rel, &info.url, &info.title, info.section, info.is_index).hash(&mut h);
+        (
+            &page.note.rel,
+            &info.url,
+            &info.title,
+            info.section,
+            info.is_index,
+        )
+            .hash(&mut h);
         format!("{:?}", page.note.front).hash(&mut h);
         let mut outline = page.outline.clone();
         outline.facts.map_offsets(|_| 0);
@@ -269,17 +343,24 @@ fn parse_notes(
     cached: &mut HashMap<String, (u64, Page)>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Page>, HashMap<String, u64>) {
-    let results: Vec<Result<Option<(Page, u64)>, Diagnostic>> = sources
-        .par_iter()
+    // Take the cached pages out (no copies), one per note that is still there.
+    let mut previous = std::mem::take(cached);
+    let notes: Vec<(&SourceFile, Option<(u64, Page)>)> = sources
+        .iter()
         .filter(|s| s.kind == Kind::Note)
-        .map(|s| {
+        .map(|s| (s, previous.remove(&s.rel)))
+        .collect();
+    drop(previous);
+    let results: Vec<Result<Option<(Page, u64)>, Diagnostic>> = notes
+        .into_par_iter()
+        .map(|(s, old)| {
             let display = config.display_path(&s.path);
             let bytes = fsx::read(&s.path)
                 .map_err(|e| Diagnostic::error(&display, 0, 0, format!("{e:#}")))?;
             let hash = hash_of(&bytes);
-            if let Some((h, page)) = cached.get(&s.rel) {
-                if *h == hash {
-                    return Ok(Some((page.clone(), hash)));
+            if let Some((h, page)) = old {
+                if h == hash {
+                    return Ok(Some((page, hash)));
                 }
             }
             let text = String::from_utf8(bytes).map_err(|e| {
@@ -306,7 +387,6 @@ fn parse_notes(
             )))
         })
         .collect();
-    cached.clear();
     let mut pages = Vec::with_capacity(results.len());
     let mut hashes = HashMap::with_capacity(results.len());
     for r in results {

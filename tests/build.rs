@@ -75,10 +75,16 @@ fn crlf_and_bom_render_exactly_like_lf() {
 fn sections_index_precedence_and_urls() {
     let s = site(&[
         ("notes/index.md", "---\ntitle: Course\n---\nWelcome\n"),
-        ("notes/01-data-prep/_index.md", "---\ntitle: Data Prep Index\n---\n"),
+        (
+            "notes/01-data-prep/_index.md",
+            "---\ntitle: Data Prep Index\n---\n",
+        ),
         ("notes/01-data-prep/index.md", "---\ntitle: Other\n---\n"),
         ("notes/02-modeling/README.md", "# Modeling\n"),
-        ("notes/02-modeling/training.md", "---\nweight: 1\n---\n# Training\n"),
+        (
+            "notes/02-modeling/training.md",
+            "---\nweight: 1\n---\n# Training\n",
+        ),
         ("notes/02-modeling/02-b.md", "# B\n"),
         ("notes/02-modeling/01-a.md", "# A\n"),
         ("notes/03 Model Evaluation/model evaluation.md", "# Eval\n"),
@@ -89,7 +95,10 @@ fn sections_index_precedence_and_urls() {
     let (ok, err) = build(s.path());
     // `_index.md` beside `index.md` is a URL clash, reported naming both.
     assert!(!ok);
-    assert!(err.contains("01-data-prep/_index.md") && err.contains("01-data-prep/index.md"), "{err}");
+    assert!(
+        err.contains("01-data-prep/_index.md") && err.contains("01-data-prep/index.md"),
+        "{err}"
+    );
     fs::remove_file(s.path().join("notes/01-data-prep/index.md")).unwrap();
     let (ok, err) = build(s.path());
     assert!(ok, "{err}");
@@ -98,7 +107,11 @@ fn sections_index_precedence_and_urls() {
     assert!(read(s.path(), "03-model-evaluation/model-evaluation.html").contains("Eval"));
     // A folder without an index note gets a generated listing, titled from its name.
     let listing = read(s.path(), "03-model-evaluation/index.html");
-    assert!(title_of(&listing).starts_with("Model Evaluation"), "{}", title_of(&listing));
+    assert!(
+        title_of(&listing).starts_with("Model Evaluation"),
+        "{}",
+        title_of(&listing)
+    );
     assert!(listing.contains("model-evaluation.html"));
     assert!(read(s.path(), "03-model-evaluation/deep/index.html").contains("inner.html"));
     // README beside index.md is an ordinary page.
@@ -106,7 +119,11 @@ fn sections_index_precedence_and_urls() {
     assert!(read(s.path(), "04-other/readme.html").contains("Readme page"));
     // Order: weight first, then numeric prefix, then title.
     let modeling = read(s.path(), "02-modeling/index.html");
-    let pos = |name: &str| modeling.find(&format!("href=\"{name}\"")).unwrap_or_else(|| panic!("{name}"));
+    let pos = |name: &str| {
+        modeling
+            .find(&format!("href=\"{name}\""))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
     assert!(pos("training.html") < pos("01-a.html") && pos("01-a.html") < pos("02-b.html"));
     // Site title falls back to the root index note's title.
     assert!(title_of(&read(s.path(), "index.html")).contains("Course"));
@@ -137,7 +154,10 @@ fn links_with_anchors_and_assets_resolve() {
     assert!(ok, "{err}");
     assert!(!err.contains("warning"), "{err}");
     let html = read(s.path(), "01-data-prep/features.html");
-    assert!(html.contains("href=\"ingestion.html#kinesis-streams\""), "{html}");
+    assert!(
+        html.contains("href=\"ingestion.html#kinesis-streams\""),
+        "{html}"
+    );
     assert!(html.contains("href=\"../02-modeling/training.html\""));
     assert!(html.contains("href=\"img/a%20b.png\""));
     assert!(html.contains("src=\"img/a%20b.png\""));
@@ -163,13 +183,19 @@ fn diagnostics_name_file_line_col_through_rewrites() {
         "notes/02-b.md:1:1: warning: image not found: `img/none.png`",
     ];
     for e in expect {
-        assert!(lines.iter().any(|l| l.starts_with(e)), "missing `{e}` in:\n{err}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(e)),
+            "missing `{e}` in:\n{err}"
+        );
     }
     // Sorted by file and line.
     let first = err.find("features.md:6:9").unwrap();
     let last = err.find("02-b.md:1:1").unwrap();
     assert!(first < last);
-    assert!(err.contains("= help: did you mean `feature-store.md`?"), "{err}");
+    assert!(
+        err.contains("= help: did you mean `feature-store.md`?"),
+        "{err}"
+    );
     // --strict makes warnings fatal and leaves the output alone.
     let before = read(s.path(), "02-b.html");
     let out = studysite(&["build", "--strict"], s.path());
@@ -182,32 +208,53 @@ fn errors_are_all_reported_together_and_leave_out_untouched() {
     let s = site(&[("notes/good.md", "# Good\n")]);
     assert!(build(s.path()).0);
     let before = read(s.path(), "good.html");
-    fs::write(s.path().join("notes/bad1.md"), "---\ntitle: [unclosed\n---\n").unwrap();
+    fs::write(
+        s.path().join("notes/bad1.md"),
+        "---\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
     fs::write(s.path().join("notes/bad2.md"), "+++\nweight = \"x\"\n+++\n").unwrap();
     fs::write(s.path().join("notes/bad3.md"), b"ok\n\xff\xfe bad bytes\n").unwrap();
     let (ok, err) = build(s.path());
     assert!(!ok);
     assert!(err.contains("notes/bad1.md:2:"), "{err}");
     assert!(err.contains("notes/bad2.md:2:"), "{err}");
-    assert!(err.contains("notes/bad3.md:2:1: error: the note is not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("notes/bad3.md:2:1: error: the note is not valid UTF-8"),
+        "{err}"
+    );
     assert_eq!(read(s.path(), "good.html"), before);
     assert!(!s.path().join("public/bad1.html").exists());
 }
 
 #[test]
 fn url_clash_names_both_notes() {
-    let s = site(&[("notes/Model Eval.md", "a\n"), ("notes/model-eval.md", "b\n")]);
+    let s = site(&[
+        ("notes/Model Eval.md", "a\n"),
+        ("notes/model-eval.md", "b\n"),
+    ]);
     let (ok, err) = build(s.path());
     assert!(!ok);
-    assert!(err.contains("Model Eval.md") && err.contains("model-eval.md") && err.contains("model-eval.html"), "{err}");
+    assert!(
+        err.contains("Model Eval.md")
+            && err.contains("model-eval.md")
+            && err.contains("model-eval.html"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_config_key_gets_a_suggestion() {
-    let s = site(&[("studysite.toml", "title = \"x\"\n\nbase_ulr = \"/x/\"\n"), ("notes/a.md", "a\n")]);
+    let s = site(&[
+        ("studysite.toml", "title = \"x\"\n\nbase_ulr = \"/x/\"\n"),
+        ("notes/a.md", "a\n"),
+    ]);
     let (ok, err) = build(s.path());
     assert!(!ok);
-    assert!(err.contains("studysite.toml:3:1: error: unknown key `base_ulr`"), "{err}");
+    assert!(
+        err.contains("studysite.toml:3:1: error: unknown key `base_ulr`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `base_url`?"), "{err}");
 }
 
@@ -234,9 +281,15 @@ fn foreign_out_is_refused_and_left_intact() {
     let (ok, err) = build(s.path());
     assert!(!ok);
     assert!(err.contains("refusing"), "{err}");
-    assert_eq!(fs::read_to_string(s.path().join("public/mine.txt")).unwrap(), "keep me");
+    assert_eq!(
+        fs::read_to_string(s.path().join("public/mine.txt")).unwrap(),
+        "keep me"
+    );
     // OUT equal to the notes folder is refused too.
-    let out = studysite(&["build", "-o", s.path().join("notes").to_str().unwrap()], s.path());
+    let out = studysite(
+        &["build", "-o", s.path().join("notes").to_str().unwrap()],
+        s.path(),
+    );
     assert!(!out.status.success());
     assert!(s.path().join("notes/a.md").exists());
 }
@@ -247,7 +300,12 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -274,9 +332,13 @@ fn rebuild_is_byte_identical() {
 
 #[test]
 fn databricks_corpus_builds_with_warnings_only() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/databricks-cert-guide");
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/databricks-cert-guide");
     if !corpus.is_dir() {
-        eprintln!("notice: {} is absent; corpus build skipped", corpus.display());
+        eprintln!(
+            "notice: {} is absent; corpus build skipped",
+            corpus.display()
+        );
         return;
     }
     let out = tempfile::tempdir().unwrap();

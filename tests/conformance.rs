@@ -21,9 +21,13 @@ fn normalize(html: &str) -> String {
 
 #[test]
 fn commonmark_spec_examples() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/commonmark-0.31.2/spec.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/conformance/commonmark-0.31.2/spec.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("notice: {} is absent; CommonMark conformance skipped", path.display());
+        eprintln!(
+            "notice: {} is absent; CommonMark conformance skipped",
+            path.display()
+        );
         return;
     };
     let examples: Vec<serde_json::Value> = serde_json::from_str(&text).expect("spec.json parses");
@@ -33,11 +37,22 @@ fn commonmark_spec_examples() {
         let want = ex["html"].as_str().unwrap();
         let got = studysite::markdown::commonmark_to_html(md);
         if normalize(&got) != normalize(want) {
-            failed.push(format!("example {}: {md:?}\n want {want:?}\n  got {got:?}", ex["example"]));
+            failed.push(format!(
+                "example {}: {md:?}\n want {want:?}\n  got {got:?}",
+                ex["example"]
+            ));
         }
     }
     let passed = examples.len() - failed.len();
-    eprintln!("CommonMark 0.31.2: {passed}/{} examples pass", examples.len());
+    eprintln!(
+        "CommonMark 0.31.2: {passed}/{} examples pass",
+        examples.len()
+    );
     assert_eq!(examples.len(), 652);
-    assert!(failed.is_empty(), "{} failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }

@@ -42,7 +42,10 @@ fn same_as_clean(site: &Path, cache: &mut Cache, step: &str) {
     let b: Vec<&String> = clean.files.keys().collect();
     assert_eq!(a, b, "{step}: different files");
     for (name, content) in &clean.files {
-        assert!(incremental.files[name] == *content, "{step}: `{name}` differs from a clean build");
+        assert!(
+            incremental.files[name] == *content,
+            "{step}: `{name}` differs from a clean build"
+        );
     }
 }
 
@@ -61,11 +64,19 @@ fn incremental_rebuilds_equal_clean_builds() {
     // Prose only: the site's shape holds, one page is rendered again.
     let note = notes.join("03-autoscaling.md");
     let text = fs::read_to_string(&note).unwrap();
-    fs::write(&note, format!("{text}\nA new closing sentence about scaling policies.\n")).unwrap();
+    fs::write(
+        &note,
+        format!("{text}\nA new closing sentence about scaling policies.\n"),
+    )
+    .unwrap();
     same_as_clean(site, &mut cache, "prose edit");
 
     // A new heading changes ids, terms and the TOC.
-    fs::write(&note, format!("{text}\n## Warm Pools\n\nKeep instances ready.\n")).unwrap();
+    fs::write(
+        &note,
+        format!("{text}\n## Warm Pools\n\nKeep instances ready.\n"),
+    )
+    .unwrap();
     same_as_clean(site, &mut cache, "new heading");
 
     // A new note linking to an existing section, and one with a broken link.
@@ -77,7 +88,11 @@ fn incremental_rebuilds_equal_clean_builds() {
     same_as_clean(site, &mut cache, "new note");
 
     // A title change shows in nav, breadcrumbs, prev/next and listings of other pages.
-    edit(&notes.join("12-extra.md"), "title: Extra", "title: Extra Reading");
+    edit(
+        &notes.join("12-extra.md"),
+        "title: Extra",
+        "title: Extra Reading",
+    );
     same_as_clean(site, &mut cache, "title change");
 
     // Rename and delete.
@@ -89,10 +104,19 @@ fn incremental_rebuilds_equal_clean_builds() {
     // A scenario row edited: the when-to-use-what page and flashcards follow.
     let quick = notes.join("10-quick-reference.md");
     let q = fs::read_to_string(&quick).unwrap();
-    let row = q.lines().find(|l| l.starts_with("| ") && l.contains("Lambda")).unwrap_or_else(|| {
-        q.lines().filter(|l| l.starts_with("| ")).nth(3).unwrap()
-    });
-    fs::write(&quick, q.replacen(row, &format!("{row}\n| Need a brand new edge case | Step Functions |"), 1)).unwrap();
+    let row = q
+        .lines()
+        .find(|l| l.starts_with("| ") && l.contains("Lambda"))
+        .unwrap_or_else(|| q.lines().filter(|l| l.starts_with("| ")).nth(3).unwrap());
+    fs::write(
+        &quick,
+        q.replacen(
+            row,
+            &format!("{row}\n| Need a brand new edge case | Step Functions |"),
+            1,
+        ),
+    )
+    .unwrap();
     same_as_clean(site, &mut cache, "scenario row");
 
     // A copied file, a template override and the config.
@@ -102,7 +126,11 @@ fn incremental_rebuilds_equal_clean_builds() {
     fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}\n{% block content %}<div class=\"mine\">{{ page.html | safe }}</div>{% endblock content %}\n").unwrap();
     same_as_clean(site, &mut cache, "template override");
     let toml = fs::read_to_string(site.join("studysite.toml")).unwrap();
-    fs::write(site.join("studysite.toml"), format!("{toml}glossary = false\n")).unwrap();
+    fs::write(
+        site.join("studysite.toml"),
+        format!("{toml}glossary = false\n"),
+    )
+    .unwrap();
     same_as_clean(site, &mut cache, "config change");
 
     // A broken note is reported the same way, and fixing it recovers.

@@ -47,8 +47,9 @@ const DEFAULT_PORT: u16 = 3000;
 /// Tried after 3000 when it is taken and no port was asked for.
 const PORTS_TO_TRY: u16 = 50;
 /// Request handlers. Idle and slow connections do not hold them: tiny_http reads each
-/// connection on a thread of its own (with our fix to its pool, `vendor/tiny_http`) and hands
-/// over only complete requests, and long-polls are parked in [`Live`], not held by a handler.
+/// connection on a pool thread of its own and hands over only complete requests (every
+/// response closes its connection, see [`http::respond`], so those threads come free), and
+/// long-polls are parked in [`Live`], not held by a handler.
 const WORKERS: usize = 8;
 
 /// One complete build, as served.
@@ -223,12 +224,10 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
         Err(diags) => return failed(state, &diags, None),
     };
     let report = &built.report;
-    if state.verbose {
-        for d in report.diagnostics() {
-            eprintln!("{d}");
-        }
-    }
     if report.errors() > 0 && state.good.load(Ordering::SeqCst) {
+        if state.verbose {
+            report.diagnostics().iter().for_each(|d| eprintln!("{d}"));
+        }
         return failed(state, &report.diagnostics, Some(&config));
     }
     let follow = if state.follow {
@@ -238,32 +237,59 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     };
     let errors = errors(&report.diagnostics);
     let pages = report.pages;
-    let mut site = state.site.lock().unwrap_or_else(|e| e.into_inner());
-    let version = state.live.next_version();
-    *site = Arc::new(Site {
-        files: built.files,
+    // Printed after the new pages are out, so a long list does not delay them.
+    let printed = state.verbose.then(|| report.diagnostics());
+    let site_of = |files| Site {
+        files,
         base: crate::render::base_path(&config.base_url),
-        version,
+        version: 0,
         readable: vec![
             canonical(&config.notes_dir),
             canonical(&config.root.join("static")),
         ],
+    };
+    let mut files = built.files;
+    let mut site = state.site.lock().unwrap_or_else(|e| e.into_inner());
+    let version = state.live.next_version();
+    *site = Arc::new(Site {
+        version,
+        ..site_of(files.clone())
     });
     drop(site);
     state.good.store(errors.is_empty(), Ordering::SeqCst);
     state.live.publish(version, errors, follow);
+    let served = started.elapsed();
+    printed.iter().flatten().for_each(|d| eprintln!("{d}"));
+    // The search index comes second, so an edited page shows without waiting for it.
+    let mut rest = Built::default();
+    std::mem::swap(&mut rest.files, &mut files);
+    crate::site::add_search(&mut rest, &mut cache);
+    let mut site = state.site.lock().unwrap_or_else(|e| e.into_inner());
+    if site.version == version {
+        *site = Arc::new(Site {
+            version,
+            ..site_of(rest.files)
+        });
+    }
+    drop(site);
     if state.verbose {
         eprintln!(
-            "built {pages} pages in {} ms",
-            started.elapsed().as_millis()
+            "built {pages} pages in {} ms (search index {} ms more)",
+            served.as_millis(),
+            (started.elapsed() - served).as_millis()
         );
     }
 }
 
-fn build(options: &BuildOptions, cache: &mut crate::Cache) -> Result<(Config, Built), Vec<Diagnostic>> {
+fn build(
+    options: &BuildOptions,
+    cache: &mut crate::Cache,
+) -> Result<(Config, Built), Vec<Diagnostic>> {
     let config = Config::load(options)?;
     // A bug in a stage must not take the server down with it: report it like any failure.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build_with(&config, cache)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::site::build_pages(&config, cache)
+    }));
     if result.is_err() {
         *cache = crate::Cache::default();
     }
@@ -376,7 +402,7 @@ mod tests {
         (dir, handle)
     }
 
-    /// Opens a connection and sends one keep-alive GET on it, without reading the answer.
+    /// Opens a connection and sends one GET on it, as a browser does (keep-alive asked).
     fn send(handle: &Handle, target: &str) -> TcpStream {
         let mut stream = TcpStream::connect(handle.addr).unwrap();
         let request = format!("GET {target} HTTP/1.1\r\nHost: test\r\n\r\n");
@@ -384,31 +410,60 @@ mod tests {
         stream
     }
 
-    /// The start of the answer on `stream`, or a failure naming `what` after 5 s.
+    /// The head of the answer on `stream`, or a failure naming `what` after 5 s. Every
+    /// answer must close its connection; the stream is closed once read, as a browser does.
     fn answered(mut stream: TcpStream, what: &str) -> String {
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
-        let mut head = [0; 12];
-        match stream.read_exact(&mut head) {
-            Ok(()) => String::from_utf8_lossy(&head).into_owned(),
-            Err(e) => panic!("{what} was not answered: {e}"),
+        let mut head = Vec::new();
+        let mut byte = [0];
+        while !head.ends_with(b"\r\n\r\n") {
+            match stream.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                Ok(_) => panic!("{what}: the connection closed before the end of the head"),
+                Err(e) => panic!("{what} was not answered: {e}"),
+            }
         }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("\r\nconnection: close\r\n"),
+            "{what}: the answer does not close the connection:\n{head}"
+        );
+        head
+    }
+
+    /// Reads the answers on all `streams` at once, as a browser does (one queued connection
+    /// may wait for another to close).
+    fn all_answered(streams: Vec<TcpStream>, what: &str) -> Vec<String> {
+        let readers: Vec<_> = streams
+            .into_iter()
+            .enumerate()
+            .map(|(i, stream)| {
+                let what = format!("{what} {i}");
+                std::thread::spawn(move || answered(stream, &what))
+            })
+            .collect();
+        readers
+            .into_iter()
+            .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     }
 
     /// A browser opens a page's HTML, CSS, scripts and fonts on several new connections at
-    /// once; every one of them must be read, however many keep-alive connections are open.
+    /// once, and keeps a few spare connections open without using them; every connection of
+    /// the burst must be read.
     #[test]
     fn every_connection_of_a_burst_is_answered() {
         let (_dir, handle) = serve_tiny_site();
-        let mut kept_alive = Vec::new();
+        let mut spare = Vec::new();
         for round in 0..10 {
+            // Each holds a pool thread for as long as it stays open.
+            spare.extend((0..2).map(|_| TcpStream::connect(handle.addr).unwrap()));
             let burst: Vec<TcpStream> = (0..8).map(|_| send(&handle, "/")).collect();
-            for (i, stream) in burst.into_iter().enumerate() {
-                let what = format!("connection {i} of burst {round}");
-                assert_eq!(answered(stream.try_clone().unwrap(), &what), "HTTP/1.1 200");
-                // Left open like a browser's idle connections, holding their pool threads.
-                kept_alive.push(stream);
+            for head in all_answered(burst, &format!("burst {round}, connection")) {
+                assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
             }
         }
     }
@@ -422,12 +477,12 @@ mod tests {
         let polls: Vec<TcpStream> = (0..WORKERS + 4).map(|_| send(&handle, &wait)).collect();
         std::thread::sleep(Duration::from_millis(200));
         let pages: Vec<TcpStream> = (0..6).map(|_| send(&handle, "/")).collect();
-        for (i, stream) in pages.into_iter().enumerate() {
-            assert_eq!(answered(stream, &format!("page {i}")), "HTTP/1.1 200");
+        for head in all_answered(pages, "page") {
+            assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
         }
         drop(handle);
-        for (i, stream) in polls.into_iter().enumerate() {
-            assert_eq!(answered(stream, &format!("poll {i}")), "HTTP/1.1 200");
+        for head in all_answered(polls, "poll") {
+            assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
         }
     }
 }
