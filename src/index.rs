@@ -56,6 +56,8 @@ pub(crate) struct Index {
     /// Copied files: source path (notes-relative) -> output path.
     pub(crate) assets: BTreeMap<String, String>,
     ids: Vec<HashSet<String>>,
+    /// Pages studysite generates (at the site root): URL -> the ids they will carry.
+    generated: HashMap<String, HashSet<String>>,
 }
 
 /// Something with a URL: a note's page or a generated section listing.
@@ -167,7 +169,8 @@ impl Index {
             let section = ensure_section(dir, &mut sections);
             let stem = page.note.stem();
             let rank = index_rank(stem);
-            let is_index = rank.is_some_and(|r| r < 2 || best_index.get(dir).map(|b| b.1) == Some(i));
+            let is_index =
+                rank.is_some_and(|r| r < 2 || best_index.get(dir).map(|b| b.1) == Some(i));
             let url = if is_index {
                 sections[section].url.clone()
             } else {
@@ -294,7 +297,9 @@ impl Index {
         for (i, p) in pages.iter().enumerate() {
             by_source.insert(p.note.rel.clone(), i);
             by_name.entry(p.note.stem().to_lowercase()).or_insert(i);
-            by_name.entry(p.note.rel.trim_end_matches(".md").to_lowercase()).or_insert(i);
+            by_name
+                .entry(p.note.rel.trim_end_matches(".md").to_lowercase())
+                .or_insert(i);
             by_name.entry(info[i].title.to_lowercase()).or_insert(i);
             for alias in &p.note.front.aliases {
                 by_name.entry(alias.to_lowercase()).or_insert(i);
@@ -304,15 +309,16 @@ impl Index {
             .iter()
             .map(|p| p.outline.ids.iter().cloned().collect())
             .collect();
-        let site_title = config.title.clone().unwrap_or_else(|| {
-            match sections[0].index {
+        let site_title = config
+            .title
+            .clone()
+            .unwrap_or_else(|| match sections[0].index {
                 Some(i) => info[i].title.clone(),
                 None => crate::discover::canonical(&config.root)
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "Notes".into()),
-            }
-        });
+            });
         Index {
             pages,
             info,
@@ -324,6 +330,7 @@ impl Index {
             by_url,
             assets,
             ids,
+            generated: HashMap::new(),
         }
     }
 
@@ -350,13 +357,25 @@ impl Index {
         }
     }
 
-    /// Registers a generated page's URL so links to it resolve, and reports a note in its way.
-    pub(crate) fn reserve(&mut self, url: &str, diags: &mut Vec<Diagnostic>) {
+    /// Registers a generated page at the site root, with the ids it will carry, so links and
+    /// anchors to it resolve; a note whose page would take its URL is an error.
+    pub(crate) fn reserve(
+        &mut self,
+        url: &str,
+        ids: impl IntoIterator<Item = String>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.generated.insert(url.to_string(), ids.into_iter().collect());
         if let Some(Target::Page(i)) = self.by_url.get(url) {
             let note = &self.pages[*i].note;
             diags.push(
-                Diagnostic::error(&note.display, 1, 1, format!("`{url}` is a page studysite generates"))
-                    .with_help("rename the note"),
+                Diagnostic::error(
+                    &note.display,
+                    1,
+                    1,
+                    format!("`{url}` is a page studysite generates"),
+                )
+                .with_help("rename the note"),
             );
         }
     }
@@ -390,6 +409,16 @@ pub(crate) fn relative(from: &str, to: &str) -> String {
     let mut out = "../".repeat(from_dir.len() - common);
     out.push_str(&to_parts[common..].join("/"));
     out
+}
+
+fn missing_anchor(ids: &HashSet<String>, frag: &str, dest: &str, url: String) -> Resolved {
+    let help = did_you_mean(frag, ids.iter().map(String::as_str))
+        .map(|c| format!("did you mean `#{c}`?"));
+    Resolved::Missing {
+        url,
+        message: format!("link to missing anchor `{dest}`"),
+        help,
+    }
 }
 
 /// Joins a relative link to the folder it was written in, folding `.` and `..`.
@@ -430,15 +459,31 @@ impl PageLinks<'_> {
         Resolved::Url(url)
     }
 
-    fn missing_anchor(&self, p: usize, frag: &str, dest: &str, url: String) -> Resolved {
-        let ids = &self.index.ids[p];
-        let help = did_you_mean(frag, ids.iter().map(String::as_str))
-            .map(|c| format!("did you mean `#{c}`?"));
-        Resolved::Missing {
-            url,
-            message: format!("link to missing anchor `{dest}`"),
-            help,
+    /// A link to a generated page, its anchor checked against the ids the page will carry.
+    fn to_generated(&self, to: &str, fragment: Option<&str>, dest: &str) -> Resolved {
+        let mut url = relative(self.here(), to);
+        if let Some(frag) = fragment {
+            url.push('#');
+            url.push_str(frag);
+            let ids = &self.index.generated[to];
+            if !frag.is_empty() && !ids.contains(frag) {
+                return missing_anchor(ids, frag, dest, url);
+            }
         }
+        Resolved::Url(url)
+    }
+
+    /// The generated page a link names: by its path, or from any folder by its bare name,
+    /// written as the page (`flashcards.html`) or as a note would be (`flashcards.md`).
+    fn generated(&self, target: &str, written: &str) -> Option<String> {
+        let name = if written.contains('/') { target } else { written };
+        let stem = name.strip_suffix(".md").or_else(|| name.strip_suffix(".html"));
+        let url = format!("{}.html", stem.unwrap_or(name));
+        self.index.generated.contains_key(&url).then_some(url)
+    }
+
+    fn missing_anchor(&self, p: usize, frag: &str, dest: &str, url: String) -> Resolved {
+        missing_anchor(&self.index.ids[p], frag, dest, url)
     }
 
     fn missing(&self, dest: &str, path: &str, what: &str) -> Resolved {
@@ -484,7 +529,10 @@ impl LinkResolver for PageLinks<'_> {
             let frag = fragment_decoded.as_deref().map(heading_id);
             return match target {
                 Some(p) => self.to_target(Target::Page(p), frag.as_deref(), dest),
-                None => self.missing(dest, &decoded, "link to missing note"),
+                None => match self.generated("", &slug(&key)) {
+                    Some(url) => self.to_generated(&url, frag.as_deref(), dest),
+                    None => self.missing(dest, &decoded, "link to missing note"),
+                },
             };
         }
         if path.is_empty() {
@@ -529,6 +577,9 @@ impl LinkResolver for PageLinks<'_> {
         };
         if let Some(&t) = self.index.by_url.get(&url_key) {
             return self.to_target(t, frag, dest);
+        }
+        if let Some(url) = self.generated(&target, &decoded) {
+            return self.to_generated(&url, frag, dest);
         }
         let what = match kind {
             LinkKind::Image => "image not found:",

@@ -311,3 +311,63 @@ fn databricks_corpus_tables_make_sensible_scenarios() {
         }
     }
 }
+
+/// `href`, written on the page at `from`, as a path from the site root.
+fn from_root(from: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in href.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn links_to_study_pages_resolve_from_any_depth() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study-links");
+    let (files, diags) = build(&fixture);
+    assert_eq!(
+        diags,
+        ["notes/index.md:6:3: warning: link to missing anchor `when-to-use-what.html#lake-formations`\n  = help: did you mean `#lake-formation`?"],
+    );
+    let study = [
+        "when-to-use-what.html",
+        "flashcards.html",
+        "cram-sheet.html",
+    ];
+    for (page, depth) in [
+        ("index.html", 7),
+        ("governance/lake-formation.html", 2),
+        ("deep/er/notes.html", 3),
+    ] {
+        let content = chunks(&files[page], "<article", "</article>")[0];
+        let links: Vec<String> = hrefs(content)
+            .iter()
+            .map(|h| from_root(page, h))
+            .filter(|h| study.iter().any(|s| h.starts_with(s)))
+            .filter(|h| !h.ends_with("#lake-formations"))
+            .collect();
+        assert_eq!(links.len(), depth, "{page}: {links:?}");
+        for href in links {
+            assert_resolves(&files, &href, page);
+        }
+    }
+    let config = studysite::Config::load(&BuildOptions {
+        path: fixture,
+        ..Default::default()
+    })
+    .unwrap();
+    let checked = studysite::check::check(&config, false).unwrap();
+    assert_eq!(
+        checked.report.errors(),
+        1,
+        "{:?}",
+        checked.report.diagnostics()
+    );
+}

@@ -106,9 +106,6 @@ impl Web {
     /// Reserves the study pages' URLs, finds the terms and resolves every answer; an answer
     /// that names nothing the notes define is a warning at its line.
     pub(crate) fn build(config: &Config, index: &mut Index, diags: &mut Vec<Diagnostic>) -> Web {
-        for (_, url) in STUDY_PAGES {
-            index.reserve(url, diags);
-        }
         let terms = Terms::build(config, index);
         let mut entries = Vec::new();
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
@@ -146,12 +143,16 @@ impl Web {
                 });
             }
         }
-        Web {
+        let web = Web {
             terms,
             entries,
             backlinks,
             glossary: config.glossary,
+        };
+        for (_, url) in STUDY_PAGES {
+            index.reserve(url, pages::ids(url, &web), diags);
         }
+        web
     }
 
     pub(crate) fn glossary(&self) -> bool {

@@ -4,8 +4,104 @@
 use super::{Block, Web};
 use crate::index::{Index, Target};
 use crate::markdown::callouts::Role;
+use crate::markdown::headings::IdSet;
+use crate::slug::heading_id;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Ids the default theme puts on every page, which a generated anchor must not take.
+const THEME_IDS: &[&str] = &[
+    "content",
+    "nav",
+    "search-input",
+    "search-results",
+    "search-status",
+];
+
+/// The ids of the parts of the study pages that notes may link to (`cram-sheet.html#exam-tips`).
+const FIXED_IDS: &[(&str, &[&str])] = &[
+    ("when-to-use-what.html", &["scenario-filter"]),
+    ("flashcards.html", &["flashcards"]),
+    (
+        "cram-sheet.html",
+        &["scenario-tables", "comparisons", "exam-tips", "exam-traps"],
+    ),
+];
+
+fn fixed_ids(url: &str) -> impl Iterator<Item = &'static str> + '_ {
+    FIXED_IDS
+        .iter()
+        .filter(move |(u, _)| *u == url)
+        .flat_map(|(_, ids)| ids.iter().copied())
+}
+
+/// Every id a study page will carry, so links to it are checked before it is rendered.
+pub(crate) fn ids(url: &str, web: &Web) -> Vec<String> {
+    let mut ids: Vec<String> = fixed_ids(url).map(str::to_string).collect();
+    if url == "when-to-use-what.html" {
+        for g in layout(web) {
+            ids.push(g.id);
+            ids.extend(g.entries.into_iter().map(|(_, id)| id));
+        }
+    }
+    ids
+}
+
+/// One answer's group on the "when to use what" page: its name, the term it links to (if
+/// any), its id, and its entries with theirs.
+struct Planned {
+    answer: String,
+    term: Option<usize>,
+    id: String,
+    entries: Vec<(usize, String)>,
+}
+
+/// The groups in page order, every group and entry given a unique id: the group's from its
+/// answer (`#lake-formation`), the entry's from its scenario's id on its own page (`#sc-...`).
+fn layout(web: &Web) -> Vec<Planned> {
+    let mut groups: BTreeMap<(bool, String), Planned> = BTreeMap::new();
+    for (i, e) in web.entries.iter().enumerate() {
+        let (key, answer, term) = match e.links.first() {
+            Some(&(_, t)) => {
+                let name = web.terms.terms[t].name.clone();
+                ((false, name.to_lowercase()), name, Some(t))
+            }
+            None => (
+                (true, String::new()),
+                "Answers no note defines".to_string(),
+                None,
+            ),
+        };
+        groups
+            .entry(key)
+            .or_insert_with(|| Planned {
+                answer,
+                term,
+                id: String::new(),
+                entries: Vec::new(),
+            })
+            .entries
+            .push((i, String::new()));
+    }
+    let mut taken = IdSet::default();
+    for id in THEME_IDS
+        .iter()
+        .copied()
+        .chain(fixed_ids("when-to-use-what.html"))
+    {
+        taken.claim(id);
+    }
+    let mut groups: Vec<Planned> = groups.into_values().collect();
+    for g in &mut groups {
+        g.id = taken.claim(&heading_id(&g.answer));
+    }
+    for g in &mut groups {
+        for (e, id) in &mut g.entries {
+            *id = taken.claim(&web.entries[*e].scenario.id);
+        }
+    }
+    groups
+}
 
 #[derive(Serialize)]
 pub(crate) struct WhenToUse {
@@ -17,11 +113,13 @@ pub(crate) struct WhenToUse {
 struct Group {
     answer: String,
     url: Option<String>,
+    id: String,
     entries: Vec<EntryCtx>,
 }
 
 #[derive(Serialize)]
 struct EntryCtx {
+    id: String,
     scenario: String,
     answer_html: String,
     source_title: String,
@@ -95,39 +193,32 @@ fn anchored(index: &Index, page: usize, id: Option<&str>) -> String {
 }
 
 pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
-    let mut groups: BTreeMap<(bool, String), Group> = BTreeMap::new();
-    for e in &web.entries {
-        let key = match e.links.first() {
-            Some(&(_, t)) => {
-                let name = web.terms.terms[t].name.clone();
-                (
-                    (false, name.to_lowercase()),
-                    name,
-                    Some(web.term_url(index, t)),
-                )
-            }
-            None => (
-                (true, String::new()),
-                "Answers no note defines".to_string(),
-                None,
-            ),
-        };
-        let group = groups.entry(key.0).or_insert_with(|| Group {
-            answer: key.1,
-            url: key.2,
-            entries: Vec::new(),
-        });
-        group.entries.push(EntryCtx {
-            scenario: e.scenario.text.clone(),
-            answer_html: web.answer_html(index, e, from),
-            source_title: index.info[e.page].title.clone(),
-            source_url: web.source_url(index, e),
-            section: top_section(index, e.page),
-        });
-    }
+    let groups = layout(web)
+        .into_iter()
+        .map(|g| Group {
+            url: g.term.map(|t| web.term_url(index, t)),
+            answer: g.answer,
+            id: g.id,
+            entries: g
+                .entries
+                .into_iter()
+                .map(|(i, id)| {
+                    let e = &web.entries[i];
+                    EntryCtx {
+                        id,
+                        scenario: e.scenario.text.clone(),
+                        answer_html: web.answer_html(index, e, from),
+                        source_title: index.info[e.page].title.clone(),
+                        source_url: web.source_url(index, e),
+                        section: top_section(index, e.page),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
     WhenToUse {
         count: web.entries.len(),
-        groups: groups.into_values().collect(),
+        groups,
     }
 }
 
