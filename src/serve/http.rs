@@ -1,17 +1,33 @@
 //! Answers one HTTP request from the site held in memory: a URL can only name a file the
 //! build produced, so nothing outside the site is ever read.
 
-use super::reload::header;
 use super::{Site, State};
 use crate::site::Content;
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
-use tiny_http::{Method, Request, Response, StatusCode};
+use std::io::Write as _;
+use tiny_http::{Method, Request, StatusCode};
 
 /// The reload client, served at `__studysite/live.js` and added to every HTML response.
 const LIVE_JS: &str = include_str!("live.js");
 /// Where the server's own endpoints live, under the site's base path.
 const PREFIX: &str = "__studysite/";
+/// What a folder name must not carry raw in a `Location`: it would end the header, the
+/// path segment or the URL.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
@@ -68,11 +84,9 @@ fn route(target: &str, base: &str) -> Route {
 
 pub(crate) fn handle(request: Request, state: &State) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD are served\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+        let body = b"only GET and HEAD are served\n";
+        let headers = [("Allow", "GET, HEAD"), ("Content-Type", TEXT)];
+        return respond(request, 405, &headers, body);
     }
     let site = state.site();
     let target = request.url().to_string();
@@ -85,21 +99,14 @@ pub(crate) fn handle(request: Request, state: &State) {
             }
             if site.files.contains_key(&format!("{key}/index.html")) {
                 let name = key.rsplit('/').next().unwrap_or("");
-                let location = match query {
-                    Some(q) => format!("{name}/?{q}"),
-                    None => format!("{name}/"),
-                };
-                return redirect(request, &location);
+                return redirect(request, name, query);
             }
             not_found(request, &site, key.matches('/').count())
         }
-        Route::Folder(name) => redirect(request, &format!("{name}/")),
+        Route::Folder(name) => redirect(request, &name, None),
         Route::Own(what) => own(request, state, &what),
         Route::Outside => not_found(request, &site, usize::MAX),
-        Route::Bad => {
-            let _ =
-                request.respond(Response::from_string("bad request path\n").with_status_code(400));
-        }
+        Route::Bad => text(request, 400, "bad request path\n"),
     }
 }
 
@@ -119,9 +126,7 @@ fn own(request: Request, state: &State, what: &str) {
             state.live.wait(request, since);
         }
         "status" => state.live.now(request),
-        _ => {
-            let _ = request.respond(Response::from_string("not found\n").with_status_code(404));
-        }
+        _ => text(request, 404, "not found\n"),
     }
 }
 
@@ -130,25 +135,18 @@ fn own(request: Request, state: &State, what: &str) {
 fn not_found(request: Request, site: &Site, depth: usize) {
     match site.files.get("404.html") {
         Some(content) => file(request, site, "404.html", content, depth, 404),
-        None => send(
-            request,
-            b"page not found\n".to_vec(),
-            "text/plain; charset=utf-8",
-            404,
-        ),
+        None => send(request, b"page not found\n".to_vec(), TEXT, 404),
     }
 }
 
-fn redirect(request: Request, location: &str) {
-    let response = match header_opt("Location", location) {
-        Some(h) => Response::empty(301).with_header(h),
-        None => Response::empty(400),
-    };
-    let _ = request.respond(response);
-}
-
-fn header_opt(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// To the folder `name` with a trailing slash, relative to where the request was; the
+/// query (as the client sent it) goes along when it is plain ASCII.
+fn redirect(request: Request, name: &str, query: Option<&str>) {
+    let mut location = format!("{}/", utf8_percent_encode(name, SEGMENT));
+    if let Some(q) = query.filter(|q| q.bytes().all(|b| b.is_ascii_graphic())) {
+        let _ = write!(location, "?{q}");
+    }
+    respond(request, 301, &[("Location", &location)], b"")
 }
 
 fn file(request: Request, site: &Site, key: &str, content: &Content, depth: usize, status: u16) {
@@ -156,11 +154,7 @@ fn file(request: Request, site: &Site, key: &str, content: &Content, depth: usiz
         Content::Bytes(b) => b.to_vec(),
         Content::Copy(path) => match read_copied(site, path) {
             Some(b) => b,
-            None => {
-                let response = Response::from_string("forbidden\n").with_status_code(403);
-                let _ = request.respond(response);
-                return;
-            }
+            None => return text(request, 403, "forbidden\n"),
         },
     };
     let kind = content_type(key);
@@ -218,26 +212,61 @@ fn send(request: Request, body: Vec<u8>, kind: &str, status: u16) {
                 .any(|t| t.trim() == etag || t.trim() == "*")
         });
     let headers = [
-        header("ETag", &etag),
+        ("Content-Type", kind),
+        ("ETag", &etag),
         // Always revalidate: a page must never come from the cache after a rebuild.
-        header("Cache-Control", "no-cache"),
-        header("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-cache"),
+        ("X-Content-Type-Options", "nosniff"),
     ];
-    let _ = if fresh && status == 200 {
-        let mut response = Response::empty(StatusCode(304));
-        for h in headers {
-            response.add_header(h);
-        }
-        request.respond(response)
+    if fresh && status == 200 {
+        respond(request, 304, &headers[1..], b"")
     } else {
-        let mut response = Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", kind));
-        for h in headers {
-            response.add_header(h);
-        }
-        request.respond(response)
+        respond(request, status, &headers, &body)
+    }
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+fn text(request: Request, status: u16, message: &str) {
+    respond(
+        request,
+        status,
+        &[("Content-Type", TEXT)],
+        message.as_bytes(),
+    )
+}
+
+/// Writes the whole response on the request's raw stream, ending with `Connection: close`.
+///
+/// tiny_http 0.12 gives each connection a task of its thread pool for as long as the client
+/// keeps it open, and when several connections arrive at once (a browser loading a page) the
+/// pool can queue more of them than it has idle threads: a queued one is not read until
+/// another connection ends, and the page never finishes loading. Closing after every
+/// response makes the browser end each connection within milliseconds, so a queued one waits
+/// for one request at most. tiny_http's `Response` drops a `Connection` header, hence the
+/// raw stream ([`Request::into_writer`]). `headers` must be plain ASCII without line breaks.
+pub(crate) fn respond(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let reason = StatusCode(status).default_reason_phrase();
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (name, value) in headers {
+        let _ = write!(head, "{name}: {value}\r\n");
+    }
+    // A 304 carries no body; HEAD is told the length GET would get, and no body.
+    if status != 304 {
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    let body = if status == 304 || *request.method() == Method::Head {
+        &[][..]
+    } else {
+        body
     };
+    let mut writer = request.into_writer();
+    // The client may have gone away; nothing to do then.
+    let _ = writer
+        .write_all(head.as_bytes())
+        .and_then(|()| writer.write_all(body))
+        .and_then(|()| writer.flush());
 }
 
 fn etag(body: &[u8]) -> String {

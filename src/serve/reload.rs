@@ -6,7 +6,7 @@
 use serde::Serialize;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tiny_http::{Header, Request, Response};
+use tiny_http::Request;
 
 /// A parked poll is answered with "nothing new" after this long, well under the idle
 /// timeouts of common reverse proxies (60 s).
@@ -127,14 +127,9 @@ impl Live {
 
 fn answer(request: Request, status: &Status) {
     let body = serde_json::to_string(status).unwrap_or_else(|_| "{}".into());
-    let response = Response::from_string(body)
-        .with_header(header("Content-Type", "application/json; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"));
-    // The page may have gone away; nothing to do then.
-    let _ = request.respond(response);
-}
-
-pub(crate) fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
+    let headers = [
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Cache-Control", "no-store"),
+    ];
+    super::http::respond(request, 200, &headers, body.as_bytes());
 }
