@@ -81,8 +81,11 @@
     (tree.c || []).forEach(function (child) {
       list.appendChild(navItem(child));
     });
+    // The study pages' short list is plain HTML in every page; it stays below the tree.
+    var study = nav.querySelector(".nav-study");
     nav.textContent = "";
     nav.appendChild(list);
+    if (study) nav.appendChild(study);
     // In a long tree, scroll the sidebar (not the page) so the current page is in view.
     var current = nav.querySelector('[aria-current="page"]');
     if (current && nav.scrollHeight > nav.clientHeight) {

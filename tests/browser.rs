@@ -27,7 +27,7 @@ use diagrams::{
 };
 use study::{
     flashcard_reveals_and_keeps_its_score, folded_callout_opens_on_click,
-    scenario_filter_narrows_the_list,
+    scenario_filter_narrows_the_list, study_pages_in_the_nav_at_every_width,
 };
 
 use anyhow::{bail, ensure, Context, Result};
@@ -54,6 +54,8 @@ fn main() {
         scenario_filter_narrows_the_list,
         folded_callout_opens_on_click,
         flashcard_reveals_and_keeps_its_score,
+        study_pages_in_the_nav_at_every_width,
+       
         diagrams_align_to_the_grid,
         diagram_fixture_with_emoji_cjk_arrows_and_tabs_aligns,
         diagrams_copy_back_their_source,

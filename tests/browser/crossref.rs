@@ -110,3 +110,45 @@ pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
     b.js::<serde_json::Value>("localStorage.clear(); return null;").await?;
     Ok(())
 }
+
+/// The study pages are in the sidebar at every width (the header's links hide on phones),
+/// and the one you are on is marked.
+pub async fn study_pages_in_the_nav_at_every_width(b: Browser) -> Result<()> {
+    const STUDY: &str = "return [...document.querySelectorAll('#nav .nav-study a')].map(a => [a.textContent, a.getAttribute('aria-current') || '']);";
+    const SHOWN: &str = "const a = document.querySelector('#nav .nav-study a'); a.scrollIntoView(); const r = a.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;";
+    b.resize(1280, 900).await?;
+    b.open("03-mlops-deployment/09-governance.html").await?;
+    let links: Vec<(String, String)> = b.js(STUDY).await?;
+    let titles: Vec<&str> = links.iter().map(|(t, _)| t.as_str()).collect();
+    ensure!(
+        titles == ["When to use what", "Flashcards", "Cram sheet"],
+        "the sidebar's study links are {titles:?}"
+    );
+    ensure!(
+        links.iter().all(|(_, c)| c.is_empty()),
+        "a study page is marked current on a note"
+    );
+    ensure!(b.js::<bool>(SHOWN).await?, "the study links are not shown in the sidebar");
+    let tree: usize = b.js("return document.querySelectorAll('#nav .nav-tree a').length;").await?;
+    ensure!(tree > 5, "the nav tree was not built ({tree} links)");
+
+    b.resize(390, 844).await?;
+    b.open("flashcards.html").await?;
+    b.client.find(Locator::Css(".menu-button")).await?.click().await?;
+    ensure!(b.js::<bool>(SHOWN).await?, "the phone menu does not reach the study links");
+    let links: Vec<(String, String)> = b.js(STUDY).await?;
+    let current: Vec<&str> = links
+        .iter()
+        .filter(|(_, c)| c == "page")
+        .map(|(t, _)| t.as_str())
+        .collect();
+    ensure!(current == ["Flashcards"], "marked current on the flashcards page: {current:?}");
+    b.client
+        .find(Locator::Css("#nav .nav-study a[href='cram-sheet.html']"))
+        .await?
+        .click()
+        .await?;
+    let url: String = b.js("return location.pathname;").await?;
+    ensure!(url.ends_with("/cram-sheet.html"), "the sidebar link led to {url}");
+    Ok(())
+}
