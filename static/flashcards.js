@@ -1,128 +1,138 @@
 // Flashcards: the deck is embedded in the page (no fetch, so it works from file://); marks
-// ("knew" / "missed") live in localStorage under a key naming the site.
+// ("knew" / "missed") live in localStorage under a key naming the site. Set up again when
+// `studysite serve` swaps in new content (`studysite:content`); the keys reach the new deck.
 (function () {
   "use strict";
-  var root = document.getElementById("flashcards");
-  var data = document.getElementById("fc-data");
-  if (!root || !data) return;
-  var all = JSON.parse(data.textContent || "[]");
-  var key = root.getAttribute("data-storage-key");
-  var $ = function (id) { return document.getElementById(id); };
-  var card = $("fc-card"), answer = $("fc-answer"), prompt = $("fc-prompt"), kind = $("fc-kind");
-  var source = $("fc-source"), mark = $("fc-mark"), progress = $("fc-progress"), score = $("fc-score");
-  var live = $("fc-live"), section = $("fc-section"), reveal = $("fc-reveal");
-  var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap" };
+  var onKey = function () {};
+  document.addEventListener("keydown", function (e) { onKey(e); });
 
-  function load() {
-    try { return JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { return {}; }
-  }
-  var marks = load();
-  function save() {
-    try { localStorage.setItem(key, JSON.stringify(marks)); } catch (e) { /* private mode: keep marks for this visit */ }
-  }
+  function init() {
+    var root = document.getElementById("flashcards");
+    var data = document.getElementById("fc-data");
+    if (!root || !data) return;
+    var all = JSON.parse(data.textContent || "[]");
+    var key = root.getAttribute("data-storage-key");
+    var $ = function (id) { return document.getElementById(id); };
+    var card = $("fc-card"), answer = $("fc-answer"), prompt = $("fc-prompt"), kind = $("fc-kind");
+    var source = $("fc-source"), mark = $("fc-mark"), progress = $("fc-progress"), score = $("fc-score");
+    var live = $("fc-live"), section = $("fc-section"), reveal = $("fc-reveal");
+    var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap" };
 
-  var deck = all.slice();
-  var pos = 0;
-
-  function current() { return deck[pos]; }
-
-  function show() {
-    var c = current();
-    answer.hidden = true;
-    card.setAttribute("aria-expanded", "false");
-    reveal.textContent = "Show answer";
-    if (!c) {
-      kind.textContent = "";
-      prompt.textContent = "No cards in this section.";
-      answer.textContent = "";
-      mark.textContent = "";
-      source.textContent = "";
-      progress.textContent = "";
-      return;
+    function load() {
+      try { return JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { return {}; }
     }
-    kind.textContent = KINDS[c.kind] || c.kind;
-    card.setAttribute("data-kind", c.kind);
-    prompt.textContent = c.prompt;
-    answer.textContent = c.answer;
-    source.textContent = c.source;
-    source.setAttribute("href", c.url);
-    var m = marks[c.id];
-    card.setAttribute("data-mark", m || "");
-    mark.textContent = m === "knew" ? "You knew this one." : m === "missed" ? "You missed this one last time." : "";
-    progress.textContent = "Card " + (pos + 1) + " of " + deck.length;
-    updateScore();
-  }
-
-  function updateScore() {
-    var knew = 0, missed = 0;
-    deck.forEach(function (c) {
-      if (marks[c.id] === "knew") knew++;
-      else if (marks[c.id] === "missed") missed++;
-    });
-    score.textContent = "Knew " + knew + " · missed " + missed + " · not yet marked " + (deck.length - knew - missed);
-  }
-
-  function toggle() {
-    if (!current()) return;
-    var open = answer.hidden;
-    answer.hidden = !open;
-    card.setAttribute("aria-expanded", String(open));
-    reveal.textContent = open ? "Hide answer" : "Show answer";
-    if (open) live.textContent = "Answer: " + current().answer;
-  }
-
-  function go(step) {
-    if (!deck.length) return;
-    pos = (pos + step + deck.length) % deck.length;
-    show();
-    live.textContent = "Card " + (pos + 1) + " of " + deck.length + ": " + current().prompt;
-  }
-
-  function setMark(value) {
-    var c = current();
-    if (!c) return;
-    marks[c.id] = value;
-    save();
-    go(1);
-  }
-
-  function filter() {
-    var s = section.value;
-    deck = all.filter(function (c) { return !s || c.section === s; });
-    pos = 0;
-    show();
-  }
-
-  function shuffle() {
-    for (var i = deck.length - 1; i > 0; i--) {
-      var j = Math.floor(Math.random() * (i + 1));
-      var t = deck[i]; deck[i] = deck[j]; deck[j] = t;
+    var marks = load();
+    function save() {
+      try { localStorage.setItem(key, JSON.stringify(marks)); } catch (e) { /* private mode: keep marks for this visit */ }
     }
-    pos = 0;
+
+    var deck = all.slice();
+    var pos = 0;
+
+    function current() { return deck[pos]; }
+
+    function show() {
+      var c = current();
+      answer.hidden = true;
+      card.setAttribute("aria-expanded", "false");
+      reveal.textContent = "Show answer";
+      if (!c) {
+        kind.textContent = "";
+        prompt.textContent = "No cards in this section.";
+        answer.textContent = "";
+        mark.textContent = "";
+        source.textContent = "";
+        progress.textContent = "";
+        return;
+      }
+      // A tip's card names the heading it sits under: the prompt is a sentence out of context.
+      kind.textContent = (KINDS[c.kind] || c.kind) + (c.context ? " · " + c.context : "");
+      card.setAttribute("data-kind", c.kind);
+      prompt.textContent = c.prompt;
+      answer.textContent = c.answer;
+      source.textContent = c.source;
+      source.setAttribute("href", c.url);
+      var m = marks[c.id];
+      card.setAttribute("data-mark", m || "");
+      mark.textContent = m === "knew" ? "You knew this one." : m === "missed" ? "You missed this one last time." : "";
+      progress.textContent = "Card " + (pos + 1) + " of " + deck.length;
+      updateScore();
+    }
+
+    function updateScore() {
+      var knew = 0, missed = 0;
+      deck.forEach(function (c) {
+        if (marks[c.id] === "knew") knew++;
+        else if (marks[c.id] === "missed") missed++;
+      });
+      score.textContent = "Knew " + knew + " · missed " + missed + " · not yet marked " + (deck.length - knew - missed);
+    }
+
+    function toggle() {
+      if (!current()) return;
+      var open = answer.hidden;
+      answer.hidden = !open;
+      card.setAttribute("aria-expanded", String(open));
+      reveal.textContent = open ? "Hide answer" : "Show answer";
+      if (open) live.textContent = "Answer: " + current().answer;
+    }
+
+    function go(step) {
+      if (!deck.length) return;
+      pos = (pos + step + deck.length) % deck.length;
+      show();
+      var c = current();
+      live.textContent = "Card " + (pos + 1) + " of " + deck.length + ": " + (c.context ? c.context + ". " : "") + c.prompt;
+    }
+
+    function setMark(value) {
+      var c = current();
+      if (!c) return;
+      marks[c.id] = value;
+      save();
+      go(1);
+    }
+
+    function filter() {
+      var s = section.value;
+      deck = all.filter(function (c) { return !s || c.section === s; });
+      pos = 0;
+      show();
+    }
+
+    function shuffle() {
+      for (var i = deck.length - 1; i > 0; i--) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var t = deck[i]; deck[i] = deck[j]; deck[j] = t;
+      }
+      pos = 0;
+      show();
+    }
+
+    card.addEventListener("click", toggle);
+    reveal.addEventListener("click", toggle);
+    $("fc-next").addEventListener("click", function () { go(1); });
+    $("fc-prev").addEventListener("click", function () { go(-1); });
+    $("fc-knew").addEventListener("click", function () { setMark("knew"); });
+    $("fc-missed").addEventListener("click", function () { setMark("missed"); });
+    $("fc-shuffle").addEventListener("click", shuffle);
+    section.addEventListener("change", filter);
+
+    onKey = function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var t = e.target;
+      var tag = t && t.tagName;
+      if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+      // Buttons and links keep their own Space and Enter.
+      var own = (tag === "BUTTON" || tag === "A") && (e.key === " " || e.key === "Enter");
+      if (own) return;
+      if (e.key === " " || e.key === "Spacebar") { e.preventDefault(); toggle(); }
+      else if (e.key === "Enter" || e.key === "ArrowRight") { e.preventDefault(); go(1); }
+      else if (e.key === "ArrowLeft") { e.preventDefault(); go(-1); }
+    };
+
     show();
   }
-
-  card.addEventListener("click", toggle);
-  reveal.addEventListener("click", toggle);
-  $("fc-next").addEventListener("click", function () { go(1); });
-  $("fc-prev").addEventListener("click", function () { go(-1); });
-  $("fc-knew").addEventListener("click", function () { setMark("knew"); });
-  $("fc-missed").addEventListener("click", function () { setMark("missed"); });
-  $("fc-shuffle").addEventListener("click", shuffle);
-  section.addEventListener("change", filter);
-
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var t = e.target;
-    var tag = t && t.tagName;
-    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
-    // Buttons and links keep their own Space and Enter.
-    var own = (tag === "BUTTON" || tag === "A") && (e.key === " " || e.key === "Enter");
-    if (own) return;
-    if (e.key === " " || e.key === "Spacebar") { e.preventDefault(); toggle(); }
-    else if (e.key === "Enter" || e.key === "ArrowRight") { e.preventDefault(); go(1); }
-    else if (e.key === "ArrowLeft") { e.preventDefault(); go(-1); }
-  });
-
-  show();
+  init();
+  document.addEventListener("studysite:content", init);
 })();

@@ -371,3 +371,375 @@ fn links_to_study_pages_resolve_from_any_depth() {
         checked.report.diagnostics()
     );
 }
+
+/// The flashcard deck of a built site: (kind, context, prompt, answer, id) per card.
+fn cards(flashcards: &str) -> Vec<[String; 5]> {
+    let json = chunks(flashcards, "id=\"fc-data\">", "</script>")[0];
+    let json = &json["id=\"fc-data\">".len()..json.len() - "</script>".len()];
+    let deck: Vec<serde_json::Value> = serde_json::from_str(&json.replace("<\\/", "</")).unwrap();
+    deck.iter()
+        .map(|c| {
+            ["kind", "context", "prompt", "answer", "id"]
+                .map(|k| c[k].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn tips_and_traps_become_cloze_cards_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("svc")).unwrap();
+    std::fs::write(dir.path().join("index.md"), "# Home\n").unwrap();
+    std::fs::write(
+        dir.path().join("svc/lake.md"),
+        "# Lake Formation\n\nGrants on tables.\n\n\
+         ## Column permissions\n\n**Exam tip:** Lake Formation grants reach single columns; \
+         IAM policies alone cannot, and Lake Formation logs them.\n\n\
+         ## Blueprints\n\n**Exam tip:** A **blueprint** builds the ingestion workflow for you.\n\n\
+         ## Costs\n\n**Exam trap:** Nothing here names a thing.\n\n\
+         **Exam tip:** Data lake permissions → Lake Formation.\n\n\
+         ## Lake Formation tags\n\n**Exam tip:** Lake Formation tags scale better than grants.\n",
+    )
+    .unwrap();
+    let (files, _) = build(dir.path());
+    let deck = cards(&files["flashcards.html"]);
+    let shown: Vec<[&str; 4]> = deck
+        .iter()
+        .map(|[k, c, p, _, id]| [k.as_str(), c.as_str(), p.as_str(), id.as_str()])
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ["scenario", "", "Data lake permissions", "svc/lake.html#sc-data-lake-permissions"],
+            [
+                "tip",
+                "Column permissions",
+                "_____ grants reach single columns; IAM policies alone cannot, and _____ logs them.",
+                "svc/lake.html#exam-tip",
+            ],
+            ["tip", "Blueprints", "A _____ builds the ingestion workflow for you.", "svc/lake.html#exam-tip-1"],
+            ["trap", "Costs", "What is the exam trap here?", "svc/lake.html#exam-trap"],
+            // The heading names the only term: blanking it would give the answer away.
+            ["tip", "Lake Formation tags", "What is the exam tip here?", "svc/lake.html#exam-tip-3"],
+        ]
+    );
+    assert_eq!(deck[1][3], "Lake Formation grants reach single columns; IAM policies alone cannot, and Lake Formation logs them.");
+}
+
+#[test]
+fn bundled_tips_that_state_scenarios_are_not_carded_twice() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let deck = cards(&files["flashcards.html"]);
+    let ids: std::collections::BTreeSet<&str> = deck.iter().map(|c| c[4].as_str()).collect();
+    assert_eq!(ids.len(), deck.len(), "two cards share an id");
+    // Each of the seed's four tips and its trap states scenarios, so each is on those cards.
+    assert!(
+        deck.iter().all(|c| c[0] == "scenario"),
+        "{:?}",
+        deck.iter()
+            .filter(|c| c[0] != "scenario")
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(deck.len(), SEED.len());
+}
+
+/// Where each scenario's answer links on the bundled notes: (linked text, section), in order.
+const ANSWER_TARGETS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Store Docker images",
+        &[("ECR", "05-containers-and-compute.html#amazon-ecr")],
+    ),
+    (
+        "Run containers (simple)",
+        &[
+            ("ECS", "05-containers-and-compute.html#amazon-ecs"),
+            ("Fargate", "05-containers-and-compute.html#fargate"),
+        ],
+    ),
+    (
+        "Process a 2 GB file in Lambda",
+        &[
+            ("ECS", "05-containers-and-compute.html#amazon-ecs"),
+            ("Fargate", "05-containers-and-compute.html#fargate"),
+        ],
+    ),
+    (
+        "Run containers (Kubernetes)",
+        &[("EKS", "05-containers-and-compute.html#amazon-eks")],
+    ),
+    (
+        "Batch processing jobs",
+        &[("AWS Batch", "05-containers-and-compute.html#aws-batch")],
+    ),
+    (
+        "React to AWS events",
+        &[("EventBridge", "08-orchestration.html#amazon-eventbridge")],
+    ),
+    (
+        "Python DAG-based workflows",
+        &[("MWAA", "08-orchestration.html#amazon-mwaa")],
+    ),
+    (
+        "Visual workflow with AWS services",
+        &[("Step Functions", "08-orchestration.html#step-functions")],
+    ),
+    (
+        "Define infra as YAML",
+        &[(
+            "CloudFormation",
+            "06-infrastructure-as-code.html#aws-cloudformation",
+        )],
+    ),
+    (
+        "Define infra as code (Python/TS)",
+        &[("CDK", "06-infrastructure-as-code.html#aws-cdk")],
+    ),
+    (
+        "General CI/CD",
+        &[(
+            "CodePipeline",
+            "07-cicd-and-pipelines.html#aws-codepipeline",
+        )],
+    ),
+    (
+        "ML-specific CI/CD pipeline",
+        &[(
+            "SageMaker Pipelines",
+            "07-cicd-and-pipelines.html#sagemaker-pipelines",
+        )],
+    ),
+    (
+        "the question asks about ML-specific CI/CD or automated retraining workflows",
+        &[(
+            "SageMaker Pipelines",
+            "07-cicd-and-pipelines.html#sagemaker-pipelines",
+        )],
+    ),
+    (
+        "Data lake governance",
+        &[("Lake Formation", "09-governance.html#lake-formation")],
+    ),
+    (
+        "When the question asks about fine-grained access control for a data lake",
+        &[("Lake Formation", "09-governance.html#lake-formation")],
+    ),
+    (
+        "Deploy to edge devices",
+        &[
+            ("SageMaker Neo", "04-edge-deployment.html#sagemaker-neo"),
+            (
+                "IoT Greengrass",
+                "04-edge-deployment.html#aws-iot-greengrass",
+            ),
+        ],
+    ),
+    (
+        "A/B test models",
+        &[(
+            "Production Variants",
+            "01-inference-options.html#production-variants",
+        )],
+    ),
+    (
+        "Gradual traffic shift",
+        &[
+            ("Canary", "02-deployment-strategies.html#canary-deployment"),
+            (
+                "Linear deployment",
+                "02-deployment-strategies.html#linear-deployment",
+            ),
+        ],
+    ),
+    (
+        "Zero-risk model comparison",
+        &[(
+            "Shadow testing",
+            "02-deployment-strategies.html#shadow-testing",
+        )],
+    ),
+    (
+        "Intermittent traffic, minimize cost",
+        &[(
+            "Serverless Inference",
+            "01-inference-options.html#serverless-inference",
+        )],
+    ),
+    (
+        "Intermittent traffic, cost-sensitive",
+        &[(
+            "Serverless",
+            "01-inference-options.html#serverless-inference",
+        )],
+    ),
+    (
+        "Large images, processing takes minutes",
+        &[(
+            "Async Inference",
+            "01-inference-options.html#async-inference",
+        )],
+    ),
+    (
+        "Large payloads, long processing",
+        &[("Async", "01-inference-options.html#async-inference")],
+    ),
+    (
+        "Score entire dataset nightly",
+        &[(
+            "Batch Transform",
+            "01-inference-options.html#batch-transform",
+        )],
+    ),
+    (
+        "Offline predictions, whole datasets",
+        &[(
+            "Batch Transform",
+            "01-inference-options.html#batch-transform",
+        )],
+    ),
+    (
+        "Sub-second response for API",
+        &[(
+            "Real-Time Inference",
+            "01-inference-options.html#real-time-inference",
+        )],
+    ),
+    (
+        "Production APIs, interactive apps",
+        &[("Real-Time", "01-inference-options.html#real-time-inference")],
+    ),
+    (
+        "Multi-step: preprocess → predict → postprocess",
+        &[(
+            "Inference Pipeline",
+            "01-inference-options.html#inference-pipelines",
+        )],
+    ),
+];
+
+#[test]
+fn every_answer_links_to_the_section_that_defines_it() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let page = &files["when-to-use-what.html"];
+    let found: Vec<(String, Vec<(String, String)>)> =
+        chunks(page, "<li class=\"wtu-entry\"", "</li>")
+            .into_iter()
+            .map(|li| {
+                let answer = chunks(li, "<span class=\"wtu-answer\">", "</span>")[0];
+                let links = chunks(answer, "<a href=\"", "</a>")
+                    .into_iter()
+                    .map(|a| {
+                        let (href, text) = a["<a href=\"".len()..a.len() - 4]
+                            .split_once("\">")
+                            .unwrap();
+                        (strip_tags(text), unescape(href))
+                    })
+                    .collect();
+                (
+                    strip_tags(chunks(li, "<span class=\"wtu-scenario\">", "</span>")[0]),
+                    links,
+                )
+            })
+            .collect();
+    assert_eq!(found.len(), ANSWER_TARGETS.len());
+    for (scenario, want) in ANSWER_TARGETS {
+        let (_, got) = found
+            .iter()
+            .find(|(s, _)| s == scenario)
+            .unwrap_or_else(|| panic!("missing scenario `{scenario}`"));
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(t, h)| (t.to_string(), format!("03-mlops-deployment/{h}")))
+            .collect();
+        assert_eq!(got, &want, "the answer to `{scenario}`");
+    }
+}
+
+/// Tags that hold no content and have no end tag.
+const VOID: &[&str] = &[
+    "br", "img", "hr", "input", "meta", "link", "wbr", "col", "source", "area",
+];
+
+#[test]
+fn glossary_links_stay_in_prose() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let mut total = 0;
+    for (path, html) in &files {
+        let Some(article) = chunks(html, "<article class=\"content\">", "</article>")
+            .first()
+            .copied()
+        else {
+            continue;
+        };
+        // Open elements (name, opening tag), the nearest heading's id, and the terms linked
+        // in its section so far.
+        let mut open: Vec<(String, String)> = Vec::new();
+        let mut section = String::new();
+        let mut linked: Vec<String> = Vec::new();
+        let mut rest = article;
+        while let Some(lt) = rest.find('<') {
+            rest = &rest[lt..];
+            if rest.starts_with("<!--") {
+                rest = &rest[rest.find("-->").map_or(rest.len(), |e| e + 3)..];
+                continue;
+            }
+            let end = rest.find('>').unwrap() + 1;
+            let tag = &rest[..end];
+            rest = &rest[end..];
+            let closing = tag.starts_with("</");
+            let name: String = tag[if closing { 2 } else { 1 }..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            if closing {
+                if let Some(i) = open.iter().rposition(|(n, _)| *n == name) {
+                    open.truncate(i);
+                }
+                continue;
+            }
+            let is_heading = name.len() == 2 && name.starts_with('h') && name != "hr";
+            if is_heading {
+                if let Some(id) = chunks(tag, "id=\"", "\"").first() {
+                    section = id[4..id.len() - 1].to_string();
+                    linked.clear();
+                }
+            }
+            if tag.starts_with("<a class=\"term\"") {
+                total += 1;
+                let href = unescape(&hrefs(tag)[0]);
+                let text = &rest[..rest.find("</a>").unwrap()];
+                let bad: Vec<&String> = open
+                    .iter()
+                    .filter(|(n, t)| {
+                        matches!(
+                            n.as_str(),
+                            "a" | "code" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+                        ) || t.contains("diagram")
+                    })
+                    .map(|(_, t)| t)
+                    .collect();
+                assert!(
+                    bad.is_empty(),
+                    "{path}: glossary link `{text}` inside {bad:?}"
+                );
+                assert_ne!(
+                    href,
+                    format!("#{section}"),
+                    "{path}: `{text}` links to its own section"
+                );
+                assert!(
+                    !linked.contains(&href),
+                    "{path}: `{text}` linked twice in section #{section}"
+                );
+                linked.push(href);
+            }
+            if !VOID.contains(&name.as_str()) && !tag.ends_with("/>") {
+                open.push((name, tag.to_string()));
+            }
+        }
+    }
+    assert!(
+        total >= 20,
+        "only {total} glossary links on the bundled notes"
+    );
+}

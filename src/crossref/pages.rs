@@ -3,7 +3,7 @@
 
 use super::{Block, Web};
 use crate::index::{Index, Target};
-use crate::markdown::callouts::Role;
+use crate::markdown::callouts::{Callout, Role};
 use crate::markdown::headings::IdSet;
 use crate::slug::heading_id;
 use serde::Serialize;
@@ -140,6 +140,8 @@ pub(crate) struct Flashcards {
 struct Card {
     id: String,
     kind: &'static str,
+    /// Where the card's fact sits: the heading above a tip or trap (empty for scenarios).
+    context: String,
     prompt: String,
     answer: String,
     source: String,
@@ -228,6 +230,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         cards.push(Card {
             id: web.source_url(index, e),
             kind: "scenario",
+            context: String::new(),
             prompt: e.scenario.text.clone(),
             answer: e.scenario.answer.clone(),
             source: index.info[e.page].title.clone(),
@@ -236,17 +239,30 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         });
     }
     for (p, page) in index.pages.iter().enumerate() {
-        for c in &page.outline.facts.callouts {
-            let kind = match c.role {
-                Role::Tip => "tip",
-                Role::Trap => "trap",
-                Role::Other => continue,
-            };
+        let facts = &page.outline.facts;
+        let tips = || facts.callouts.iter().filter(|c| c.role != Role::Other);
+        // A tip that states scenarios is already on their cards.
+        let stated: Vec<&str> = facts
+            .scenarios
+            .iter()
+            .filter(|s| s.role.is_some())
+            .filter_map(|s| tips().rfind(|c| c.offset <= s.offset))
+            .map(|c| c.id.as_str())
+            .collect();
+        for c in tips().filter(|c| !stated.contains(&c.id.as_str())) {
+            let kind = if c.role == Role::Tip { "tip" } else { "trap" };
             let url = anchored(index, p, Some(&c.id));
+            let context = page
+                .outline
+                .headings
+                .iter()
+                .rfind(|h| h.offset < c.offset)
+                .map_or_else(|| index.info[p].title.clone(), |h| h.text.clone());
             cards.push(Card {
                 id: url.clone(),
                 kind,
-                prompt: format!("{}: {}", c.title, index.info[p].title),
+                prompt: cloze(web, c, &context),
+                context,
                 answer: c.text.clone(),
                 source: index.info[p].title.clone(),
                 url,
@@ -263,6 +279,42 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         cards_json: json.replace("</", "<\\/").replace("<!--", "<\\!--"),
         sections,
         storage_key: format!("studysite:{}:flashcards", index.site_title),
+    }
+}
+
+/// What stands in for the blanked term on a card.
+const BLANK: &str = "_____";
+
+/// A tip or trap as a question: its key term blanked. The key term is the first term the site
+/// defines that the tip names and its heading does not (that would give it away), else its
+/// bold text; with neither, the question is what the tip says.
+fn cloze(web: &Web, c: &Callout, heading: &str) -> String {
+    let text = &c.text;
+    let heading = heading.to_lowercase();
+    let found = web.terms.find(text);
+    let key = found
+        .iter()
+        .map(|(_, t)| *t)
+        .find(|&t| !heading.contains(&web.terms.terms[t].name.to_lowercase()));
+    if let Some(t) = key {
+        let mut out = String::new();
+        let mut last = 0;
+        for (r, _) in found.iter().filter(|(_, u)| *u == t) {
+            out.push_str(&text[last..r.start]);
+            out.push_str(BLANK);
+            last = r.end;
+        }
+        out.push_str(&text[last..]);
+        return out;
+    }
+    let bold = c
+        .strong
+        .iter()
+        .map(|b| b.trim().trim_end_matches(':').trim())
+        .find(|b| !b.is_empty() && !b.eq_ignore_ascii_case(&c.title) && text.contains(*b));
+    match bold {
+        Some(b) => text.replace(b, BLANK),
+        None => format!("What is the {} here?", c.title.to_lowercase()),
     }
 }
 

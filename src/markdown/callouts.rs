@@ -40,6 +40,8 @@ pub(crate) struct Callout {
     pub(crate) id: String,
     /// Plain text of the body, one line per block.
     pub(crate) text: String,
+    /// The bold runs in the body, as plain text (a flashcard blanks one).
+    pub(crate) strong: Vec<String>,
     pub(crate) offset: usize,
 }
 
@@ -153,6 +155,8 @@ pub(crate) struct Callouts<'a, 'b, I: Iterator<Item = Spanned<'a>>> {
     /// List depths at whose end a `Tip:`-with-a-list callout closes.
     list_ends: Vec<usize>,
     list_depth: usize,
+    /// Inside bold text in the innermost open callout?
+    in_strong: bool,
     /// Records of the callouts open right now (indices into `found`).
     open: Vec<usize>,
 }
@@ -175,6 +179,7 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
             quotes: Vec::new(),
             list_ends: Vec::new(),
             list_depth: 0,
+            in_strong: false,
             open: Vec::new(),
         }
     }
@@ -193,6 +198,7 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
             role: Role::of(&opening.kind),
             id,
             text: String::new(),
+            strong: Vec::new(),
             offset,
         });
         (html, self.found.len() - 1)
@@ -317,9 +323,20 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
         let Some(&rec) = self.open.last() else {
             return;
         };
-        let text = &mut self.found[rec].text;
+        let callout = &mut self.found[rec];
+        let text = &mut callout.text;
         match ev {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Start(Tag::Strong) => {
+                self.in_strong = true;
+                callout.strong.push(String::new());
+            }
+            Event::End(TagEnd::Strong) => self.in_strong = false,
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                if let Some(run) = callout.strong.last_mut().filter(|_| self.in_strong) {
+                    run.push_str(t);
+                }
+            }
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item)
                 if !text.ends_with('\n') && !text.is_empty() =>
@@ -522,6 +539,13 @@ mod tests {
             out.replace_range(s..e, "");
         }
         out
+    }
+
+    #[test]
+    fn records_bold_runs_but_not_the_prefix() {
+        let (_, found) = render("**Exam tip:** A **blueprint** builds the `Glue` **job**.\n");
+        assert_eq!(found[0].text, "A blueprint builds the Glue job.");
+        assert_eq!(found[0].strong, ["blueprint", "job"]);
     }
 
     #[test]
