@@ -1,5 +1,7 @@
 // studysite default theme: the nav tree, the theme toggle, the phone menu, copy buttons and
 // the "on this page" highlight. Plain ES2017, no dependencies; works from file://.
+// `studysite serve` may swap in a page's new content without a reload; it then dispatches
+// `studysite:content` on the document, and the content's enhancements are set up again.
 (function () {
   "use strict";
 
@@ -188,8 +190,8 @@
     return Promise.resolve(copyFallback(text));
   }
 
-  function setupCopyButtons() {
-    var blocks = document.querySelectorAll(".content pre.code");
+  function setupCopyButtons(scope) {
+    var blocks = (scope || document).querySelectorAll(".content pre.code");
     Array.prototype.forEach.call(blocks, function (pre) {
       var wrap = el("div", { class: "code-block" });
       pre.parentNode.insertBefore(wrap, pre);
@@ -216,7 +218,10 @@
 
   // ---- "On this page" highlight ---------------------------------------------------------
 
+  var tocObserver = null;
+
   function setupToc() {
+    if (tocObserver) tocObserver.disconnect();
     var links = document.querySelectorAll(".toc a[href^='#']");
     if (!links.length || !("IntersectionObserver" in window)) return;
     var byId = {};
@@ -242,19 +247,26 @@
       Array.prototype.forEach.call(links, function (a) { a.classList.remove("active"); });
       if (byId[active]) byId[active].classList.add("active");
     }
-    var observer = new IntersectionObserver(function (entries) {
+    tocObserver = new IntersectionObserver(function (entries) {
       entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
       update();
     }, { rootMargin: "0px 0px -60% 0px" });
-    headings.forEach(function (h) { observer.observe(h); });
+    headings.forEach(function (h) { tocObserver.observe(h); });
   }
 
-  [buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc].forEach(function (step) {
-    try {
-      step();
-    } catch (e) {
-      // One broken feature must not take the others down; the error is still reported.
-      setTimeout(function () { throw e; });
-    }
+  function run(steps, arg) {
+    steps.forEach(function (step) {
+      try {
+        step(arg);
+      } catch (e) {
+        // One broken feature must not take the others down; the error is still reported.
+        setTimeout(function () { throw e; });
+      }
+    });
+  }
+
+  run([buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc]);
+  document.addEventListener("studysite:content", function (e) {
+    run([setupCopyButtons, setupToc], e.detail && e.detail.root);
   });
 })();

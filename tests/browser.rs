@@ -35,6 +35,7 @@ use harness::Browser;
 use serde::Deserialize;
 use serve_live::{
     serve_live_reload_keeps_scroll_and_shows_errors, serve_many_open_tabs_all_load_and_follow_edits,
+    serve_theme_change_reloads_the_page,
 };
 
 fn main() {
@@ -51,6 +52,7 @@ fn main() {
         no_console_errors_on_any_page,
         serve_live_reload_keeps_scroll_and_shows_errors,
         serve_many_open_tabs_all_load_and_follow_edits,
+        serve_theme_change_reloads_the_page,
         scenario_filter_narrows_the_list,
         folded_callout_opens_on_click,
         flashcard_reveals_and_keeps_its_score,

@@ -1,6 +1,10 @@
-// studysite serve: reloads this page when the site is rebuilt, and shows build errors over
-// it. Added to pages by the server only; built sites never contain it. Every URL is relative
-// to this script's own, so it works under a base path and behind a reverse proxy.
+// studysite serve: brings this page up to date when the site is rebuilt, and shows build
+// errors over it. Added to pages by the server only; built sites never contain it. Every URL
+// is relative to this script's own, so it works under a base path and behind a reverse proxy.
+//
+// When only notes changed (the server lists the changed files), the page swaps in its new
+// content in place: no new navigation, so no refetched styles, scripts and fonts, and the
+// scroll position stays. Whenever that is in doubt it reloads, keeping the scroll position.
 //
 // One tab waits for builds and tells the others: a browser opens at most six connections to
 // a host, and a waiting request holds one, so with a poll in every tab the seventh tab of the
@@ -56,6 +60,88 @@
     return path.replace(/(^|\/)index\.html$/, "$1");
   }
 
+  // The page's file as the server names it: "a/index.html" for "a/".
+  function file() {
+    var path = here();
+    try { path = decodeURIComponent(path); } catch (e) { /* left as it is */ }
+    return path === "" || /\/$/.test(path) ? path + "index.html" : path;
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    location.reload();
+  }
+
+  // Can this page take build `status` in place? Only if it shows build `since`, and the
+  // build changed nothing but pages and files no page loads (sitemap, robots.txt).
+  function swappable(status) {
+    return status.since === version && Array.isArray(status.changed) &&
+      status.changed.every(function (path) { return /\.(html|xml|txt)$/.test(path); });
+  }
+
+  // What the page loads and what frames its content; a swap needs it unchanged. Styles and
+  // scripts are compared by the new page's list: scripts may have added their own since.
+  function shell(doc) {
+    var header = doc.querySelector(".site-header .site-title");
+    var study = Array.prototype.map.call(doc.querySelectorAll(".study-links a"), function (a) {
+      return a.getAttribute("href") + " " + a.textContent;
+    });
+    var body = doc.body;
+    return [header && header.outerHTML, study.join("\n"), body.getAttribute("data-root"),
+      body.getAttribute("data-url"), body.getAttribute("data-source")].join("\n");
+  }
+
+  function loads(doc) {
+    return Array.prototype.map.call(doc.querySelectorAll("link[rel=stylesheet], script[src]"),
+      function (e) { return e.tagName + " " + (e.getAttribute("href") || e.getAttribute("src")); });
+  }
+
+  function sameShell(next) {
+    var have = loads(document);
+    return shell(next) === shell(document) &&
+      loads(next).every(function (l) { return have.indexOf(l) >= 0; });
+  }
+
+  // `old` becomes `next` (from the new page): replaced, added after `after`, or removed.
+  function put(old, next, after) {
+    if (next) next = document.adoptNode(next);
+    if (old && next) old.replaceWith(next);
+    else if (old) old.remove();
+    else if (next && after) after.after(next);
+  }
+
+  function swap(next) {
+    var main = document.getElementById("content");
+    var fresh = next.getElementById("content");
+    if (!main || !fresh) throw new Error("no content to swap");
+    document.title = next.title;
+    Array.prototype.forEach.call(next.head.querySelectorAll("meta[name], meta[property]"), function (m) {
+      var key = m.hasAttribute("name") ? "name" : "property";
+      var mine = document.head.querySelector("meta[" + key + '="' + CSS.escape(m.getAttribute(key)) + '"]');
+      if (mine) mine.setAttribute("content", m.getAttribute("content") || "");
+    });
+    put(main, fresh, null);
+    put(document.querySelector(".toc"), next.querySelector(".toc"), fresh);
+    document.dispatchEvent(new CustomEvent("studysite:content", { detail: { root: fresh } }));
+  }
+
+  // Fetches this page as the build now serves it and swaps its content in.
+  function refresh() {
+    return fetch(location.href, { cache: "no-store" })
+      .then(function (r) {
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.text();
+      })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html");
+        if (!sameShell(next)) throw new Error("the page's frame changed");
+        swap(next);
+      });
+  }
+
+  var busy = false;
+  var queued = null;
+
   function update(status) {
     if (!status.ok) {
       showErrors(status.errors);
@@ -63,6 +149,10 @@
     }
     hideErrors();
     if (status.v === version) return;
+    if (busy) {
+      queued = status;
+      return;
+    }
     if (status.follow) {
       var target = status.follow.replace(/(^|\/)index\.html$/, "$1");
       if (target !== here()) {
@@ -70,8 +160,19 @@
         return;
       }
     }
-    sessionStorage.setItem(scrollKey, String(window.scrollY));
-    location.reload();
+    if (!swappable(status)) return reload();
+    if (status.changed.indexOf(file()) < 0) {
+      version = status.v;
+      return;
+    }
+    busy = true;
+    refresh().then(function () {
+      version = status.v;
+      busy = false;
+      var later = queued;
+      queued = null;
+      if (later) update(later);
+    }, reload);
   }
 
   function get(path) {

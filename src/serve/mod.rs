@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::canonical;
 use crate::site::{Built, Content};
 use anyhow::{bail, Context, Result};
-use reload::Live;
+use reload::{Changes, Live};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -51,6 +51,9 @@ const PORTS_TO_TRY: u16 = 50;
 /// response closes its connection, see [`http::respond`], so those threads come free), and
 /// long-polls are parked in [`Live`], not held by a handler.
 const WORKERS: usize = 8;
+/// A build that changed more files than this is announced as "reload everything": a page
+/// gains nothing from a long list.
+const CHANGES_LISTED: usize = 100;
 
 /// One complete build, as served.
 pub(crate) struct Site {
@@ -249,6 +252,14 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
         ],
     };
     let mut files = built.files;
+    let old = state.site();
+    let changes = Changes {
+        since: old.version,
+        paths: notes_only(&config, changed)
+            .then(|| changed_files(&old.files, &files))
+            .flatten(),
+    };
+    drop(old);
     let mut site = state.site.lock().unwrap_or_else(|e| e.into_inner());
     let version = state.live.next_version();
     *site = Arc::new(Site {
@@ -257,7 +268,7 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     });
     drop(site);
     state.good.store(errors.is_empty(), Ordering::SeqCst);
-    state.live.publish(version, errors, follow);
+    state.live.publish(version, errors, follow, changes);
     let served = started.elapsed();
     printed.iter().flatten().for_each(|d| eprintln!("{d}"));
     // The search index comes second, so an edited page shows without waiting for it.
@@ -318,7 +329,9 @@ fn failed(state: &State, diags: &[Diagnostic], config: Option<&Config>) {
         eprintln!("error: the build failed; still serving the last good site");
     }
     let version = state.live.next_version();
-    state.live.publish(version, errors(diags), None);
+    state
+        .live
+        .publish(version, errors(diags), None, Changes::default());
 }
 
 fn errors(diags: &[Diagnostic]) -> Vec<String> {
@@ -327,6 +340,51 @@ fn errors(diags: &[Diagnostic]) -> Vec<String> {
         .filter(|d| d.is_error())
         .map(ToString::to_string)
         .collect()
+}
+
+/// Are all `changed` paths notes? Then the theme and every copied file are as before, and
+/// comparing the built files tells all that changed.
+fn notes_only(config: &Config, changed: &[PathBuf]) -> bool {
+    let notes = canonical(&config.notes_dir);
+    let theme = [
+        canonical(&config.root.join("templates")),
+        canonical(&config.root.join("static")),
+    ];
+    !changed.is_empty()
+        && changed.iter().all(|path| {
+            path.starts_with(&notes)
+                && !theme.iter().any(|dir| path.starts_with(dir))
+                && path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        })
+}
+
+/// The site paths whose content differs from `old` in `new`: new and changed files, and
+/// removed pages (the search index, which `new` does not have yet, is not a removal).
+/// `None` when more than [`CHANGES_LISTED`] changed.
+fn changed_files(
+    old: &BTreeMap<String, Content>,
+    new: &BTreeMap<String, Content>,
+) -> Option<Vec<String>> {
+    let same = |a: &Content, b: &Content| match (a, b) {
+        (Content::Bytes(a), Content::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+        (Content::Copy(a), Content::Copy(b)) => a == b,
+        _ => false,
+    };
+    let changed = new
+        .iter()
+        .filter(|(path, content)| old.get(*path).is_none_or(|o| !same(o, content)))
+        .map(|(path, _)| path);
+    let removed = old
+        .keys()
+        .filter(|path| path.ends_with(".html") && !new.contains_key(*path));
+    let paths: Vec<String> = changed
+        .chain(removed)
+        .take(CHANGES_LISTED + 1)
+        .cloned()
+        .collect();
+    (paths.len() <= CHANGES_LISTED).then_some(paths)
 }
 
 /// The URL (site-relative) of the first changed note that has a page.
@@ -449,6 +507,38 @@ mod tests {
             .into_iter()
             .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
+    }
+
+    /// A page swaps in its new content only if the build lists every file that changed.
+    #[test]
+    fn changed_files_lists_changed_new_and_removed_pages() {
+        let bytes = |s: &str| Content::Bytes(Arc::from(s.as_bytes()));
+        let shared = bytes("same");
+        let old: BTreeMap<String, Content> = [
+            ("a.html", shared.clone()),
+            ("b.html", bytes("old b")),
+            ("gone.html", bytes("x")),
+            ("search/index.json", bytes("{}")),
+            ("static/style.css", bytes("body{}")),
+        ]
+        .map(|(k, v)| (k.to_string(), v))
+        .into();
+        let new: BTreeMap<String, Content> = [
+            ("a.html", shared),
+            ("b.html", bytes("new b")),
+            ("c.html", bytes("new page")),
+            ("static/style.css", bytes("body{}")),
+        ]
+        .map(|(k, v)| (k.to_string(), v))
+        .into();
+        assert_eq!(
+            changed_files(&old, &new),
+            Some(vec!["b.html".into(), "c.html".into(), "gone.html".into()])
+        );
+        let many: BTreeMap<String, Content> = (0..=CHANGES_LISTED)
+            .map(|i| (format!("{i}.html"), bytes("x")))
+            .collect();
+        assert_eq!(changed_files(&old, &many), None);
     }
 
     /// A browser opens a page's HTML, CSS, scripts and fonts on several new connections at

@@ -2,6 +2,8 @@
 //! and port, and are answered when build N+1 is done (or failed). Waiting requests are
 //! parked here, not held by a thread, so any number of open pages costs no handler.
 //! `__studysite/status` answers at once, for pages that leave the waiting to another tab.
+//! An answer lists the files a build changed, so a page whose theme did not change can
+//! swap in its new content instead of reloading.
 
 use serde::Serialize;
 use std::sync::Mutex;
@@ -23,6 +25,18 @@ pub(crate) struct Status {
     errors: Vec<String>,
     /// With `--follow`: the site-relative URL of the page of the note that changed.
     follow: Option<String>,
+    /// The build `changed` is counted from: a page of any other build reloads in full.
+    since: u64,
+    /// The site paths whose content differs from build `since`; `None` when unknown (the
+    /// theme, config or a non-note file changed, or too much changed): pages reload.
+    changed: Option<Vec<String>>,
+}
+
+/// What a good build changed since the one served before it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Changes {
+    pub(crate) since: u64,
+    pub(crate) paths: Option<Vec<String>>,
 }
 
 pub(crate) struct Live {
@@ -64,7 +78,13 @@ impl Live {
     }
 
     /// Records a finished build and answers every waiting page.
-    pub(crate) fn publish(&self, v: u64, errors: Vec<String>, follow: Option<String>) {
+    pub(crate) fn publish(
+        &self,
+        v: u64,
+        errors: Vec<String>,
+        follow: Option<String>,
+        changes: Changes,
+    ) {
         let (status, waiting) = {
             let mut inner = self.lock();
             inner.status = Status {
@@ -72,6 +92,8 @@ impl Live {
                 ok: errors.is_empty(),
                 errors,
                 follow,
+                since: changes.since,
+                changed: changes.paths,
             };
             (inner.status.clone(), std::mem::take(&mut inner.waiting))
         };

@@ -1,5 +1,6 @@
-//! `studysite serve` in a real browser: a page follows edits to its note without a manual
-//! reload, keeps its scroll position, and shows (then clears) an overlay for a broken note.
+//! `studysite serve` in a real browser: a page follows edits to its note in place (no
+//! navigation), keeps its scroll position and its enhancements, reloads when the theme
+//! changes, and shows (then clears) an overlay for a broken note.
 
 use crate::harness::Browser;
 use anyhow::{bail, ensure, Context, Result};
@@ -9,6 +10,12 @@ use studysite::serve::{self, ServeOptions};
 use studysite::BuildOptions;
 
 const NOTE: &str = "03-mlops-deployment/06-infrastructure-as-code";
+/// Set before an edit; it survives an in-place update and is gone after a reload.
+const SET_MARKER: &str = "window.__marker = 'kept'; return true;";
+const MARKER: &str = "return window.__marker || null;";
+/// Code blocks in the content, and how many of them have a copy button.
+const COPY_BUTTONS: &str = "return [document.querySelectorAll('main pre.code').length, \
+                            document.querySelectorAll('main .code-block > .copy-button').length];";
 const OVERLAY: &str = "const o = document.getElementById('studysite-build-errors'); \
                        return o ? o.textContent : null;";
 
@@ -55,6 +62,9 @@ fn serve_copy(b: &Browser, name: &str) -> Result<(std::path::PathBuf, serve::Han
     let dir = std::env::temp_dir().join(format!("studysite-browser-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&b.site.root.join("notes"), &dir.join("notes"))?;
+    // Empty theme folders, for tests that add a file of the theme.
+    std::fs::create_dir_all(dir.join("templates"))?;
+    std::fs::create_dir_all(dir.join("static"))?;
     std::fs::copy(
         b.site.root.join("studysite.toml"),
         dir.join("studysite.toml"),
@@ -84,6 +94,7 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
         .js("window.scrollTo(0, 700); return window.scrollY;")
         .await?;
     ensure!(y > 100.0, "the page is too short to scroll: {y}");
+    b.js::<bool>(SET_MARKER).await?;
 
     std::fs::write(&note, format!("{original}\n\nLive edit marker 7261.\n"))?;
     wait_for(
@@ -93,6 +104,15 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
         |t: &String| t.contains("Live edit marker 7261."),
     )
     .await?;
+    ensure!(
+        b.js::<Option<String>>(MARKER).await?.is_some(),
+        "an edit to a note reloaded the page instead of updating it in place"
+    );
+    let [blocks, buttons] = b.js::<[u32; 2]>(COPY_BUTTONS).await?;
+    ensure!(
+        blocks > 0 && buttons == blocks,
+        "the updated content has {buttons} copy buttons for {blocks} code blocks"
+    );
     let after: f64 = wait_for(
         &b,
         "the scroll position",
@@ -134,6 +154,10 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
         |t: &String| !t.contains("Live edit marker 7261."),
     )
     .await?;
+    ensure!(
+        b.js::<Option<String>>(MARKER).await?.is_some(),
+        "fixing the note reloaded the page instead of updating it in place"
+    );
     server.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
@@ -191,5 +215,55 @@ async fn open_tabs_and_edit(b: &Browser, server: &serve::Handle, dir: &Path) -> 
         )
         .await?;
     }
+    Ok(())
+}
+
+/// A change to the theme (a stylesheet, a template) is not swapped in: the page reloads and
+/// shows it.
+pub async fn serve_theme_change_reloads_the_page(b: Browser) -> Result<()> {
+    let (dir, server) = serve_copy(&b, "theme")?;
+    let result = theme_changes_reload(&b, &server, &dir).await;
+    server.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn theme_changes_reload(b: &Browser, server: &serve::Handle, dir: &Path) -> Result<()> {
+    b.client.goto(&format!("{}{NOTE}.html", server.url)).await?;
+    b.js::<bool>(SET_MARKER).await?;
+    let theme = b.site.root.join("static/style.css");
+    let style = std::fs::read_to_string(&theme).with_context(|| format!("reading {theme:?}"))?;
+    std::fs::write(
+        dir.join("static/style.css"),
+        format!("{style}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"),
+    )?;
+    wait_for(
+        b,
+        "the new stylesheet",
+        "return getComputedStyle(document.body).outlineColor;",
+        |c: &String| c == "rgb(1, 2, 3)",
+    )
+    .await?;
+    ensure!(
+        b.js::<Option<String>>(MARKER).await?.is_none(),
+        "a stylesheet change did not reload the page"
+    );
+
+    b.js::<bool>(SET_MARKER).await?;
+    let page = b.site.root.join("templates/page.html");
+    let template = std::fs::read_to_string(&page).with_context(|| format!("reading {page:?}"))?;
+    let template = format!("{template}\n{{% block after_content %}}<p>Template marker 4127.</p>{{% endblock after_content %}}\n");
+    std::fs::write(dir.join("templates/page.html"), template)?;
+    wait_for(
+        b,
+        "the template change to show",
+        "return document.body.textContent;",
+        |t: &String| t.contains("Template marker 4127."),
+    )
+    .await?;
+    ensure!(
+        b.js::<Option<String>>(MARKER).await?.is_none(),
+        "a template change did not reload the page"
+    );
     Ok(())
 }
