@@ -99,9 +99,8 @@ impl Config {
         };
         let file_path = root.join("studysite.toml");
         let file = if file_path.is_file() {
-            let text = fsx::read_to_string(&file_path).map_err(|e| {
-                vec![Diagnostic::error(&file_path, 0, 0, format!("{e:#}"))]
-            })?;
+            let text = fsx::read_to_string(&file_path)
+                .map_err(|e| vec![Diagnostic::error(&file_path, 0, 0, format!("{e:#}"))])?;
             parse_file(&file_path, &text)?
         } else {
             FileConfig::default()
@@ -121,9 +120,9 @@ impl Config {
             description: file.description.unwrap_or_default(),
             edit_url: file.edit_url,
             diagrams: file.diagrams.unwrap_or_default(),
-            callout_prefixes: file.callout_prefixes.unwrap_or_else(|| {
-                strings(&["Exam tip", "ELI5", "Exam trap", "Note", "Warning"])
-            }),
+            callout_prefixes: file
+                .callout_prefixes
+                .unwrap_or_else(|| strings(&["Exam tip", "ELI5", "Exam trap", "Note", "Warning"])),
             scenario_columns: file.scenario_columns.unwrap_or_else(|| {
                 strings(&[
                     "Scenario",
@@ -188,10 +187,16 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_the_close_one() {
-        let diags = parse_file(Path::new("studysite.toml"), "title = \"x\"\ntitel = \"y\"\n")
-            .unwrap_err();
+        let diags = parse_file(
+            Path::new("studysite.toml"),
+            "title = \"x\"\ntitel = \"y\"\n",
+        )
+        .unwrap_err();
         let text = diags[0].to_string();
-        assert!(text.starts_with("studysite.toml:2:1: error: unknown key `titel`"), "{text}");
+        assert!(
+            text.starts_with("studysite.toml:2:1: error: unknown key `titel`"),
+            "{text}"
+        );
         assert!(text.contains("did you mean `title`?"), "{text}");
     }
 

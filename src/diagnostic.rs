@@ -24,7 +24,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn warning(file: &Path, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(
+        file: &Path,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             file: file.to_path_buf(),

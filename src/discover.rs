@@ -47,13 +47,17 @@ pub(crate) fn discover(config: &Config) -> anyhow::Result<Vec<SourceFile>> {
                 && matches!(&*name, "templates" | "static" | "studysite.toml"))
         });
     for entry in walker {
-        let entry = entry.map_err(|e| anyhow::anyhow!("failed to walk `{}`: {e}", notes.display()))?;
+        let entry =
+            entry.map_err(|e| anyhow::anyhow!("failed to walk `{}`: {e}", notes.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.path().to_path_buf();
         let rel = rel_string(path.strip_prefix(notes).unwrap_or(&path));
-        let kind = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+        let kind = if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
             Kind::Note
         } else {
             Kind::Asset

@@ -43,7 +43,9 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
 
 pub(crate) fn read_dir_names(path: &Path) -> Result<Vec<String>> {
     let mut names = Vec::new();
-    for entry in fs::read_dir(path).with_context(|| format!("failed to list `{}`", path.display()))? {
+    for entry in
+        fs::read_dir(path).with_context(|| format!("failed to list `{}`", path.display()))?
+    {
         let entry = entry.with_context(|| format!("failed to list `{}`", path.display()))?;
         names.push(entry.file_name().to_string_lossy().into_owned());
     }

@@ -365,7 +365,8 @@ impl Index {
         ids: impl IntoIterator<Item = String>,
         diags: &mut Vec<Diagnostic>,
     ) {
-        self.generated.insert(url.to_string(), ids.into_iter().collect());
+        self.generated
+            .insert(url.to_string(), ids.into_iter().collect());
         if let Some(Target::Page(i)) = self.by_url.get(url) {
             let note = &self.pages[*i].note;
             diags.push(
@@ -412,8 +413,8 @@ pub(crate) fn relative(from: &str, to: &str) -> String {
 }
 
 fn missing_anchor(ids: &HashSet<String>, frag: &str, dest: &str, url: String) -> Resolved {
-    let help = did_you_mean(frag, ids.iter().map(String::as_str))
-        .map(|c| format!("did you mean `#{c}`?"));
+    let help =
+        did_you_mean(frag, ids.iter().map(String::as_str)).map(|c| format!("did you mean `#{c}`?"));
     Resolved::Missing {
         url,
         message: format!("link to missing anchor `{dest}`"),
@@ -476,8 +477,14 @@ impl PageLinks<'_> {
     /// The generated page a link names: by its path, or from any folder by its bare name,
     /// written as the page (`flashcards.html`) or as a note would be (`flashcards.md`).
     fn generated(&self, target: &str, written: &str) -> Option<String> {
-        let name = if written.contains('/') { target } else { written };
-        let stem = name.strip_suffix(".md").or_else(|| name.strip_suffix(".html"));
+        let name = if written.contains('/') {
+            target
+        } else {
+            written
+        };
+        let stem = name
+            .strip_suffix(".md")
+            .or_else(|| name.strip_suffix(".html"));
         let url = format!("{}.html", stem.unwrap_or(name));
         self.index.generated.contains_key(&url).then_some(url)
     }

@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use studysite::{BuildOptions, Config};
 
 #[derive(Parser)]
-#[command(name = "studysite", version, about = "Build a study website from a folder of markdown notes")]
+#[command(
+    name = "studysite",
+    version,
+    about = "Build a study website from a folder of markdown notes"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -193,15 +197,31 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         eprintln!("{d}");
     }
     for (link, why) in &checked.failed_external {
-        eprintln!("{}:{}:{}: warning: external link `{}`: {why}", link.file.display(), link.line, link.col, link.url);
+        eprintln!(
+            "{}:{}:{}: warning: external link `{}`: {why}",
+            link.file.display(),
+            link.line,
+            link.col,
+            link.url
+        );
     }
     if !checked.external.is_empty() && !args.external {
-        println!("{} external link(s), not fetched (--external fetches them):", checked.external.len());
+        println!(
+            "{} external link(s), not fetched (--external fetches them):",
+            checked.external.len()
+        );
         for link in &checked.external {
-            println!("  {} ({}:{}:{})", link.url, link.file.display(), link.line, link.col);
+            println!(
+                "  {} ({}:{}:{})",
+                link.url,
+                link.file.display(),
+                link.line,
+                link.col
+            );
         }
     }
-    let failed = report.failed(config.strict) || (config.strict && !checked.failed_external.is_empty());
+    let failed =
+        report.failed(config.strict) || (config.strict && !checked.failed_external.is_empty());
     if failed {
         eprintln!(
             "error: check failed with {} error(s) and {} warning(s){}",

@@ -32,7 +32,11 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
         Nothing(()),
     }
     Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => s.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        OneOrMany::One(s) => s
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
         OneOrMany::Many(v) => v,
         OneOrMany::Nothing(()) => Vec::new(),
     })
@@ -55,7 +59,11 @@ pub(crate) struct Note {
 
 impl Note {
     /// Parses a note's text. Errors (bad front matter) come back as diagnostics at their line.
-    pub(crate) fn parse(rel: String, display: PathBuf, original: String) -> Result<Note, Diagnostic> {
+    pub(crate) fn parse(
+        rel: String,
+        display: PathBuf,
+        original: String,
+    ) -> Result<Note, Diagnostic> {
         let lines = LineIndex::new(&original);
         let mut map = SourceMap::default();
         let (text, m) = normalize_newlines(&original);
@@ -64,8 +72,9 @@ impl Note {
         let front = match (front, fm_error) {
             (_, Some((offset, message))) => {
                 let (line, col) = lines.line_col(&original, map.original(offset));
-                return Err(Diagnostic::error(&display, line, col, message)
-                    .with_help("fix the front matter between the `---` (YAML) or `+++` (TOML) lines"));
+                return Err(Diagnostic::error(&display, line, col, message).with_help(
+                    "fix the front matter between the `---` (YAML) or `+++` (TOML) lines",
+                ));
             }
             (Some(front), None) => front,
             (None, None) => FrontMatter::default(),
@@ -85,7 +94,8 @@ impl Note {
 
     /// `file:line:col` position of a byte offset in `body`.
     pub(crate) fn line_col(&self, body_offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.original, self.map.original(body_offset))
+        self.lines
+            .line_col(&self.original, self.map.original(body_offset))
     }
 
     pub(crate) fn warning(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
@@ -96,7 +106,9 @@ impl Note {
     /// The file's name without `.md`.
     pub(crate) fn stem(&self) -> &str {
         let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
-        name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name)
+        name.strip_suffix(".md")
+            .or_else(|| name.strip_suffix(".MD"))
+            .unwrap_or(name)
     }
 }
 
@@ -111,7 +123,11 @@ fn normalize_newlines(text: &str) -> (String, OffsetMap) {
         if bytes[i] == b'\r' {
             w.copy(&text[seg..i], seg);
             w.insert("\n", i);
-            i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+            i += if bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
             seg = i;
         } else {
             i += 1;
@@ -143,7 +159,14 @@ fn split_front_matter(text: &str) -> (Option<FrontMatter>, usize, Option<(usize,
         offset += line.len();
     }
     let Some((fm_end, body_start)) = end else {
-        return (None, 0, Some((0, format!("front matter opened with `{fence}` is never closed"))));
+        return (
+            None,
+            0,
+            Some((
+                0,
+                format!("front matter opened with `{fence}` is never closed"),
+            )),
+        );
     };
     let src = &text[start.min(fm_end)..fm_end];
     let parsed = if fence == "---" {
@@ -174,7 +197,10 @@ fn parse_yaml(src: &str) -> Result<FrontMatter, (usize, String)> {
 fn parse_toml(src: &str) -> Result<FrontMatter, (usize, String)> {
     toml::from_str::<FrontMatter>(src).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        (offset, format!("bad TOML front matter: {}", e.message().trim()))
+        (
+            offset,
+            format!("bad TOML front matter: {}", e.message().trim()),
+        )
     })
 }
 
@@ -184,7 +210,9 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
             return offset
-                + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
         }
         offset += l.len();
     }
@@ -203,7 +231,11 @@ fn web_bullets(text: &str, base: usize) -> (String, OffsetMap) {
         if let Some(f) = fence_marker(trimmed).filter(|_| indent < 4) {
             fence = match fence {
                 None => Some(f),
-                Some((c, n)) if f.0 == c && f.1 >= n && trimmed.trim_end().chars().all(|x| x == c) => None,
+                Some((c, n))
+                    if f.0 == c && f.1 >= n && trimmed.trim_end().chars().all(|x| x == c) =>
+                {
+                    None
+                }
                 open => open,
             };
         }
@@ -241,7 +273,8 @@ mod tests {
 
     #[test]
     fn yaml_front_matter() {
-        let n = parse("---\ntitle: Hello\nweight: 3\ntags: [a, b]\nlevel: hard\n---\n# Body\n").unwrap();
+        let n = parse("---\ntitle: Hello\nweight: 3\ntags: [a, b]\nlevel: hard\n---\n# Body\n")
+            .unwrap();
         assert_eq!(n.front.title.as_deref(), Some("Hello"));
         assert_eq!(n.front.weight, Some(3));
         assert_eq!(n.front.tags, vec!["a", "b"]);
@@ -251,7 +284,10 @@ mod tests {
 
     #[test]
     fn toml_front_matter_and_crlf() {
-        let n = parse("\u{feff}+++\r\ntitle = \"T\"\r\ndraft = true\r\n+++\r\nline one\r\nline two\r\n").unwrap();
+        let n = parse(
+            "\u{feff}+++\r\ntitle = \"T\"\r\ndraft = true\r\n+++\r\nline one\r\nline two\r\n",
+        )
+        .unwrap();
         assert_eq!(n.front.title.as_deref(), Some("T"));
         assert!(n.front.draft);
         assert_eq!(n.body, "line one\nline two\n");

@@ -26,7 +26,10 @@ pub fn check_out_dir(config: &Config) -> Result<()> {
     }
     if out.exists() {
         if !out.is_dir() {
-            bail!("refusing to replace `{}`: it is a file, not a folder", config.out_dir.display());
+            bail!(
+                "refusing to replace `{}`: it is a file, not a folder",
+                config.out_dir.display()
+            );
         }
         let names = fsx::read_dir_names(&out)?;
         if !names.is_empty() && !out.join(MARKER).is_file() {
@@ -43,8 +46,14 @@ pub fn check_out_dir(config: &Config) -> Result<()> {
 pub fn write(built: &Built, config: &Config) -> Result<()> {
     check_out_dir(config)?;
     let out = canonical(&config.out_dir);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     fsx::create_dir_all(&parent)?;
     let tmp = parent.join(format!(".{name}.studysite-new-{}", std::process::id()));
     if tmp.exists() {
@@ -66,7 +75,10 @@ fn write_all(built: &Built, dir: &Path) -> Result<()> {
             Content::Copy(src) => fsx::copy(src, &path),
         }
     })?;
-    fsx::write(&dir.join(MARKER), b"This folder is written by studysite and replaced on every build.\n")
+    fsx::write(
+        &dir.join(MARKER),
+        b"This folder is written by studysite and replaced on every build.\n",
+    )
 }
 
 fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {

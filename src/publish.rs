@@ -59,7 +59,10 @@ pub(crate) fn files(config: &Config, site: &BTreeMap<String, Content>) -> Vec<(S
             ));
         }
         xml.push_str("</urlset>\n");
-        out.push(("sitemap.xml".to_string(), Content::Bytes(xml.into_bytes().into())));
+        out.push((
+            "sitemap.xml".to_string(),
+            Content::Bytes(xml.into_bytes().into()),
+        ));
         robots.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
     }
     out.push((

@@ -114,9 +114,9 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset) - 1;
         let start = self.starts[line];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.trim_start_matches('\u{feff}').chars().count());
+        let col = text.get(start..offset).map_or(offset - start, |s| {
+            s.trim_start_matches('\u{feff}').chars().count()
+        });
         (line + 1, col + 1)
     }
 }

@@ -9,12 +9,12 @@
 #[macro_use]
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/publish.rs"]
+mod publish;
 #[path = "browser/serve.rs"]
 mod serve_live;
 #[path = "browser/crossref.rs"]
 mod study;
-#[path = "browser/publish.rs"]
-mod publish;
 use publish::{
     relative_build_has_no_broken_links_from_file, search_finds_canary_from_file,
     search_finds_canary_over_http_under_a_base_path,
@@ -34,8 +34,8 @@ use anyhow::{bail, ensure, Context, Result};
 use harness::Browser;
 use serde::Deserialize;
 use serve_live::{
-    serve_live_reload_keeps_scroll_and_shows_errors, serve_many_open_tabs_all_load_and_follow_edits,
-    serve_theme_change_reloads_the_page,
+    serve_live_reload_keeps_scroll_and_shows_errors,
+    serve_many_open_tabs_all_load_and_follow_edits, serve_theme_change_reloads_the_page,
 };
 
 fn main() {
@@ -57,7 +57,6 @@ fn main() {
         folded_callout_opens_on_click,
         flashcard_reveals_and_keeps_its_score,
         study_pages_in_the_nav_at_every_width,
-       
         diagrams_align_to_the_grid,
         diagram_fixture_with_emoji_cjk_arrows_and_tabs_aligns,
         diagrams_copy_back_their_source,

@@ -85,7 +85,11 @@ impl<'a, I> Blocks<'a, '_, I> {
             }
             _ if PLAIN.contains(&lang) => {
                 escape_html_body_text(&mut escaped, code).ok();
-                let class = if lang.is_empty() { "" } else { " class=\"language-text\"" };
+                let class = if lang.is_empty() {
+                    ""
+                } else {
+                    " class=\"language-text\""
+                };
                 return format!("<pre class=\"code\"><code{class}>{escaped}</code></pre>\n");
             }
             _ => {}
@@ -99,8 +103,12 @@ impl<'a, I> Blocks<'a, '_, I> {
         }
         self.findings.borrow_mut().push(Finding {
             offset: start,
-            message: format!("unknown code language `{lang}`; the block is shown without highlighting"),
-            help: Some("use a language syntect knows (python, yaml, bash, sql, ...) or `text`".into()),
+            message: format!(
+                "unknown code language `{lang}`; the block is shown without highlighting"
+            ),
+            help: Some(
+                "use a language syntect knows (python, yaml, bash, sql, ...) or `text`".into(),
+            ),
         });
         escape_html_body_text(&mut escaped, code).ok();
         format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{escaped}</code></pre>\n")

@@ -94,7 +94,9 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Ids<'a, '_, I> {
                 break;
             }
         }
-        let base = id.as_deref().map_or_else(|| heading_id(&text), str::to_string);
+        let base = id
+            .as_deref()
+            .map_or_else(|| heading_id(&text), str::to_string);
         let id = self.ids.borrow_mut().claim(&base);
         self.headings.push(Heading {
             level: level as u8,

@@ -40,8 +40,13 @@ pub(crate) fn is_external(dest: &str) -> bool {
     match dest.split_once(':') {
         Some((scheme, _)) => {
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && !scheme.contains('/')
                 && scheme.len() > 1
         }

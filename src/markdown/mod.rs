@@ -109,7 +109,8 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     let mut found = Vec::new();
     {
         let events = headings::Ids::new(doc.events(), &ids, &mut headings);
-        let events = callouts::Callouts::new(events, &config.callout_prefixes, &ids, &roles, &mut found);
+        let events =
+            callouts::Callouts::new(events, &config.callout_prefixes, &ids, &roles, &mut found);
         let events = scenarios::Extract::new(events, config, &ids, &roles, &mut facts);
         events.for_each(drop);
     }
@@ -140,7 +141,13 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         let events = doc.events();
         let events = headings::Ids::new(events, &ids, &mut headings);
         let events = headings::Anchors::new(events);
-        let events = callouts::Callouts::new(events, &env.config.callout_prefixes, &ids, &roles, &mut callouts_found);
+        let events = callouts::Callouts::new(
+            events,
+            &env.config.callout_prefixes,
+            &ids,
+            &roles,
+            &mut callouts_found,
+        );
         let events = scenarios::Extract::new(events, env.config, &ids, &roles, &mut facts);
         let events = code::Blocks::new(events, env, &findings, &doc.text);
         let events = links::Rewrite::new(events, env.links, &broken_links, &mut external);

@@ -14,7 +14,10 @@ pub async fn scenario_filter_narrows_the_list(b: Browser) -> Result<()> {
     let input = b.client.find(Locator::Id("scenario-filter")).await?;
     input.send_keys("lake").await?;
     let some: usize = b.js(VISIBLE).await?;
-    ensure!((1..all).contains(&some), "typing `lake` left {some} of {all} entries");
+    ensure!(
+        (1..all).contains(&some),
+        "typing `lake` left {some} of {all} entries"
+    );
     let texts: Vec<String> = b
         .js("return [...document.querySelectorAll('.wtu-entry')].filter(e => e.offsetParent !== null).map(e => e.textContent);")
         .await?;
@@ -27,7 +30,10 @@ pub async fn scenario_filter_narrows_the_list(b: Browser) -> Result<()> {
     let empty_shown: bool = b
         .js("return document.querySelector('.filter-empty').offsetParent !== null;")
         .await?;
-    ensure!(none == 0 && empty_shown, "a filter matching nothing shows {none} entries");
+    ensure!(
+        none == 0 && empty_shown,
+        "a filter matching nothing shows {none} entries"
+    );
     input.clear().await?;
     b.js::<serde_json::Value>("document.getElementById('scenario-filter').dispatchEvent(new Event('input')); return null;")
         .await?;
@@ -47,7 +53,11 @@ pub async fn folded_callout_opens_on_click(b: Browser) -> Result<()> {
         .arg("build")
         .arg(dir.path())
         .output()?;
-    ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     b.client
         .goto(&file_url(&dir.path().join("public/index.html")))
         .await?;
@@ -73,41 +83,76 @@ pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
     b.js::<serde_json::Value>("localStorage.clear(); location.reload(); return null;")
         .await?;
     const SHOWN: &str = "return !document.getElementById('fc-answer').hidden;";
-    ensure!(!b.js::<bool>(SHOWN).await?, "the answer shows before any reveal");
+    ensure!(
+        !b.js::<bool>(SHOWN).await?,
+        "the answer shows before any reveal"
+    );
     let card = b.client.find(Locator::Id("fc-card")).await?;
     card.click().await?;
-    ensure!(b.js::<bool>(SHOWN).await?, "a click did not reveal the answer");
+    ensure!(
+        b.js::<bool>(SHOWN).await?,
+        "a click did not reveal the answer"
+    );
     let expanded: String = b
         .js("return document.getElementById('fc-card').getAttribute('aria-expanded');")
         .await?;
-    ensure!(expanded == "true", "aria-expanded is {expanded} after revealing");
+    ensure!(
+        expanded == "true",
+        "aria-expanded is {expanded} after revealing"
+    );
     card.click().await?;
-    ensure!(!b.js::<bool>(SHOWN).await?, "a second click did not hide the answer");
+    ensure!(
+        !b.js::<bool>(SHOWN).await?,
+        "a second click did not hide the answer"
+    );
 
     card.send_keys(" ").await?;
-    ensure!(b.js::<bool>(SHOWN).await?, "Space did not reveal the answer");
-    let first: String = b.js("return document.getElementById('fc-prompt').textContent;").await?;
-    card.send_keys(&fantoccini::key::Key::Enter.to_string()).await?;
-    let second: String = b.js("return document.getElementById('fc-prompt').textContent;").await?;
+    ensure!(
+        b.js::<bool>(SHOWN).await?,
+        "Space did not reveal the answer"
+    );
+    let first: String = b
+        .js("return document.getElementById('fc-prompt').textContent;")
+        .await?;
+    card.send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await?;
+    let second: String = b
+        .js("return document.getElementById('fc-prompt').textContent;")
+        .await?;
     ensure!(first != second, "Enter did not move to the next card");
     ensure!(!b.js::<bool>(SHOWN).await?, "the next card starts revealed");
-    card.send_keys(&fantoccini::key::Key::Left.to_string()).await?;
-    let back: String = b.js("return document.getElementById('fc-prompt').textContent;").await?;
+    card.send_keys(&fantoccini::key::Key::Left.to_string())
+        .await?;
+    let back: String = b
+        .js("return document.getElementById('fc-prompt').textContent;")
+        .await?;
     ensure!(back == first, "the left arrow did not go back");
 
     b.client.find(Locator::Id("fc-knew")).await?.click().await?;
     let key: String = b
         .js("return document.getElementById('flashcards').dataset.storageKey;")
         .await?;
-    ensure!(key.contains("MLA-C01"), "the storage key does not name the site: {key}");
+    ensure!(
+        key.contains("MLA-C01"),
+        "the storage key does not name the site: {key}"
+    );
     b.client.refresh().await?;
     let mark: String = b
         .js("return document.getElementById('fc-card').getAttribute('data-mark');")
         .await?;
-    let score: String = b.js("return document.getElementById('fc-score').textContent;").await?;
-    ensure!(mark == "knew", "the first card's mark after a reload is `{mark}`");
-    ensure!(score.starts_with("Knew 1"), "the score after a reload reads `{score}`");
-    b.js::<serde_json::Value>("localStorage.clear(); return null;").await?;
+    let score: String = b
+        .js("return document.getElementById('fc-score').textContent;")
+        .await?;
+    ensure!(
+        mark == "knew",
+        "the first card's mark after a reload is `{mark}`"
+    );
+    ensure!(
+        score.starts_with("Knew 1"),
+        "the score after a reload reads `{score}`"
+    );
+    b.js::<serde_json::Value>("localStorage.clear(); return null;")
+        .await?;
     Ok(())
 }
 
@@ -128,27 +173,45 @@ pub async fn study_pages_in_the_nav_at_every_width(b: Browser) -> Result<()> {
         links.iter().all(|(_, c)| c.is_empty()),
         "a study page is marked current on a note"
     );
-    ensure!(b.js::<bool>(SHOWN).await?, "the study links are not shown in the sidebar");
-    let tree: usize = b.js("return document.querySelectorAll('#nav .nav-tree a').length;").await?;
+    ensure!(
+        b.js::<bool>(SHOWN).await?,
+        "the study links are not shown in the sidebar"
+    );
+    let tree: usize = b
+        .js("return document.querySelectorAll('#nav .nav-tree a').length;")
+        .await?;
     ensure!(tree > 5, "the nav tree was not built ({tree} links)");
 
     b.resize(390, 844).await?;
     b.open("flashcards.html").await?;
-    b.client.find(Locator::Css(".menu-button")).await?.click().await?;
-    ensure!(b.js::<bool>(SHOWN).await?, "the phone menu does not reach the study links");
+    b.client
+        .find(Locator::Css(".menu-button"))
+        .await?
+        .click()
+        .await?;
+    ensure!(
+        b.js::<bool>(SHOWN).await?,
+        "the phone menu does not reach the study links"
+    );
     let links: Vec<(String, String)> = b.js(STUDY).await?;
     let current: Vec<&str> = links
         .iter()
         .filter(|(_, c)| c == "page")
         .map(|(t, _)| t.as_str())
         .collect();
-    ensure!(current == ["Flashcards"], "marked current on the flashcards page: {current:?}");
+    ensure!(
+        current == ["Flashcards"],
+        "marked current on the flashcards page: {current:?}"
+    );
     b.client
         .find(Locator::Css("#nav .nav-study a[href='cram-sheet.html']"))
         .await?
         .click()
         .await?;
     let url: String = b.js("return location.pathname;").await?;
-    ensure!(url.ends_with("/cram-sheet.html"), "the sidebar link led to {url}");
+    ensure!(
+        url.ends_with("/cram-sheet.html"),
+        "the sidebar link led to {url}"
+    );
     Ok(())
 }
