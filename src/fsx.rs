@@ -28,6 +28,14 @@ pub(crate) fn copy(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))
 }
 
+/// A second name for an existing file (no error context: callers fall back to writing).
+pub(crate) fn hard_link(existing: &Path, new: &Path) -> std::io::Result<()> {
+    if let Some(parent) = new.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::hard_link(existing, new)
+}
+
 pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
     fs::create_dir_all(path).with_context(|| format!("failed to create `{}`", path.display()))
 }

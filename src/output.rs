@@ -7,6 +7,9 @@ use crate::fsx;
 use crate::site::{Built, Content};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Marks a folder as written by studysite; a folder without it is never replaced.
@@ -59,26 +62,86 @@ pub fn write(built: &Built, config: &Config) -> Result<()> {
     if tmp.exists() {
         fsx::remove_dir_all(&tmp)?;
     }
-    let result = write_all(built, &tmp).and_then(|()| swap(&tmp, &out, &parent, &name));
+    let previous = Manifest::read(&out);
+    let result =
+        write_all(built, &tmp, &out, &previous).and_then(|()| swap(&tmp, &out, &parent, &name));
     if result.is_err() && tmp.exists() {
         let _ = fsx::remove_dir_all(&tmp);
     }
     result
 }
 
-fn write_all(built: &Built, dir: &Path) -> Result<()> {
+/// What the previous build wrote: each file's length, hash and modification time, kept in
+/// the marker file. A file whose bytes are unchanged (and which nobody touched since) is
+/// hard-linked from the previous output instead of written again, which spares the
+/// filesystem a new inode per file on every rebuild.
+#[derive(Default)]
+struct Manifest {
+    files: HashMap<String, (usize, u64, u128)>,
+}
+
+/// Modification time in nanoseconds, 0 when unknown.
+fn mtime(path: &Path) -> u128 {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+const MARKER_HEADER: &str = "This folder is written by studysite and replaced on every build.\n";
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Manifest {
+    fn read(out: &Path) -> Manifest {
+        let Ok(text) = std::fs::read_to_string(out.join(MARKER)) else {
+            return Manifest::default();
+        };
+        let files = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(4, '\t');
+                let len = parts.next()?.parse().ok()?;
+                let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let time = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), (len, hash, time)))
+            })
+            .collect();
+        Manifest { files }
+    }
+}
+
+fn write_all(built: &Built, dir: &Path, previous_dir: &Path, previous: &Manifest) -> Result<()> {
     fsx::create_dir_all(dir)?;
-    built.files.par_iter().try_for_each(|(rel, content)| {
-        let path = dir.join(rel);
-        match content {
-            Content::Bytes(b) => fsx::write(&path, b),
-            Content::Copy(src) => fsx::copy(src, &path),
-        }
-    })?;
-    fsx::write(
-        &dir.join(MARKER),
-        b"This folder is written by studysite and replaced on every build.\n",
-    )
+    let entries: Vec<String> = built
+        .files
+        .par_iter()
+        .map(|(rel, content)| {
+            let path = dir.join(rel);
+            match content {
+                Content::Bytes(b) => {
+                    let (len, hash) = (b.len(), hash_of(b));
+                    let old = previous_dir.join(rel);
+                    let same = previous.files.get(rel).is_some_and(|&(l, h, t)| {
+                        l == len && h == hash && t != 0 && t == mtime(&old)
+                    });
+                    if !(same && fsx::hard_link(&old, &path).is_ok()) {
+                        fsx::write(&path, b)?;
+                    }
+                    Ok(format!("{len}\t{hash:x}\t{}\t{rel}\n", mtime(&path)))
+                }
+                Content::Copy(src) => fsx::copy(src, &path).map(|()| String::new()),
+            }
+        })
+        .collect::<Result<_>>()?;
+    let mut marker = String::from(MARKER_HEADER);
+    entries.iter().for_each(|e| marker.push_str(e));
+    fsx::write(&dir.join(MARKER), marker.as_bytes())
 }
 
 fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {

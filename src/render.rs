@@ -476,42 +476,48 @@ pub(crate) fn study_pages(
     cache: &mut HtmlCache,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Content)> {
-    let mut files = Vec::new();
-    for &(title, url) in crossref::STUDY_PAGES {
-        if let Some((k, html)) = cache.get(url) {
-            if *k == key {
-                files.push((url.to_string(), Content::Bytes(html.clone())));
-                continue;
+    // The three pages are independent and, on a big site, each is large: render them at once.
+    let results: Vec<(&str, Rendering)> = crossref::STUDY_PAGES
+        .par_iter()
+        .map(|&(title, url)| {
+            if let Some((k, html)) = cache.get(url) {
+                if *k == key {
+                    return (url, Ok(html.clone()));
+                }
             }
-        }
-        let mut ctx = tera::Context::new();
-        ctx.insert("site", &site_ctx(config, index, String::new()));
-        let page = PageCtx {
-            title,
-            url,
-            html: "",
-            description: "",
-            tags: &[],
-            toc: Vec::new(),
-            breadcrumbs: Vec::new(),
-            prev: None,
-            next: None,
-            extra: empty_extra(),
-            has_h1: false,
-            source: "",
-            edit_url: None,
-            is_section: false,
-        };
-        ctx.insert("page", &page);
-        ctx.insert("section", &listing(index, url, 0));
-        match url {
-            "flashcards.html" => ctx.insert("study", &crossref::pages::flashcards(web, index)),
-            "cram-sheet.html" => ctx.insert("study", &crossref::pages::cram_sheet(index)),
-            _ => ctx.insert("study", &crossref::pages::when_to_use(web, index, url)),
-        }
-        match theme.render(url, &ctx) {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site_ctx(config, index, String::new()));
+            let page = PageCtx {
+                title,
+                url,
+                html: "",
+                description: "",
+                tags: &[],
+                toc: Vec::new(),
+                breadcrumbs: Vec::new(),
+                prev: None,
+                next: None,
+                extra: empty_extra(),
+                has_h1: false,
+                source: "",
+                edit_url: None,
+                is_section: false,
+            };
+            ctx.insert("page", &page);
+            ctx.insert("section", &listing(index, url, 0));
+            match url {
+                "flashcards.html" => ctx.insert("study", &crossref::pages::flashcards(web, index)),
+                "cram-sheet.html" => ctx.insert("study", &crossref::pages::cram_sheet(index)),
+                _ => ctx.insert("study", &crossref::pages::when_to_use(web, index, url)),
+            }
+            let html = theme.render(url, &ctx).map(|h| Arc::from(h.into_bytes()));
+            (url, html)
+        })
+        .collect();
+    let mut files = Vec::new();
+    for (url, html) in results {
+        match html {
             Ok(html) => {
-                let html: Arc<[u8]> = html.into_bytes().into();
                 cache.insert(url.to_string(), (key, html.clone()));
                 files.push((url.to_string(), Content::Bytes(html)));
             }

@@ -193,19 +193,22 @@ fn plain_text(html: &str) -> String {
         raw.push_str(&rest[..lt]);
         let tag = &rest[lt + 1..];
         let gt = tag.find('>').map_or(tag.len(), |i| i + 1);
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
+        let bare = tag.trim_start_matches('/');
+        let name_len = bare
+            .bytes()
             .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+            .count();
+        let name = &bare[..name_len];
         rest = &tag[gt.min(tag.len())..];
-        if name == "script" || name == "style" {
-            let end = format!("</{name}");
+        let skip = ["script", "style"]
+            .into_iter()
+            .find(|n| name.eq_ignore_ascii_case(n));
+        if let Some(n) = skip {
+            let end = format!("</{n}");
             rest = rest.find(&end).map_or("", |i| &rest[i..]);
             rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
         }
-        if !INLINE.contains(&name.as_str()) {
+        if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
             raw.push(' ');
         }
     }
@@ -374,7 +377,7 @@ fn postings(
     }
     let (k1, b) = (1.2, 0.75);
     // (doc, score, offset of the first occurrence); excerpts only for the postings kept.
-    let mut lists: BTreeMap<&str, Vec<(u32, u32, usize)>> = BTreeMap::new();
+    let mut lists: HashMap<&str, Vec<(u32, u32, usize)>> = HashMap::with_capacity(df.len());
     for (id, (hits, len)) in per_doc.iter().map(|d| (&d.0, &d.1)).enumerate() {
         let norm = k1 * (1.0 - b + b * *len as f64 / avg_len.max(1.0));
         for (term, hit) in hits {

@@ -367,3 +367,21 @@ fn databricks_corpus_builds_with_warnings_only() {
     // Images are copied with their names.
     assert!(o.join("images").is_dir());
 }
+
+#[test]
+fn rebuild_reuses_unchanged_files_but_never_a_touched_one() {
+    let s = site(&[("notes/a.md", "# A\n\nfirst\n"), ("notes/b.md", "# B\n")]);
+    assert!(build(s.path()).0);
+    let b_before = read(s.path(), "b.html");
+    // Someone edits the output by hand: the next build must not carry that over.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(s.path().join("public/b.html"), "tampered").unwrap();
+    fs::write(s.path().join("notes/a.md"), "# A\n\nsecond\n").unwrap();
+    assert!(build(s.path()).0);
+    assert!(read(s.path(), "a.html").contains("second"));
+    assert_eq!(read(s.path(), "b.html"), b_before);
+    // And a third build, with nothing changed, gives the same bytes again.
+    assert!(build(s.path()).0);
+    assert_eq!(read(s.path(), "b.html"), b_before);
+    assert!(read(s.path(), "a.html").contains("second"));
+}
