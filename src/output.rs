@@ -71,13 +71,14 @@ pub fn write(built: &Built, config: &Config) -> Result<()> {
     result
 }
 
-/// What the previous build wrote: each file's length, hash and modification time, kept in
-/// the marker file. A file whose bytes are unchanged (and which nobody touched since) is
-/// hard-linked from the previous output instead of written again, which spares the
-/// filesystem a new inode per file on every rebuild.
+/// What the previous build wrote: each file's length and hash, kept in the marker file,
+/// which is written last. A file whose bytes are unchanged, and which nobody touched after
+/// the marker was written, is hard-linked from the previous output instead of written
+/// again, which spares the filesystem a new inode per file on every rebuild.
 #[derive(Default)]
 struct Manifest {
-    files: HashMap<String, (usize, u64, u128)>,
+    files: HashMap<String, (usize, u64)>,
+    written: u128,
 }
 
 /// Modification time in nanoseconds, 0 when unknown.
@@ -99,20 +100,23 @@ fn hash_of(bytes: &[u8]) -> u64 {
 
 impl Manifest {
     fn read(out: &Path) -> Manifest {
-        let Ok(text) = std::fs::read_to_string(out.join(MARKER)) else {
+        let marker = out.join(MARKER);
+        let Ok(text) = std::fs::read_to_string(&marker) else {
             return Manifest::default();
         };
         let files = text
             .lines()
             .filter_map(|line| {
-                let mut parts = line.splitn(4, '\t');
+                let mut parts = line.splitn(3, '\t');
                 let len = parts.next()?.parse().ok()?;
                 let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-                let time = parts.next()?.parse().ok()?;
-                Some((parts.next()?.to_string(), (len, hash, time)))
+                Some((parts.next()?.to_string(), (len, hash)))
             })
             .collect();
-        Manifest { files }
+        Manifest {
+            files,
+            written: mtime(&marker),
+        }
     }
 }
 
@@ -127,13 +131,14 @@ fn write_all(built: &Built, dir: &Path, previous_dir: &Path, previous: &Manifest
                 Content::Bytes(b) => {
                     let (len, hash) = (b.len(), hash_of(b));
                     let old = previous_dir.join(rel);
-                    let same = previous.files.get(rel).is_some_and(|&(l, h, t)| {
-                        l == len && h == hash && t != 0 && t == mtime(&old)
-                    });
+                    let same = previous.files.get(rel) == Some(&(len, hash)) && {
+                        let t = mtime(&old);
+                        t != 0 && t <= previous.written
+                    };
                     if !(same && fsx::hard_link(&old, &path).is_ok()) {
                         fsx::write(&path, b)?;
                     }
-                    Ok(format!("{len}\t{hash:x}\t{}\t{rel}\n", mtime(&path)))
+                    Ok(format!("{len}\t{hash:x}\t{rel}\n"))
                 }
                 Content::Copy(src) => fsx::copy(src, &path).map(|()| String::new()),
             }
