@@ -218,6 +218,28 @@ struct PageCtx<'a> {
     is_section: bool,
 }
 
+impl<'a> PageCtx<'a> {
+    /// A page studysite makes itself (a listing, a study page, 404): no note behind it.
+    fn generated(title: &'a str, url: &'a str) -> Self {
+        PageCtx {
+            title,
+            url,
+            html: "",
+            description: "",
+            tags: &[],
+            toc: Vec::new(),
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            extra: empty_extra(),
+            has_h1: false,
+            source: "",
+            edit_url: None,
+            is_section: false,
+        }
+    }
+}
+
 fn empty_extra() -> &'static BTreeMap<String, serde_json::Value> {
     static EMPTY: std::sync::OnceLock<BTreeMap<String, serde_json::Value>> =
         std::sync::OnceLock::new();
@@ -443,20 +465,11 @@ fn render_target(
         Target::Section(s) => {
             let sec = &index.sections[s];
             let page = PageCtx {
-                title: &sec.title,
-                url,
-                html: "",
-                description: "",
-                tags: &[],
-                toc: Vec::new(),
                 breadcrumbs: breadcrumbs(index, url, t),
                 prev,
                 next,
-                extra: empty_extra(),
-                has_h1: false,
-                source: "",
-                edit_url: None,
                 is_section: true,
+                ..PageCtx::generated(&sec.title, url)
             };
             (page, listing(index, url, s), "section.html")
         }
@@ -487,22 +500,7 @@ pub(crate) fn study_pages(
             }
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site_ctx(config, index, String::new()));
-            let page = PageCtx {
-                title,
-                url,
-                html: "",
-                description: "",
-                tags: &[],
-                toc: Vec::new(),
-                breadcrumbs: Vec::new(),
-                prev: None,
-                next: None,
-                extra: empty_extra(),
-                has_h1: false,
-                source: "",
-                edit_url: None,
-                is_section: false,
-            };
+            let page = PageCtx::generated(title, url);
             ctx.insert("page", &page);
             ctx.insert("section", &listing(index, url, 0));
             match url {
@@ -532,22 +530,7 @@ fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Di
     let root = base_path(&config.base_url);
     let mut ctx = tera::Context::new();
     ctx.insert("site", &site_ctx(config, index, root.clone()));
-    let page = PageCtx {
-        title: "Page not found",
-        url: "404.html",
-        html: "",
-        description: "",
-        tags: &[],
-        toc: Vec::new(),
-        breadcrumbs: Vec::new(),
-        prev: None,
-        next: None,
-        extra: empty_extra(),
-        has_h1: false,
-        source: "",
-        edit_url: None,
-        is_section: false,
-    };
+    let page = PageCtx::generated("Page not found", "404.html");
     ctx.insert("page", &page);
     ctx.insert("section", &listing(index, "index.html", 0));
     theme.render("404.html", &ctx)
