@@ -340,6 +340,16 @@ async fn dark_toggle_switches_and_persists(b: Browser) -> Result<()> {
 
     b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
         .await?;
+    // The choice is stored before the next page is opened (Chromium commits localStorage
+    // to other pages asynchronously; a navigation at once can race it).
+    let stored: Option<String> = b
+        .js("return localStorage.getItem('studysite-theme');")
+        .await?;
+    ensure!(
+        stored.as_deref() == Some("light"),
+        "the toggle did not store the choice: {stored:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     b.open(DEEP_PAGE).await?;
     let back: ThemeState = b.js(THEME).await?;
     ensure!(
