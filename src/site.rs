@@ -100,6 +100,21 @@ pub struct Cache {
     highlighter: Highlighter,
 }
 
+/// Moves out of `cache` (without copying) the entry of each wanted path whose key still
+/// matches, in the order wanted; everything else in `cache` is dropped.
+fn take_matching<'a, T>(
+    cache: &mut HashMap<String, (u64, T)>,
+    wanted: impl Iterator<Item = (&'a String, u64)>,
+) -> Vec<Option<T>> {
+    let mut previous = std::mem::take(cache);
+    wanted
+        .map(|(rel, key)| match previous.remove(rel) {
+            Some((old, value)) if old == key => Some(value),
+            _ => None,
+        })
+        .collect()
+}
+
 fn hash_of(value: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);
@@ -123,16 +138,8 @@ pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
 /// The search index of the pages `build_pages` last built into `cache`, added to `built`.
 /// Split from the rest so `serve` can show an edited page before the index is done.
 pub fn add_search(built: &mut Built, cache: &mut Cache) {
-    let mut previous = std::mem::take(&mut cache.search);
-    let reused: Vec<Option<search::PageSearch>> = cache
-        .search_plan
-        .iter()
-        .map(|(rel, key, _, _)| match previous.remove(rel) {
-            Some((old, s)) if old == *key => Some(s),
-            _ => None,
-        })
-        .collect();
-    drop(previous);
+    let wanted = cache.search_plan.iter().map(|(rel, key, _, _)| (rel, *key));
+    let reused = take_matching(&mut cache.search, wanted);
     let rendered = &cache.rendered;
     let searched: Vec<search::PageSearch> = cache
         .search_plan
@@ -178,17 +185,12 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         .map(|p| hash_of((shape, hashes[&p.note.rel])))
         .collect();
     let highlighter = &cache.highlighter;
-    let mut previous = std::mem::take(&mut cache.rendered);
-    let reused: Vec<Option<Rendered>> = index
+    let wanted = index
         .pages
         .iter()
-        .zip(&keys)
-        .map(|(p, k)| match previous.remove(&p.note.rel) {
-            Some((old, r)) if old == *k => Some(r),
-            _ => None,
-        })
-        .collect();
-    drop(previous);
+        .map(|p| &p.note.rel)
+        .zip(keys.iter().copied());
+    let reused = take_matching(&mut cache.rendered, wanted);
     let rendered: Vec<Rendered> = index
         .pages
         .par_iter()
