@@ -147,6 +147,11 @@ impl Terms {
         let mut patterns: Vec<(String, usize)> =
             owner_of.into_iter().map(|(p, (t, _))| (p, t)).collect();
         patterns.sort();
+        Terms::with_patterns(terms, patterns)
+    }
+
+    /// One automaton over every form of every term; `patterns` pairs a form with its term.
+    fn with_patterns(terms: Vec<Term>, patterns: Vec<(String, usize)>) -> Terms {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -226,16 +231,7 @@ mod tests {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(patterns.iter().map(|(p, _)| p))
-            .ok();
-        Terms {
-            terms,
-            automaton,
-            owners: patterns.into_iter().map(|(_, t)| t).collect(),
-        }
+        Terms::with_patterns(terms, patterns)
     }
 
     fn found<'t>(t: &'t Terms, text: &str) -> Vec<&'t str> {
