@@ -213,6 +213,8 @@ struct PageCtx<'a> {
     extra: &'a BTreeMap<String, serde_json::Value>,
     /// Does the body open with its own `# Title`? Then the template need not print one.
     has_h1: bool,
+    /// Does the body hold a ```mermaid block? Then the page loads Mermaid to draw it.
+    has_mermaid: bool,
     source: &'a str,
     edit_url: Option<String>,
     is_section: bool,
@@ -233,6 +235,7 @@ impl<'a> PageCtx<'a> {
             next: None,
             extra: empty_extra(),
             has_h1: false,
+            has_mermaid: false,
             source: "",
             edit_url: None,
             is_section: false,
@@ -448,6 +451,7 @@ fn render_target(
                 next,
                 extra: &note.front.extra,
                 has_h1: r.html.trim_start().starts_with("<h1"),
+                has_mermaid: has_mermaid(&r.html),
                 source: &note.rel,
                 edit_url: config.edit_url.as_ref().map(|e| format!("{e}{}", note.rel)),
                 is_section: info.is_index,
@@ -585,14 +589,26 @@ fn nav_script(index: &Index) -> String {
 }
 
 /// The theme's static files and the user's copied files.
+/// Where the theme keeps Mermaid, which only sites that draw Mermaid diagrams get.
+const MERMAID_DIR: &str = "static/vendor/mermaid/";
+
+/// Does this rendered body hold a Mermaid diagram?
+pub(crate) fn has_mermaid(html: &str) -> bool {
+    html.contains("<pre class=\"mermaid\">")
+}
+
 pub(crate) fn assets(
-    _config: &Config,
     theme: &Theme,
     index: &Index,
+    rendered: &[Rendered],
     sources: &[SourceFile],
     files: &mut BTreeMap<String, Content>,
 ) {
+    let mermaid = rendered.iter().any(|r| has_mermaid(&r.html));
     for (name, content) in &theme.statics {
+        if name.starts_with(MERMAID_DIR) && !mermaid {
+            continue;
+        }
         files.entry(name.clone()).or_insert_with(|| content.clone());
     }
     for s in sources.iter().filter(|s| s.kind == Kind::Asset) {

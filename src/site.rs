@@ -265,7 +265,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         "static/highlight.css".into(),
         Content::Bytes(highlighter.stylesheet()),
     );
-    render::assets(config, &theme, &index, &sources, &mut files);
+    render::assets(&theme, &index, &rendered, &sources, &mut files);
     cache.search_plan = index
         .order
         .iter()

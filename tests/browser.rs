@@ -50,6 +50,7 @@ fn main() {
         code_blocks_have_copy_buttons,
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
+        mermaid_blocks_are_drawn,
         serve_live_reload_keeps_scroll_and_shows_errors,
         serve_many_open_tabs_all_load_and_follow_edits,
         serve_theme_change_reloads_the_page,
@@ -516,6 +517,71 @@ async fn no_console_errors_on_any_page(b: Browser) -> Result<()> {
         problems.is_empty(),
         "console errors:\n  {}",
         problems.join("\n  ")
+    );
+    Ok(())
+}
+
+/// A ```mermaid block is drawn as an SVG from `file://`, with no console errors, and only a
+/// site that has one ships Mermaid.
+async fn mermaid_blocks_are_drawn(b: Browser) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.md"),
+        "# Flow\n\n```mermaid\nflowchart TD\n  A[Train] --> B{Good?}\n  B -->|Yes| C[Deploy]\n```\n",
+    )?;
+    std::fs::write(dir.path().join("plain.md"), "# Plain\n\nNo diagram here.\n")?;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .arg("build")
+        .arg(dir.path())
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = dir.path().join("public");
+    ensure!(
+        public
+            .join("static/vendor/mermaid/mermaid.min.js")
+            .is_file(),
+        "a site with a Mermaid block must ship Mermaid"
+    );
+    let plain = std::fs::read_to_string(public.join("plain.html"))?;
+    ensure!(
+        !plain.contains("mermaid.min.js"),
+        "a page without Mermaid must not load it"
+    );
+    b.client
+        .goto(&harness::file_url(&public.join("index.html")))
+        .await?;
+    let mut drawn = false;
+    for _ in 0..50 {
+        drawn = b
+            .js("const s = document.querySelector('pre.mermaid svg'); return !!s && s.getBoundingClientRect().height > 0 && s.textContent.includes('Deploy');")
+            .await?;
+        if drawn {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure!(drawn, "the Mermaid block was not drawn as an SVG");
+    let errors = b.console_errors().await?;
+    ensure!(errors.is_empty(), "console errors: {errors:?}");
+
+    // A site without Mermaid blocks does not carry the 5 MB script at all.
+    std::fs::write(dir.path().join("index.md"), "# Flow\n\nGone.\n")?;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .arg("build")
+        .arg(dir.path())
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ensure!(
+        !public.join("static/vendor/mermaid").exists(),
+        "Mermaid was copied into a site that does not use it"
     );
     Ok(())
 }
