@@ -446,6 +446,35 @@ impl PageLinks<'_> {
         &self.index.info[self.page].url
     }
 
+    /// A copied file's URL from this page, escaped, with an optional fragment.
+    fn asset_url(&self, out: &str, fragment: Option<&str>) -> String {
+        let rel = relative(self.here(), out);
+        let mut url = utf8_percent_encode(&rel, PATH_ESCAPES).to_string();
+        if let Some(f) = fragment {
+            url.push('#');
+            url.push_str(f);
+        }
+        url
+    }
+
+    /// A copied file named as Obsidian names it: by its path from the notes folder, or by its
+    /// file name alone wherever it is (the first in path order when several share it).
+    fn asset_named(&self, name: &str) -> Option<&str> {
+        if let Some(out) = self.index.assets.get(name) {
+            return Some(out);
+        }
+        let wanted = name.rsplit('/').next().unwrap_or(name);
+        self.index
+            .assets
+            .iter()
+            .find(|(rel, _)| {
+                rel.rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+            })
+            .map(|(_, out)| out.as_str())
+    }
+
     fn to_target(&self, t: Target, fragment: Option<&str>, dest: &str) -> Resolved {
         let mut url = relative(self.here(), self.index.url(t));
         if let Some(frag) = fragment {
@@ -538,7 +567,10 @@ impl LinkResolver for PageLinks<'_> {
                 Some(p) => self.to_target(Target::Page(p), frag.as_deref(), dest),
                 None => match self.generated("", &slug(&key)) {
                     Some(url) => self.to_generated(&url, frag.as_deref(), dest),
-                    None => self.missing(dest, &decoded, "link to missing note"),
+                    None => match self.asset_named(decoded.trim()) {
+                        Some(out) => Resolved::Url(self.asset_url(out, None)),
+                        None => self.missing(dest, &decoded, "link to missing note"),
+                    },
                 },
             };
         }
@@ -558,13 +590,7 @@ impl LinkResolver for PageLinks<'_> {
             return self.to_target(Target::Page(p), frag, dest);
         }
         if let Some(out) = self.index.assets.get(&target) {
-            let rel = relative(self.here(), out);
-            let mut url = utf8_percent_encode(&rel, PATH_ESCAPES).to_string();
-            if let Some(f) = fragment {
-                url.push('#');
-                url.push_str(f);
-            }
-            return Resolved::Url(url);
+            return Resolved::Url(self.asset_url(out, fragment));
         }
         // A folder, a note named without `.md`, or a generated page linked by its URL.
         let trimmed = target.trim_end_matches('/');

@@ -385,3 +385,24 @@ fn rebuild_reuses_unchanged_files_but_never_a_touched_one() {
     assert_eq!(read(s.path(), "b.html"), b_before);
     assert!(read(s.path(), "a.html").contains("second"));
 }
+
+#[test]
+fn obsidian_embeds_find_files_by_name() {
+    let s = site(&[
+        ("attachments/Flow Chart.png", "PNG"),
+        (
+            "topics/deep/note.md",
+            "# Note\n\n![[Flow Chart.png]] and [[other]]\n",
+        ),
+        ("other.md", "# Other\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let html = read(s.path(), "topics/deep/note.html");
+    assert!(
+        html.contains("src=\"../../attachments/Flow%20Chart.png\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"../../other.html\""), "{html}");
+}

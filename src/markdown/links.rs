@@ -131,7 +131,13 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'_, I> {
                 title,
                 id,
             }) => {
-                let dest_url = match self.rewrite(&dest_url, LinkKind::Image, range.start) {
+                // Obsidian's `![[diagram.png]]` names the file, wherever it is.
+                let kind = if matches!(link_type, LinkType::WikiLink { .. }) {
+                    LinkKind::WikiLink
+                } else {
+                    LinkKind::Image
+                };
+                let dest_url = match self.rewrite(&dest_url, kind, range.start) {
                     Some(url) => url.into(),
                     None => dest_url,
                 };
