@@ -9,8 +9,10 @@ use std::path::PathBuf;
 /// Front matter keys studysite reads; any other key goes to `extra`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct FrontMatter {
+    #[serde(default, deserialize_with = "text")]
     pub(crate) title: Option<String>,
     pub(crate) weight: Option<i64>,
+    #[serde(default, deserialize_with = "text")]
     pub(crate) description: Option<String>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub(crate) tags: Vec<String>,
@@ -22,22 +24,48 @@ pub(crate) struct FrontMatter {
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
 }
 
-/// Obsidian writes `tags: exam` as well as `tags: [exam, aws]`.
+/// A scalar read as text: editors write `title: 2024` or `tags: [2024, exam]` unquoted.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    fn into_text(self) -> String {
+        match self {
+            Scalar::Text(s) => s,
+            Scalar::Int(n) => n.to_string(),
+            Scalar::Float(x) => x.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<Scalar>::deserialize(d)?.map(Scalar::into_text))
+}
+
+/// Obsidian writes `tags: exam` as well as `tags: [exam, aws]`, and leaves `aliases:` empty.
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+        One(Scalar),
+        Many(Vec<Option<Scalar>>),
         Nothing(()),
     }
     Ok(match OneOrMany::deserialize(d)? {
         OneOrMany::One(s) => s
+            .into_text()
             .split(',')
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect(),
-        OneOrMany::Many(v) => v,
+        OneOrMany::Many(v) => v.into_iter().flatten().map(Scalar::into_text).collect(),
         OneOrMany::Nothing(()) => Vec::new(),
     })
 }
@@ -190,6 +218,12 @@ fn parse_yaml(src: &str) -> Result<FrontMatter, (usize, String)> {
         });
         let text = e.to_string();
         let first = text.lines().next().unwrap_or("invalid YAML").trim();
+        // The position is already in the diagnostic's file:line:col.
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        let first = match first.split_once(": ") {
+            Some((at, rest)) if at.starts_with("line ") => rest,
+            _ => first,
+        };
         (offset, format!("bad YAML front matter: {first}"))
     })
 }
@@ -301,6 +335,17 @@ mod tests {
         assert_eq!(err.file, PathBuf::from("notes/a.md"));
         assert!(err.line >= 3, "{err}");
         assert!(err.message.contains("YAML"), "{err}");
+    }
+
+    #[test]
+    fn unquoted_numbers_and_empty_lists_are_text() {
+        let n = parse("---\ntitle: 2024\ntags: [2024, exam]\naliases:\ndate: 2024-01-05\n---\nb\n")
+            .unwrap();
+        assert_eq!(n.front.title.as_deref(), Some("2024"));
+        assert_eq!(n.front.tags, vec!["2024", "exam"]);
+        assert!(n.front.aliases.is_empty());
+        let n = parse("---\ntags:\n  - exam\n  - 42\n---\nb\n").unwrap();
+        assert_eq!(n.front.tags, vec!["exam", "42"]);
     }
 
     #[test]
