@@ -79,7 +79,13 @@ impl Theme {
             );
         }
         let site_templates = config.root.join("templates");
-        for (name, path) in site_files(&site_templates) {
+        // Only markup files are templates: a vault's `templates/` folder of note templates
+        // (Obsidian's) must not be parsed as tera.
+        let markup = |name: &str| name.ends_with(".html") || name.ends_with(".xml");
+        for (name, path) in site_files(&site_templates)
+            .into_iter()
+            .filter(|(n, _)| markup(n))
+        {
             let text = fsx::read_to_string(&path)?;
             templates.insert(name, (text, config.display_path(&path)));
         }

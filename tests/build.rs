@@ -406,3 +406,14 @@ fn obsidian_embeds_find_files_by_name() {
     );
     assert!(html.contains("href=\"../../other.html\""), "{html}");
 }
+
+#[test]
+fn a_vault_templates_folder_of_notes_is_not_read_as_tera() {
+    let s = site(&[
+        ("a.md", "# A\n"),
+        ("templates/daily.md", "# {{date}}\n{% nonsense %}\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(s.path().join("public/a.html").exists());
+}
