@@ -75,6 +75,24 @@ pub(crate) struct Page {
     pub(crate) note: Note,
     pub(crate) prepared: Prepared,
     pub(crate) outline: Outline,
+    /// The hash of what other pages can read of this one (front matter and outline, byte
+    /// offsets left out): made once per parse, summed into the site's shape.
+    pub(crate) digest: u64,
+}
+
+impl Page {
+    fn new(note: Note, prepared: Prepared, outline: Outline) -> Page {
+        let mut visible = outline.clone();
+        visible.facts.map_offsets(|_| 0);
+        visible.headings.iter_mut().for_each(|x| x.offset = 0);
+        let digest = hash_of((format!("{:?}", note.front), format!("{visible:?}")));
+        Page {
+            note,
+            prepared,
+            outline,
+            digest,
+        }
+    }
 }
 
 /// What one build keeps for the next, so a rebuild (in `serve`) redoes only what a change
@@ -327,11 +345,7 @@ fn shape(env: u64, index: &Index) -> u64 {
             info.is_index,
         )
             .hash(&mut h);
-        format!("{:?}", page.note.front).hash(&mut h);
-        let mut outline = page.outline.clone();
-        outline.facts.map_offsets(|_| 0);
-        outline.headings.iter_mut().for_each(|x| x.offset = 0);
-        format!("{outline:?}").hash(&mut h);
+        page.digest.hash(&mut h);
     }
     format!("{:?}{:?}{:?}", index.assets, index.order, index.sections).hash(&mut h);
     h.finish()
@@ -379,14 +393,7 @@ fn parse_notes(
             }
             let prepared = Prepared::new(&note.body);
             let outline = markdown::outline(&prepared, config);
-            Ok(Some((
-                Page {
-                    note,
-                    prepared,
-                    outline,
-                },
-                hash,
-            )))
+            Ok(Some((Page::new(note, prepared, outline), hash)))
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
