@@ -530,15 +530,7 @@ async fn mermaid_blocks_are_drawn(b: Browser) -> Result<()> {
         "# Flow\n\n```mermaid\nflowchart TD\n  A[Train] --> B{Good?}\n  B -->|Yes| C[Deploy]\n```\n",
     )?;
     std::fs::write(dir.path().join("plain.md"), "# Plain\n\nNo diagram here.\n")?;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
-        .arg("build")
-        .arg(dir.path())
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    harness::run_build(dir.path(), &[])?;
     let public = dir.path().join("public");
     ensure!(
         public
@@ -570,15 +562,7 @@ async fn mermaid_blocks_are_drawn(b: Browser) -> Result<()> {
 
     // A site without Mermaid blocks does not carry the 5 MB script at all.
     std::fs::write(dir.path().join("index.md"), "# Flow\n\nGone.\n")?;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
-        .arg("build")
-        .arg(dir.path())
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    harness::run_build(dir.path(), &[])?;
     ensure!(
         !public.join("static/vendor/mermaid").exists(),
         "Mermaid was copied into a site that does not use it"

@@ -1,7 +1,7 @@
 //! Browser tests of the study pages: the "when to use what" filter, folded callouts and
 //! flashcards. Included by `tests/browser.rs`.
 
-use super::harness::{file_url, Browser};
+use super::harness::{self, file_url, Browser};
 use anyhow::{ensure, Result};
 use fantoccini::Locator;
 
@@ -49,15 +49,7 @@ pub async fn folded_callout_opens_on_click(b: Browser) -> Result<()> {
         dir.path().join("index.md"),
         "# Folds\n\n> [!tip]- Hidden hint\n> The body of the hint.\n\n> [!faq]+ Open question\n> Shown.\n",
     )?;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
-        .arg("build")
-        .arg(dir.path())
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    harness::run_build(dir.path(), &[])?;
     b.client
         .goto(&file_url(&dir.path().join("public/index.html")))
         .await?;

@@ -14,7 +14,7 @@
 //! The same check on a page restyled with Liberation Mono (no ↘ ↙, no cell spans) must fail,
 //! which shows it can.
 
-use super::harness::{file_url, Browser};
+use super::harness::{self, file_url, Browser};
 use anyhow::{bail, ensure, Context, Result};
 use base64::Engine;
 use serde::Deserialize;
@@ -682,17 +682,7 @@ fn fixture_root() -> PathBuf {
 fn build_fixture() -> Result<Fixture> {
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("public");
-    let built = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
-        .arg("build")
-        .arg(fixture_root())
-        .arg("-o")
-        .arg(&out)
-        .output()?;
-    ensure!(
-        built.status.success(),
-        "the diagram fixture did not build: {}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    harness::run_build(&fixture_root(), &["-o".as_ref(), out.as_os_str()])?;
     Ok(Fixture {
         _dir: dir,
         out,

@@ -117,6 +117,24 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// Runs `studysite build` on a site folder (extra arguments after it, e.g. `-o OUT`); fails
+/// with the build's diagnostics when it does not succeed.
+pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<()> {
+    let out = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .arg("build")
+        .arg(site)
+        .args(extra)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "`studysite build {}` failed: {}",
+            site.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(())
+}
+
 pub fn file_url(path: &Path) -> String {
     url::Url::from_file_path(path)
         .map(String::from)
