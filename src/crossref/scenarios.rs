@@ -273,11 +273,23 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
             )
         });
         let found = allowed.then(|| parse(&inline_text(&body))).flatten();
+        self.open_block(start, found, "li", body);
+    }
+
+    /// Queues a list item or paragraph; when it states a scenario, its opening tag carries
+    /// the scenario's id.
+    fn open_block(
+        &mut self,
+        start: Spanned<'a>,
+        found: Option<(String, String)>,
+        tag: &str,
+        body: Vec<Spanned<'a>>,
+    ) {
         match found {
             Some((scenario, answer)) => {
                 let id = self.add(scenario, answer, start.1.start);
-                self.queue
-                    .push_back((Event::Html(format!("<li id=\"{id}\">").into()), start.1));
+                let open = format!("<{tag} id=\"{id}\">");
+                self.queue.push_back((Event::Html(open.into()), start.1));
             }
             None => self.queue.push_back(start),
         }
@@ -287,15 +299,8 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
     fn paragraph(&mut self, start: Spanned<'a>) {
         let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Paragraph)));
         let in_tip = matches!(self.role(), Some(Role::Tip | Role::Trap)) && self.item_depth == 0;
-        match in_tip.then(|| parse(&inline_text(&body))).flatten() {
-            Some((scenario, answer)) => {
-                let id = self.add(scenario, answer, start.1.start);
-                self.queue
-                    .push_back((Event::Html(format!("<p id=\"{id}\">").into()), start.1));
-            }
-            None => self.queue.push_back(start),
-        }
-        self.queue.extend(body);
+        let found = in_tip.then(|| parse(&inline_text(&body))).flatten();
+        self.open_block(start, found, "p", body);
     }
 
     fn heading(&mut self, start: Spanned<'a>) {
