@@ -275,12 +275,13 @@ pub(crate) fn pages(
     let results: Vec<(String, u64, Rendering)> = index
         .order
         .par_iter()
-        .map(|&t| {
+        .enumerate()
+        .map(|(pos, &t)| {
             let url = index.url(t).to_string();
             let key = keys(t);
             let html = match cache.get(&url) {
                 Some((k, html)) if *k == key => Ok(html.clone()),
-                _ => render_target(config, theme, index, rendered, t)
+                _ => render_target(config, theme, index, rendered, pos)
                     .map(|h| Arc::from(h.into_bytes())),
             };
             (url, key, html)
@@ -421,10 +422,11 @@ fn render_target(
     theme: &Theme,
     index: &Index,
     rendered: &[Rendered],
-    t: Target,
+    pos: usize,
 ) -> Result<String, Diagnostic> {
+    // `pos` is the target's place in reading order, which gives its neighbours.
+    let t = index.order[pos];
     let url = index.url(t);
-    let pos = index.order.iter().position(|o| *o == t).unwrap_or(0);
     let prev = pos.checked_sub(1).map(|p| link(index, url, index.order[p]));
     let next = index.order.get(pos + 1).map(|&n| link(index, url, n));
     let mut ctx = tera::Context::new();
