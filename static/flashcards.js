@@ -1,6 +1,7 @@
 // Flashcards: the deck is embedded in the page (no fetch, so it works from file://); marks
-// ("knew" / "missed") live in localStorage under a key naming the site. Set up again when
-// `studysite serve` swaps in new content (`studysite:content`); the keys reach the new deck.
+// ("knew" / "missed") are kept by window.studysiteStore under a key naming the site. Set up
+// again when `studysite serve` swaps in new content (`studysite:content`); the keys reach the
+// new deck.
 (function () {
   "use strict";
   var onKey = function () {};
@@ -18,12 +19,15 @@
     var live = $("fc-live"), section = $("fc-section"), reveal = $("fc-reveal");
     var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap" };
 
+    // The store (base.html's head script, or site.js's fallback) keeps marks across pages
+    // and reloads, from file:// too; with storage disabled they last for this visit.
+    var store = window.studysiteStore;
     function load() {
-      try { return JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { return {}; }
+      try { return JSON.parse((store && store.get(key)) || "{}") || {}; } catch (e) { return {}; }
     }
     var marks = load();
     function save() {
-      try { localStorage.setItem(key, JSON.stringify(marks)); } catch (e) { /* private mode: keep marks for this visit */ }
+      if (store) store.set(key, JSON.stringify(marks));
     }
 
     var deck = all.slice();

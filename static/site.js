@@ -138,6 +138,25 @@
     return systemDark() ? "dark" : "light";
   }
 
+  // The default base.html's head script defines the store (see there); a theme whose own
+  // base.html leaves it out still gets one backed by localStorage alone.
+  var store = (window.studysiteStore = window.studysiteStore || {
+    get: function (k) {
+      try {
+        return localStorage.getItem(k);
+      } catch (e) {
+        return null;
+      }
+    },
+    set: function (k, v) {
+      try {
+        localStorage.setItem(k, v);
+      } catch (e) {
+        // Storage can be disabled; the choice then lasts for this page.
+      }
+    },
+  });
+
   function setupTheme() {
     var btn = document.querySelector(".theme-toggle");
     if (!btn) return;
@@ -149,12 +168,24 @@
     btn.addEventListener("click", function () {
       var next = currentTheme() === "dark" ? "light" : "dark";
       doc.setAttribute("data-theme", next);
-      try {
-        localStorage.setItem(THEME_KEY, next);
-      } catch (e) {
-        // Storage can be disabled; the toggle still works for this page.
-      }
+      store.set(THEME_KEY, next);
       label();
+    });
+    // Follow a choice made elsewhere: another open tab, a page that stored it while this
+    // one was loading (browsers share storage between pages asynchronously), or a page
+    // restored from the back/forward cache after the reader toggled on a later page.
+    function follow(value) {
+      if (value === "light" || value === "dark") doc.setAttribute("data-theme", value);
+      else if (value === null) doc.removeAttribute("data-theme");
+      else return;
+      label();
+    }
+    window.addEventListener("storage", function (e) {
+      if (e.key === THEME_KEY) follow(e.newValue);
+      else if (e.key === null) follow(store.get(THEME_KEY));
+    });
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted) follow(store.get(THEME_KEY));
     });
     label();
   }

@@ -317,32 +317,42 @@ async fn dark_toggle_switches_and_persists(b: Browser) -> Result<()> {
         "a fresh reader should see the system's (light) theme: {start:?}"
     );
 
-    b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
-        .await?;
+    let click_toggle = "document.querySelector('.theme-toggle').click(); return null;";
+    b.js::<serde_json::Value>(click_toggle).await?;
+    let dark = ThemeState {
+        attr: Some("dark".into()),
+        dark: true,
+    };
     let toggled: ThemeState = b.js(THEME).await?;
     ensure!(
-        toggled
-            == ThemeState {
-                attr: Some("dark".into()),
-                dark: true
-            },
+        toggled == dark,
         "the toggle did not switch to dark: {toggled:?}"
     );
 
-    let next: String = b
-        .js("return document.querySelector('.prev-next a[rel=next]').href;")
+    // Follow "next" at once, as a reader would. Chromium hands localStorage to the next
+    // page asynchronously, so a page may open before the choice reaches it; the theme
+    // script then follows the storage event, and the page must settle on dark.
+    b.client
+        .find(fantoccini::Locator::Css(".prev-next a[rel=next]"))
+        .await?
+        .click()
         .await?;
-    b.client.goto(&next).await?;
-    let after: ThemeState = b.js(THEME).await?;
-    ensure!(
-        after == toggled,
-        "dark did not persist to the next page: {after:?}"
-    );
+    b.wait_for(
+        "the next page to open",
+        "return location.href;",
+        |href: &String| !href.ends_with(DEEP_PAGE),
+    )
+    .await?;
+    b.wait_for(
+        "dark to persist to the next page",
+        THEME,
+        |t: &ThemeState| *t == dark,
+    )
+    .await?;
 
-    b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
-        .await?;
-    // The choice is stored before the next page is opened (Chromium commits localStorage
-    // to other pages asynchronously; a navigation at once can race it).
+    // Back to light, then back in history: the earlier page (perhaps restored from the
+    // back/forward cache with its old dark state) must follow the new choice.
+    b.js::<serde_json::Value>(click_toggle).await?;
     let stored: Option<String> = b
         .js("return localStorage.getItem('studysite-theme');")
         .await?;
@@ -350,16 +360,42 @@ async fn dark_toggle_switches_and_persists(b: Browser) -> Result<()> {
         stored.as_deref() == Some("light"),
         "the toggle did not store the choice: {stored:?}"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let light = ThemeState {
+        attr: Some("light".into()),
+        dark: false,
+    };
+    b.client.back().await?;
+    b.wait_for(
+        "the earlier page to return",
+        "return location.href;",
+        |href: &String| href.ends_with(DEEP_PAGE),
+    )
+    .await?;
+    b.wait_for(
+        "light to persist back in history",
+        THEME,
+        |t: &ThemeState| *t == light,
+    )
+    .await?;
+
+    // And a fresh load reads the stored choice before the first paint.
     b.open(DEEP_PAGE).await?;
-    let back: ThemeState = b.js(THEME).await?;
-    ensure!(
-        back == ThemeState {
-            attr: Some("light".into()),
-            dark: false
-        },
-        "switching back to light did not persist: {back:?}"
-    );
+    b.wait_for("light on a fresh load", THEME, |t: &ThemeState| *t == light)
+        .await?;
+
+    // Chromium keeps a file:// page's localStorage in its renderer process, so a page that
+    // opens in a new process finds it empty (this failed in CI on a loaded machine). The
+    // tab still remembers the choice: empty the storage, go dark, empty it again, reload.
+    let forget = "localStorage.removeItem('studysite-theme'); \
+                  localStorage.removeItem('studysite-theme:at'); return null;";
+    b.js::<serde_json::Value>(forget).await?;
+    b.js::<serde_json::Value>(click_toggle).await?;
+    b.js::<serde_json::Value>(forget).await?;
+    b.open(DEEP_PAGE).await?;
+    b.wait_for("dark without localStorage", THEME, |t: &ThemeState| {
+        *t == dark
+    })
+    .await?;
     Ok(())
 }
 

@@ -143,8 +143,21 @@ pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
         score.starts_with("Knew 1"),
         "the score after a reload reads `{score}`"
     );
-    b.js::<serde_json::Value>("localStorage.clear(); return null;")
+    // From file://, Chromium keeps localStorage per renderer process; a reload in a new
+    // process finds it empty, and the tab must still hold the marks.
+    b.js::<serde_json::Value>(&format!(
+        "localStorage.removeItem({key:?}); localStorage.removeItem({:?}); return null;",
+        format!("{key}:at")
+    ))
+    .await?;
+    b.client.refresh().await?;
+    let mark: String = b
+        .js("return document.getElementById('fc-card').getAttribute('data-mark');")
         .await?;
+    ensure!(
+        mark == "knew",
+        "the first card's mark is lost when localStorage is empty: `{mark}`"
+    );
     Ok(())
 }
 

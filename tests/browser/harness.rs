@@ -71,6 +71,30 @@ impl Browser {
             .with_context(|| format!("unexpected result {value} from: {script}"))
     }
 
+    /// Polls `script` until `done` holds for its value, or fails after 10 s.
+    pub async fn wait_for<T: DeserializeOwned + std::fmt::Debug>(
+        &self,
+        what: &str,
+        script: &str,
+        done: impl Fn(&T) -> bool,
+    ) -> Result<T> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            // The page may be mid-reload; a failed probe just means "not yet".
+            if let Ok(value) = self.js::<T>(script).await {
+                if done(&value) {
+                    return Ok(value);
+                }
+                if Instant::now() > deadline {
+                    bail!("timed out waiting for {what}; last seen {value:?}");
+                }
+            } else if Instant::now() > deadline {
+                bail!("timed out waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
         self.client.set_window_size(width, height).await?;
         Ok(())
@@ -419,13 +443,14 @@ async fn run(
     Ok(failures.len())
 }
 
-/// One test, from a known state (default window, no saved theme, empty log), with a time
+/// One test, from a known state (default window, nothing saved in localStorage or in the
+/// tab's `window.name`, where the theme keeps reader choices too, empty log), with a time
 /// limit; a panic in it is its failure, not the run's.
 async fn run_one(browser: &Browser, test: TestFn) -> Result<()> {
     browser.resize(DEFAULT_SIZE.0, DEFAULT_SIZE.1).await?;
     browser.open("index.html").await?;
     browser
-        .js::<Value>("localStorage.clear(); return null;")
+        .js::<Value>("localStorage.clear(); window.name = ''; return null;")
         .await?;
     browser.console_errors().await?;
     let mut handle = tokio::spawn(test(browser.clone()));

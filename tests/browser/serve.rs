@@ -3,7 +3,7 @@
 //! changes, and shows (then clears) an overlay for a broken note.
 
 use crate::harness::Browser;
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use studysite::serve::{self, ServeOptions};
@@ -31,30 +31,6 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Polls `script` until `done` holds for its value, or fails after 10 s.
-async fn wait_for<T: serde::de::DeserializeOwned + std::fmt::Debug>(
-    b: &Browser,
-    what: &str,
-    script: &str,
-    done: impl Fn(&T) -> bool,
-) -> Result<T> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        // The page may be mid-reload; a failed probe just means "not yet".
-        if let Ok(value) = b.js::<T>(script).await {
-            if done(&value) {
-                return Ok(value);
-            }
-            if Instant::now() > deadline {
-                bail!("timed out waiting for {what}; last seen {value:?}");
-            }
-        } else if Instant::now() > deadline {
-            bail!("timed out waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// A copy of the bundled site in a temp folder (named by `name`), served on a free port.
@@ -97,8 +73,7 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
     b.js::<bool>(SET_MARKER).await?;
 
     std::fs::write(&note, format!("{original}\n\nLive edit marker 7261.\n"))?;
-    wait_for(
-        &b,
+    b.wait_for(
         "the edit to show",
         "return document.body.textContent;",
         |t: &String| t.contains("Live edit marker 7261."),
@@ -113,23 +88,24 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
         blocks > 0 && buttons == blocks,
         "the updated content has {buttons} copy buttons for {blocks} code blocks"
     );
-    let after: f64 = wait_for(
-        &b,
-        "the scroll position",
-        "return window.scrollY;",
-        |v: &f64| (v - y).abs() < 2.0,
-    )
-    .await
-    .context("the reload did not keep the scroll position")?;
+    let after: f64 = b
+        .wait_for(
+            "the scroll position",
+            "return window.scrollY;",
+            |v: &f64| (v - y).abs() < 2.0,
+        )
+        .await
+        .context("the reload did not keep the scroll position")?;
     ensure!((after - y).abs() < 2.0);
 
     let broken = original.replacen("---\n", "---\ntitle: [unclosed\n", 1);
     ensure!(broken != original, "the note has no front matter to break");
     std::fs::write(&note, broken)?;
-    let text: Option<String> = wait_for(&b, "the error overlay", OVERLAY, |o: &Option<String>| {
-        o.is_some()
-    })
-    .await?;
+    let text: Option<String> = b
+        .wait_for("the error overlay", OVERLAY, |o: &Option<String>| {
+            o.is_some()
+        })
+        .await?;
     let text = text.unwrap_or_default();
     ensure!(
         text.contains(&format!("notes/{NOTE}.md:")),
@@ -143,12 +119,11 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
     );
 
     std::fs::write(&note, &original)?;
-    wait_for(&b, "the overlay to go", OVERLAY, |o: &Option<String>| {
+    b.wait_for("the overlay to go", OVERLAY, |o: &Option<String>| {
         o.is_none()
     })
     .await?;
-    wait_for(
-        &b,
+    b.wait_for(
         "the fixed page",
         "return document.body.textContent;",
         |t: &String| !t.contains("Live edit marker 7261."),
@@ -207,8 +182,7 @@ async fn open_tabs_and_edit(b: &Browser, server: &serve::Handle, dir: &Path) -> 
     std::fs::write(&note, format!("{original}\n\nEvery tab marker 5381.\n"))?;
     for (i, tab) in tabs.into_iter().enumerate() {
         b.client.switch_to_window(tab).await?;
-        wait_for(
-            b,
+        b.wait_for(
             &format!("the edit to show in tab {}", i + 1),
             "return document.body.textContent;",
             |t: &String| t.contains("Every tab marker 5381."),
@@ -237,8 +211,7 @@ async fn theme_changes_reload(b: &Browser, server: &serve::Handle, dir: &Path) -
         dir.join("static/style.css"),
         format!("{style}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"),
     )?;
-    wait_for(
-        b,
+    b.wait_for(
         "the new stylesheet",
         "return getComputedStyle(document.body).outlineColor;",
         |c: &String| c == "rgb(1, 2, 3)",
@@ -254,8 +227,7 @@ async fn theme_changes_reload(b: &Browser, server: &serve::Handle, dir: &Path) -
     let template = std::fs::read_to_string(&page).with_context(|| format!("reading {page:?}"))?;
     let template = format!("{template}\n{{% block after_content %}}<p>Template marker 4127.</p>{{% endblock after_content %}}\n");
     std::fs::write(dir.join("templates/page.html"), template)?;
-    wait_for(
-        b,
+    b.wait_for(
         "the template change to show",
         "return document.body.textContent;",
         |t: &String| t.contains("Template marker 4127."),
