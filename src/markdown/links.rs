@@ -1,8 +1,11 @@
 //! Links and images: note paths become the generated pages' URLs, broken ones are reported.
 
 use super::{Finding, Spanned};
-use pulldown_cmark::{Event, LinkType, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
 use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LinkKind {
@@ -54,14 +57,43 @@ pub(crate) fn is_external(dest: &str) -> bool {
     }
 }
 
-pub(crate) struct Rewrite<'b, I> {
+pub(crate) struct Rewrite<'a, 'b, I> {
     inner: I,
     resolver: &'b dyn LinkResolver,
     findings: &'b RefCell<Vec<Finding>>,
     external: &'b mut Vec<(String, usize)>,
+    /// The open link is an Obsidian link to a note that does not exist (yet): its text is
+    /// shown without a link, as Obsidian shows an unresolved link.
+    unresolved: bool,
+    queue: VecDeque<Spanned<'a>>,
 }
 
-impl<'b, I> Rewrite<'b, I> {
+/// File types `![[...]]` shows as an image; any other embed (a note, a PDF) is a link.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "apng",
+];
+
+fn is_image(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    path.rsplit_once('.').is_some_and(|(_, ext)| {
+        IMAGE_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext.trim()))
+    })
+}
+
+/// Obsidian's size suffix, `![[chart.png|300]]` or `|300x200`: (width, height).
+fn embed_size(alt: &str) -> Option<(&str, Option<&str>)> {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit());
+    let alt = alt.trim();
+    match alt.split_once('x') {
+        Some((w, h)) if digits(w) && digits(h) => Some((w, Some(h))),
+        None if digits(alt) => Some((alt, None)),
+        _ => None,
+    }
+}
+
+impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
     pub(crate) fn new(
         inner: I,
         resolver: &'b dyn LinkResolver,
@@ -73,11 +105,123 @@ impl<'b, I> Rewrite<'b, I> {
             resolver,
             findings,
             external,
+            unresolved: false,
+            queue: VecDeque::new(),
         }
     }
 
+    /// `![[name]]` (its Start event already taken): an image, sized when the text after `|`
+    /// is a size; a link when it names a note or any other file.
+    fn embed(&mut self, dest: CowStr<'a>, title: CowStr<'a>, id: CowStr<'a>, range: Range<usize>) {
+        let mut inner = Vec::new();
+        let mut end = range.clone();
+        for (ev, r) in self.inner.by_ref() {
+            if matches!(ev, Event::End(TagEnd::Image)) {
+                end = r;
+                break;
+            }
+            inner.push((ev, r));
+        }
+        let alt: String = inner
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if !is_image(&dest) {
+            let link_type = LinkType::WikiLink { has_pothole: false };
+            let open = self.link(link_type, dest, title, id, range.start);
+            self.queue.push_back((open, range));
+            self.queue.extend(inner);
+            let close = if std::mem::take(&mut self.unresolved) {
+                Event::InlineHtml("</span>".into())
+            } else {
+                Event::End(TagEnd::Link)
+            };
+            self.queue.push_back((close, end));
+            return;
+        }
+        let url = match self.rewrite(&dest, LinkKind::WikiLink, range.start) {
+            Some(url) => url,
+            None => dest.to_string(),
+        };
+        let Some((width, height)) = embed_size(&alt) else {
+            let link_type = LinkType::WikiLink { has_pothole: false };
+            self.queue.push_back((
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }),
+                range,
+            ));
+            self.queue.extend(inner);
+            self.queue.push_back((Event::End(TagEnd::Image), end));
+            return;
+        };
+        let name = dest.rsplit('/').next().unwrap_or(&dest);
+        let mut html = String::from("<img src=\"");
+        escape_href(&mut html, &url).ok();
+        html.push_str("\" alt=\"");
+        escape_html(&mut html, name).ok();
+        html.push_str("\" width=\"");
+        html.push_str(width);
+        if let Some(h) = height {
+            html.push_str("\" height=\"");
+            html.push_str(h);
+        }
+        html.push_str("\">");
+        self.queue
+            .push_back((Event::InlineHtml(html.into()), range.start..end.end));
+    }
+
+    /// A link's opening event, its destination resolved.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) -> Event<'a> {
+        let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        let kind = if wiki {
+            LinkKind::WikiLink
+        } else {
+            LinkKind::Link
+        };
+        let resolved = self.resolver.resolve(&dest_url, kind);
+        if wiki && matches!(resolved, Resolved::Missing { .. }) {
+            self.apply(resolved, &dest_url, offset);
+            self.unresolved = true;
+            let mut html = String::from("<span class=\"link-unresolved\" title=\"No note named ");
+            escape_html(&mut html, &dest_url).ok();
+            html.push_str(" yet\">");
+            return Event::InlineHtml(html.into());
+        }
+        let dest_url = match self.apply(resolved, &dest_url, offset) {
+            Some(url) => url.into(),
+            None => dest_url,
+        };
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        })
+    }
+
     fn rewrite(&mut self, dest: &str, kind: LinkKind, offset: usize) -> Option<String> {
-        match self.resolver.resolve(dest, kind) {
+        let resolved = self.resolver.resolve(dest, kind);
+        self.apply(resolved, dest, offset)
+    }
+
+    /// The URL to write for a resolved destination (`None`: keep it as written); a missing
+    /// target is reported.
+    fn apply(&mut self, resolved: Resolved, dest: &str, offset: usize) -> Option<String> {
+        match resolved {
             Resolved::Url(url) => Some(url),
             Resolved::External => {
                 if is_external(dest) {
@@ -97,10 +241,13 @@ impl<'b, I> Rewrite<'b, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'_, I> {
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'a, '_, I> {
     type Item = Spanned<'a>;
 
     fn next(&mut self) -> Option<Spanned<'a>> {
+        if let Some(ev) = self.queue.pop_front() {
+            return Some(ev);
+        }
         let (ev, range) = self.inner.next()?;
         let ev = match ev {
             Event::Start(Tag::Link {
@@ -108,22 +255,20 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'_, I> {
                 dest_url,
                 title,
                 id,
+            }) => self.link(link_type, dest_url, title, id, range.start),
+            Event::End(TagEnd::Link) if self.unresolved => {
+                self.unresolved = false;
+                Event::InlineHtml("</span>".into())
+            }
+            Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                title,
+                id,
             }) => {
-                let kind = if matches!(link_type, LinkType::WikiLink { .. }) {
-                    LinkKind::WikiLink
-                } else {
-                    LinkKind::Link
-                };
-                let dest_url = match self.rewrite(&dest_url, kind, range.start) {
-                    Some(url) => url.into(),
-                    None => dest_url,
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+                // Obsidian's `![[diagram.png]]` names the file, wherever it is.
+                self.embed(dest_url, title, id, range);
+                return self.queue.pop_front().or_else(|| self.next());
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -131,13 +276,7 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'_, I> {
                 title,
                 id,
             }) => {
-                // Obsidian's `![[diagram.png]]` names the file, wherever it is.
-                let kind = if matches!(link_type, LinkType::WikiLink { .. }) {
-                    LinkKind::WikiLink
-                } else {
-                    LinkKind::Image
-                };
-                let dest_url = match self.rewrite(&dest_url, kind, range.start) {
+                let dest_url = match self.rewrite(&dest_url, LinkKind::Image, range.start) {
                     Some(url) => url.into(),
                     None => dest_url,
                 };
