@@ -109,6 +109,10 @@ impl Note {
         };
         let (body, m) = web_bullets(&text[body_start..], body_start);
         map.push(m);
+        let (body, maps) = crate::markdown::dialects::rewrite(body);
+        for m in maps {
+            map.push(m);
+        }
         Ok(Note {
             rel,
             display,

@@ -417,3 +417,86 @@ fn a_vault_templates_folder_of_notes_is_not_read_as_tera() {
     assert!(ok, "{err}");
     assert!(s.path().join("public/a.html").exists());
 }
+
+#[test]
+fn obsidian_syntax_beyond_commonmark() {
+    let s = site(&[
+        ("attachments/chart.png", "PNG"),
+        ("other.md", "# Other\n\n## Part\n"),
+        (
+            "note.md",
+            "# Note\n\nA ==key idea== and `==code==`; pin pandas==2.0.0 numpy==1.26.\n\n\
+             Visible %%secret remark%% text.\n\n%%\nA whole hidden block.\n%%\n\n\
+             ![[chart.png|300]] ![[chart.png|320x200]]\n\n![[other#Part]]\n\n\
+             [[Not Written Yet]] and [[other|the other note]].\n",
+        ),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let html = read(s.path(), "note.html");
+    assert!(html.contains("<mark>key idea</mark>"), "{html}");
+    assert!(html.contains("<code>==code==</code>"), "{html}");
+    assert!(html.contains("pandas==2.0.0 numpy==1.26"), "{html}");
+    assert!(html.contains("Visible  text."), "{html}");
+    assert!(
+        !html.contains("secret") && !html.contains("hidden block"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"attachments/chart.png\" alt=\"chart.png\" width=\"300\">"),
+        "{html}"
+    );
+    assert!(html.contains("width=\"320\" height=\"200\""), "{html}");
+    // A note embed is a link to it, not a broken image.
+    assert!(html.contains("<a href=\"other.html#part\">"), "{html}");
+    assert!(!html.contains("<img src=\"other.html"), "{html}");
+    // An unresolved link is shown as text (Obsidian offers to create the note), and warned.
+    assert!(
+        html.contains("<span class=\"link-unresolved\" title=\"No note named Not Written Yet yet\">Not Written Yet</span>"),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"Not%20Written%20Yet\""), "{html}");
+    assert!(
+        html.contains("<a href=\"other.html\">the other note</a>"),
+        "{html}"
+    );
+    assert!(
+        err.contains("note.md:15:1: warning: link to missing note `Not Written Yet`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn admonitions_from_mkdocs_and_docusaurus_are_callouts() {
+    let s = site(&[(
+        "note.md",
+        "# Note\n\n!!! tip \"Pick the cheap one\"\n    Spot instances save **90%**.\n\n    \
+         ```python\n    x = 1\n    ```\n\n??? warning\n    Folded body.\n\n\
+         :::danger[Careful]\nDocusaurus body, see [missing](nowhere.md).\n:::\n\n\
+         ::: details Show answer\nVuePress body.\n:::\n\nAfter.\n",
+    )]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let html = read(s.path(), "note.html");
+    let tip = html.find("data-callout=\"tip\"").expect("tip callout");
+    let tip_body = &html[tip..html[tip..].find("</aside>").unwrap() + tip];
+    assert!(
+        tip_body.contains("<span>Pick the cheap one</span>"),
+        "{tip_body}"
+    );
+    assert!(tip_body.contains("<strong>90%</strong>"), "{tip_body}");
+    assert!(tip_body.contains("data-lang=\"python\""), "{tip_body}");
+    assert!(
+        html.contains("<details class=\"callout callout-warning\""),
+        "a `???` admonition folds: {html}"
+    );
+    assert!(html.contains("<span>Careful</span>"), "{html}");
+    assert!(html.contains("<span>Show answer</span>"), "{html}");
+    assert!(!html.contains(":::") && !html.contains("!!!"), "{html}");
+    assert!(html.contains("<p>After.</p>"), "{html}");
+    // Diagnostics inside a converted block still name the user's line and column.
+    assert!(
+        err.contains("note.md:14:22: warning: link to missing note `nowhere.md`"),
+        "{err}"
+    );
+}

@@ -3,6 +3,7 @@
 pub(crate) mod callouts;
 pub(crate) mod code;
 pub(crate) mod diagrams;
+pub(crate) mod dialects;
 pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
