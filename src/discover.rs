@@ -21,7 +21,8 @@ pub(crate) struct SourceFile {
 
 /// Every note and copied file under `config.notes_dir`, sorted by path. Skips dot-files and
 /// dot-folders (`.obsidian/`, `.trash/`, `.git/`), the output folder, and, when the notes are
-/// the site folder itself, the site's own `templates/`, `static/` and `studysite.toml`.
+/// the site folder itself, the site's own `templates/`, `static/` and `studysite.toml`, and
+/// an mdBook's `SUMMARY.md`.
 pub(crate) fn discover(config: &Config) -> anyhow::Result<Vec<SourceFile>> {
     let notes = &config.notes_dir;
     let out = canonical(&config.out_dir);
@@ -40,6 +41,10 @@ pub(crate) fn discover(config: &Config) -> anyhow::Result<Vec<SourceFile>> {
                 return false;
             }
             if e.file_type().is_dir() && canonical(e.path()) == out {
+                return false;
+            }
+            if e.depth() == 1 && config.book.is_some() && name == crate::mdbook::SUMMARY {
+                // An mdBook's table of contents: it orders the pages, it is not one.
                 return false;
             }
             !(site_is_notes

@@ -236,14 +236,35 @@ impl Index {
             by_url.entry(sec.url.clone()).or_insert(Target::Section(s));
         }
 
-        // Reading order inside each folder: weight, then numeric prefix, then title.
+        // Reading order inside each folder: weight, then numeric prefix, then title. An
+        // mdBook's SUMMARY.md order stands in for the weight of the notes it lists; a folder
+        // takes the place of the first note listed in it.
+        let mut book_pos: HashMap<&str, i64> = HashMap::new();
+        if let Some(book) = &config.book {
+            for (n, rel) in book.order.iter().enumerate() {
+                let mut path = rel.as_str();
+                book_pos.entry(path).or_insert(n as i64);
+                while let Some((dir, _)) = path.rsplit_once('/') {
+                    book_pos.entry(dir).or_insert(n as i64);
+                    path = dir;
+                }
+            }
+        }
+        let weight = |p: &Page| {
+            p.note
+                .front
+                .weight
+                .or_else(|| book_pos.get(p.note.rel.as_str()).copied())
+        };
         let keys: Vec<(Option<i64>, Option<u64>, String, String)> = sections
             .iter()
             .map(|s| {
                 let index = s.index.map(|i| &pages[i]);
                 let name = s.dir.rsplit('/').next().unwrap_or("");
                 (
-                    index.and_then(|p| p.note.front.weight),
+                    index
+                        .and_then(weight)
+                        .or_else(|| book_pos.get(s.dir.as_str()).copied()),
                     numeric_prefix(name),
                     s.title.to_lowercase(),
                     s.dir.clone(),
@@ -254,7 +275,7 @@ impl Index {
             let p = &pages[i];
             let name = p.note.rel.rsplit('/').next().unwrap_or("");
             (
-                p.note.front.weight,
+                weight(p),
                 numeric_prefix(name),
                 info[i].title.to_lowercase(),
                 p.note.rel.clone(),

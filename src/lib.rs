@@ -11,6 +11,7 @@ pub(crate) mod discover;
 pub(crate) mod fsx;
 pub(crate) mod index;
 pub mod markdown;
+pub mod mdbook;
 pub(crate) mod note;
 pub mod output;
 pub mod publish;

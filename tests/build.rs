@@ -500,3 +500,39 @@ fn admonitions_from_mkdocs_and_docusaurus_are_callouts() {
         "{err}"
     );
 }
+
+#[test]
+fn an_mdbook_is_read_in_summary_order() {
+    let s = site(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Exam Book\"\nsrc = \"chapters\"\n",
+        ),
+        (
+            "chapters/SUMMARY.md",
+            "# Summary\n\n[Intro](README.md)\n\n- [Zebra](zebra.md)\n- [Part](part/README.md)\n    \
+             - [Deep](part/deep.md)\n- [Alpha](./alpha.md)\n- [Draft]()\n",
+        ),
+        ("chapters/README.md", "# Intro\n"),
+        ("chapters/zebra.md", "# Zebra\n"),
+        ("chapters/alpha.md", "# Alpha\n"),
+        ("chapters/part/README.md", "# Part\n"),
+        ("chapters/part/deep.md", "# Deep\n"),
+        ("book/index.html", "<p>mdBook's own output</p>"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let next = |page: &str| {
+        let html = read(s.path(), page);
+        let at = html.find("rel=\"next\" href=\"").map(|i| i + 17)?;
+        Some(html[at..at + html[at..].find('"').unwrap()].to_string())
+    };
+    assert_eq!(next("index.html").as_deref(), Some("zebra.html"));
+    assert_eq!(next("zebra.html").as_deref(), Some("part/index.html"));
+    assert_eq!(next("part/index.html").as_deref(), Some("deep.html"));
+    assert_eq!(next("part/deep.html").as_deref(), Some("../alpha.html"));
+    assert!(title_of(&read(s.path(), "index.html")).ends_with("Exam Book"));
+    // The table of contents is not a page, and mdBook's output folder is not input.
+    assert!(!s.path().join("public/summary.html").exists());
+    assert!(!s.path().join("public/book").exists());
+}

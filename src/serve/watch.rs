@@ -34,24 +34,29 @@ struct Filter {
     templates: PathBuf,
     statics: PathBuf,
     config: PathBuf,
+    /// An mdBook's `book.toml` (its title, its `src` folder).
+    book: PathBuf,
 }
 
 impl Filter {
     fn new(root: &Path, options: &BuildOptions) -> Filter {
         let root = canonical(root);
-        let notes = if root.join("notes").is_dir() {
-            root.join("notes")
-        } else {
-            root.clone()
-        };
-        let out = match Config::load(options) {
-            Ok(c) => canonical(&c.out_dir),
-            Err(_) => canonical(&options.out.clone().unwrap_or_else(|| root.join("public"))),
+        let (notes, out) = match Config::load(options) {
+            Ok(c) => (canonical(&c.notes_dir), canonical(&c.out_dir)),
+            Err(_) => (
+                if root.join("notes").is_dir() {
+                    root.join("notes")
+                } else {
+                    root.clone()
+                },
+                canonical(&options.out.clone().unwrap_or_else(|| root.join("public"))),
+            ),
         };
         Filter {
             templates: root.join("templates"),
             statics: root.join("static"),
             config: root.join("studysite.toml"),
+            book: root.join("book.toml"),
             notes,
             out,
             root,
@@ -72,6 +77,7 @@ impl Filter {
             return false;
         }
         path == self.config
+            || path == self.book
             || path.starts_with(&self.templates)
             || path.starts_with(&self.statics)
             || path.starts_with(&self.notes)
@@ -192,6 +198,7 @@ mod tests {
             templates: "/s/templates".into(),
             statics: "/s/static".into(),
             config: "/s/studysite.toml".into(),
+            book: "/s/book.toml".into(),
         };
         for p in [
             "/s/a.md",
