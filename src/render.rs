@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{relative, Child, Index, Target};
+use crate::markdown::math::has_math;
 use crate::markdown::Rendered;
 use crate::site::Content;
 use include_dir::{include_dir, Dir};
@@ -221,6 +222,8 @@ struct PageCtx<'a> {
     has_h1: bool,
     /// Does the body hold a ```mermaid block? Then the page loads Mermaid to draw it.
     has_mermaid: bool,
+    /// Does the body hold math? Then the page loads KaTeX to draw it.
+    has_math: bool,
     source: &'a str,
     edit_url: Option<String>,
     is_section: bool,
@@ -242,6 +245,7 @@ impl<'a> PageCtx<'a> {
             extra: empty_extra(),
             has_h1: false,
             has_mermaid: false,
+            has_math: false,
             source: "",
             edit_url: None,
             is_section: false,
@@ -460,6 +464,7 @@ fn render_target(
                 extra: &note.front.extra,
                 has_h1: r.html.trim_start().starts_with("<h1"),
                 has_mermaid: has_mermaid(&r.html),
+                has_math: has_math(&r.html),
                 source: &note.rel,
                 edit_url: config.edit_url.as_ref().map(|e| format!("{e}{}", note.rel)),
                 is_section: info.is_index,
@@ -596,15 +601,17 @@ fn nav_script(index: &Index) -> String {
     format!("window.STUDYSITE_NAV = {tree};\n")
 }
 
-/// The theme's static files and the user's copied files.
 /// Where the theme keeps Mermaid, which only sites that draw Mermaid diagrams get.
 const MERMAID_DIR: &str = "static/vendor/mermaid/";
+/// Where the theme keeps KaTeX, which only sites with math get.
+const KATEX_DIR: &str = "static/vendor/katex/";
 
 /// Does this rendered body hold a Mermaid diagram?
 pub(crate) fn has_mermaid(html: &str) -> bool {
     html.contains("<pre class=\"mermaid\">")
 }
 
+/// The theme's static files and the user's copied files.
 pub(crate) fn assets(
     theme: &Theme,
     index: &Index,
@@ -613,8 +620,9 @@ pub(crate) fn assets(
     files: &mut BTreeMap<String, Content>,
 ) {
     let mermaid = rendered.iter().any(|r| has_mermaid(&r.html));
+    let math = rendered.iter().any(|r| has_math(&r.html));
     for (name, content) in &theme.statics {
-        if name.starts_with(MERMAID_DIR) && !mermaid {
+        if (name.starts_with(MERMAID_DIR) && !mermaid) || (name.starts_with(KATEX_DIR) && !math) {
             continue;
         }
         files.entry(name.clone()).or_insert_with(|| content.clone());

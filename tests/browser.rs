@@ -51,6 +51,7 @@ fn main() {
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
         mermaid_blocks_are_drawn,
+        math_is_drawn_by_katex,
         serve_live_reload_keeps_scroll_and_shows_errors,
         serve_many_open_tabs_all_load_and_follow_edits,
         serve_theme_change_reloads_the_page,
@@ -559,6 +560,68 @@ async fn no_console_errors_on_any_page(b: Browser) -> Result<()> {
 
 /// A ```mermaid block is drawn as an SVG from `file://`, with no console errors, and only a
 /// site that has one ships Mermaid.
+#[derive(Deserialize, Debug)]
+struct MathState {
+    drawn: usize,
+    katex_font: bool,
+    prices: bool,
+    error: Option<String>,
+}
+
+/// `$...$`, `$$...$$` and ```math are drawn by the bundled KaTeX from `file://`, with its
+/// fonts; prices stay text; a site without math carries no KaTeX.
+async fn math_is_drawn_by_katex(b: Browser) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.md"),
+        "# Metrics\n\nF1 is $\\frac{2PR}{P+R}$.\n\n$$\nR = \\frac{TP}{TP+FN}\n$$\n\n\
+         ```math\n\\sigma(z) = \\frac{1}{1+e^{-z}}\n```\n\n\
+         S3 costs $0.023–$0.025 per GB. Bad: $\\nosuchcommand{x}$.\n",
+    )?;
+    std::fs::write(
+        dir.path().join("plain.md"),
+        "# Plain\n\nNo math, $5 only.\n",
+    )?;
+    harness::run_build(dir.path(), &[])?;
+    let public = dir.path().join("public");
+    let plain = std::fs::read_to_string(public.join("plain.html"))?;
+    ensure!(
+        !plain.contains("katex"),
+        "a page without math must not load KaTeX"
+    );
+    b.client
+        .goto(&harness::file_url(&public.join("index.html")))
+        .await?;
+    let probe = r#"
+        const drawn = document.querySelectorAll('span.math-inline > .katex, .katex-display').length;
+        const fonts = [...document.fonts].filter(f => f.family.includes('KaTeX') && f.status === 'loaded');
+        const p = [...document.querySelectorAll('main p')].find(p => p.textContent.includes('S3 costs'));
+        const err = document.querySelector('.math-error');
+        return { drawn, katex_font: fonts.length > 0,
+                 prices: !!p && p.textContent.includes('$0.023–$0.025 per GB'),
+                 error: err ? err.getAttribute('data-tex') : null };"#;
+    let state = b
+        .wait_for("KaTeX to draw the math", probe, |m: &MathState| {
+            m.drawn >= 3 && m.katex_font
+        })
+        .await?;
+    ensure!(state.prices, "prices became math: {state:?}");
+    ensure!(
+        state.error.as_deref() == Some("\\nosuchcommand{x}"),
+        "a formula KaTeX cannot read stays as its source, marked: {state:?}"
+    );
+    let errors = b.console_errors().await?;
+    ensure!(errors.is_empty(), "console errors: {errors:?}");
+
+    std::fs::write(dir.path().join("index.md"), "# Metrics\n\nGone.\n")?;
+    harness::run_build(dir.path(), &[])?;
+    ensure!(
+        !public.join("static/vendor/katex").exists(),
+        "KaTeX was copied into a site that does not use it"
+    );
+    Ok(())
+}
+
 async fn mermaid_blocks_are_drawn(b: Browser) -> Result<()> {
     let dir = tempfile::tempdir()?;
     std::fs::write(

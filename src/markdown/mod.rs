@@ -7,6 +7,7 @@ pub(crate) mod dialects;
 pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
+pub(crate) mod math;
 
 use crate::config::{Config, DiagramMode};
 use crate::crossref::{glossary, scenarios, Facts, PageView};
@@ -34,6 +35,7 @@ pub(crate) fn options(extras: bool) -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
 }
 
 /// Plain CommonMark to HTML, with every studysite extra off: the entry point the
@@ -109,7 +111,8 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     let mut facts = Facts::default();
     let mut found = Vec::new();
     {
-        let events = headings::Ids::new(doc.events(), &ids, &mut headings);
+        let events = math::Dollars::new(doc.events(), &doc.text);
+        let events = headings::Ids::new(events, &ids, &mut headings);
         let events =
             callouts::Callouts::new(events, &config.callout_prefixes, &ids, &roles, &mut found);
         let events = scenarios::Extract::new(events, config, &ids, &roles, &mut facts);
@@ -139,7 +142,7 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     let mut headings = Vec::new();
     let mut html_out = String::with_capacity(doc.text.len() * 2);
     {
-        let events = doc.events();
+        let events = math::Dollars::new(doc.events(), &doc.text);
         let events = headings::Ids::new(events, &ids, &mut headings);
         let events = headings::Anchors::new(events);
         let events = callouts::Callouts::new(
