@@ -536,3 +536,53 @@ fn an_mdbook_is_read_in_summary_order() {
     assert!(!s.path().join("public/summary.html").exists());
     assert!(!s.path().join("public/book").exists());
 }
+
+#[test]
+fn raw_html_links_and_images_resolve_like_markdown() {
+    let s = site(&[
+        ("My Images/chart one.png", "PNG"),
+        ("other.md", "# Other\n\n## Part\n"),
+        (
+            "index.md",
+            "# Raw\n\n<p align=\"center\"><a href=\"./other.md#part\">Other</a> · <a href=\"missing.md\">Gone</a></p>\n\n\
+             <img src=\"My Images/chart one.png\" width=\"300\">\n\n\
+             Inline <a href='other.md'>link</a>, <a href=\"https://example.org\">out</a>.\n\n\
+             ```html\n<a href=\"other.md\">code stays</a>\n```\n",
+        ),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let html = read(s.path(), "index.html");
+    assert!(
+        html.contains("<a href=\"other.html#part\">Other</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"my-images/chart%20one.png\" width=\"300\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Inline <a href='other.html'>link</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://example.org\">out</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("</span>other.md<span"),
+        "code blocks are left as written: {html}"
+    );
+    assert!(
+        err.contains("index.md:3:66: warning: link to missing note `missing.md`"),
+        "{err}"
+    );
+    let out = studysite(&["check"], s.path());
+    let stdout =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("index.md:3:66: error: link to missing note `missing.md`"),
+        "{stdout}"
+    );
+}

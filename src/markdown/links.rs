@@ -66,6 +66,8 @@ pub(crate) struct Rewrite<'a, 'b, I> {
     /// shown without a link, as Obsidian shows an unresolved link.
     unresolved: bool,
     queue: VecDeque<Spanned<'a>>,
+    /// The text parsed, to tell raw HTML the note holds from HTML an adapter made.
+    source: &'b str,
 }
 
 /// File types `![[...]]` shows as an image; any other embed (a note, a PDF) is a link.
@@ -96,6 +98,7 @@ fn embed_size(alt: &str) -> Option<(&str, Option<&str>)> {
 impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
     pub(crate) fn new(
         inner: I,
+        source: &'b str,
         resolver: &'b dyn LinkResolver,
         findings: &'b RefCell<Vec<Finding>>,
         external: &'b mut Vec<(String, usize)>,
@@ -107,7 +110,46 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
             external,
             unresolved: false,
             queue: VecDeque::new(),
+            source,
         }
+    }
+
+    /// Raw HTML the note holds (`<a href="other.md">`, `<img src="diagram.png">`): its
+    /// `href` and `src` values are resolved like markdown links, and reported when broken.
+    /// HTML an adapter wrote is left alone.
+    fn raw_html(&mut self, html: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+        let Some(at) = self
+            .source
+            .get(range.clone())
+            .and_then(|s| s.find(html.as_ref()))
+            .map(|i| range.start + i)
+        else {
+            return html;
+        };
+        let attrs = url_attributes(&html);
+        if attrs.is_empty() {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 16);
+        let mut last = 0;
+        for (name, value) in attrs {
+            let written = html[value.clone()].replace("&amp;", "&");
+            let kind = if name == "src" {
+                LinkKind::Image
+            } else {
+                LinkKind::Link
+            };
+            if let Some(url) = self.rewrite(&written, kind, at + value.start) {
+                out.push_str(&html[last..value.start]);
+                escape_href(&mut out, &url).ok();
+                last = value.end;
+            }
+        }
+        if last == 0 {
+            return html;
+        }
+        out.push_str(&html[last..]);
+        out.into()
     }
 
     /// `![[name]]` (its Start event already taken): an image, sized when the text after `|`
@@ -260,6 +302,8 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'a, '_, I> {
                 self.unresolved = false;
                 Event::InlineHtml("</span>".into())
             }
+            Event::Html(html) => Event::Html(self.raw_html(html, &range)),
+            Event::InlineHtml(html) => Event::InlineHtml(self.raw_html(html, &range)),
             Event::Start(Tag::Image {
                 link_type: LinkType::WikiLink { .. },
                 dest_url,
@@ -293,9 +337,101 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'a, '_, I> {
     }
 }
 
+/// The `href` and `src` attribute values in the tags of an HTML fragment: each attribute's
+/// name and the byte range of its value (quoted or not).
+fn url_attributes(html: &str) -> Vec<(&'static str, Range<usize>)> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut in_tag = false;
+    while i < b.len() {
+        match b[i] {
+            b'<' if !in_tag => {
+                in_tag = b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic());
+                i += 1;
+            }
+            b'>' if in_tag => {
+                in_tag = false;
+                i += 1;
+            }
+            b'"' | b'\'' if in_tag => {
+                let q = b[i];
+                i += 1 + b[i + 1..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(b.len(), |p| p + 1);
+            }
+            c if in_tag && c.is_ascii_whitespace() => {
+                let name_start = i + 1;
+                let name_len = b[name_start..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                    .count();
+                let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+                let mut j = name_start + name_len;
+                let attr = match name.as_str() {
+                    "href" => Some("href"),
+                    "src" => Some("src"),
+                    _ => None,
+                };
+                while j < b.len() && b[j] == b' ' {
+                    j += 1;
+                }
+                if let (Some(attr), Some(b'=')) = (attr, b.get(j)) {
+                    j += 1;
+                    while j < b.len() && b[j] == b' ' {
+                        j += 1;
+                    }
+                    let value = match b.get(j) {
+                        Some(&q @ (b'"' | b'\'')) => {
+                            let end = b[j + 1..].iter().position(|&c| c == q).map(|p| j + 1 + p);
+                            end.map(|e| (j + 1..e, e + 1))
+                        }
+                        Some(_) => {
+                            let len = b[j..]
+                                .iter()
+                                .take_while(|c| !c.is_ascii_whitespace() && **c != b'>')
+                                .count();
+                            Some((j..j + len, j + len))
+                        }
+                        None => None,
+                    };
+                    if let Some((range, next)) = value {
+                        out.push((attr, range));
+                        i = next;
+                        continue;
+                    }
+                }
+                i = name_start + name_len.max(1);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_href_and_src_values() {
+        let html = "<p><a class=x href=\"other.md#a\">o</a> <img alt='a > b' src='i.png' width=3>\
+                    <a href=bare.md>b</a> <span data-href=\"no\">";
+        let found: Vec<_> = url_attributes(html)
+            .into_iter()
+            .map(|(n, r)| (n, &html[r]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("href", "other.md#a"),
+                ("src", "i.png"),
+                ("href", "bare.md")
+            ]
+        );
+        assert!(url_attributes("&lt;a href=\"x\"&gt;").is_empty());
+    }
 
     #[test]
     fn external_schemes() {

@@ -154,7 +154,8 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         );
         let events = scenarios::Extract::new(events, env.config, &ids, &roles, &mut facts);
         let events = code::Blocks::new(events, env, &findings, &doc.text);
-        let events = links::Rewrite::new(events, env.links, &broken_links, &mut external);
+        let events =
+            links::Rewrite::new(events, &doc.text, env.links, &broken_links, &mut external);
         let events = glossary::Glossary::new(events, env.xref.filter(|x| x.web.glossary()));
         let events = glossary::Backlinks::new(events, env.xref);
         let events = TableWrap {
