@@ -68,7 +68,7 @@ pub(crate) enum Target {
 }
 
 /// Characters escaped in the URLs of copied files, which keep their names.
-const PATH_ESCAPES: &AsciiSet = &CONTROLS
+pub(crate) const PATH_ESCAPES: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

@@ -466,7 +466,13 @@ fn render_target(
                 has_mermaid: has_mermaid(&r.html),
                 has_math: has_math(&r.html),
                 source: &note.rel,
-                edit_url: config.edit_url.as_ref().map(|e| format!("{e}{}", note.rel)),
+                edit_url: config.edit_url.as_ref().map(|e| {
+                    let path = percent_encoding::utf8_percent_encode(
+                        &note.rel,
+                        crate::index::PATH_ESCAPES,
+                    );
+                    format!("{e}{path}")
+                }),
                 is_section: info.is_index,
             };
             (

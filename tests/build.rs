@@ -586,3 +586,24 @@ fn raw_html_links_and_images_resolve_like_markdown() {
         "{stdout}"
     );
 }
+
+#[test]
+fn edit_url_links_each_note_to_its_source() {
+    let s = site(&[
+        (
+            "studysite.toml",
+            "edit_url = \"https://github.com/me/notes/edit/main/notes/\"\n",
+        ),
+        ("notes/index.md", "# Home\n"),
+        ("notes/01 Data Prep/Feature #1.md", "# Features\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let html = read(s.path(), "01-data-prep/feature-1.html");
+    assert!(
+        html.contains("<a href=\"https://github.com/me/notes/edit/main/notes/01%20Data%20Prep/Feature%20%231.md\">Edit this page</a>"),
+        "{html}"
+    );
+    // Generated pages have no note behind them, so no edit link.
+    assert!(!read(s.path(), "flashcards.html").contains("Edit this page"));
+}
