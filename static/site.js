@@ -296,7 +296,25 @@
     });
   }
 
-  run([buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc]);
+  // ---- Print ----------------------------------------------------------------------------
+
+  // A folded callout prints open (a closed <details> hides its body whatever the CSS says),
+  // and folds again after.
+  function setupPrint() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+        d.open = true;
+        return true;
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (d) { d.open = false; });
+      opened = [];
+    });
+  }
+
+  run([buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc, setupPrint]);
   document.addEventListener("studysite:content", function (e) {
     run([setupCopyButtons, setupToc], e.detail && e.detail.root);
   });

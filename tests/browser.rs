@@ -19,6 +19,7 @@ use publish::{
     relative_build_has_no_broken_links_from_file, search_finds_canary_from_file,
     search_finds_canary_over_http_under_a_base_path,
 };
+use serde_json::json;
 #[path = "browser/diagrams.rs"]
 mod diagrams;
 use diagrams::{
@@ -52,6 +53,7 @@ fn main() {
         no_console_errors_on_any_page,
         mermaid_blocks_are_drawn,
         math_is_drawn_by_katex,
+        print_shows_the_content_alone,
         serve_live_reload_keeps_scroll_and_shows_errors,
         serve_many_open_tabs_all_load_and_follow_edits,
         serve_theme_change_reloads_the_page,
@@ -618,6 +620,99 @@ async fn math_is_drawn_by_katex(b: Browser) -> Result<()> {
     ensure!(
         !public.join("static/vendor/katex").exists(),
         "KaTeX was copied into a site that does not use it"
+    );
+    Ok(())
+}
+
+#[derive(Deserialize, Debug)]
+struct PrintState {
+    chrome_shown: Vec<String>,
+    background: String,
+    color: String,
+    main_share: f64,
+    link_suffix: String,
+    folded_shown: bool,
+}
+
+const PRINT_PROBE: &str = r#"
+    const shown = ['.site-header', '.sidebar', '.toc', '.prev-next', '.breadcrumbs', '.copy-button']
+        .filter(s => [...document.querySelectorAll(s)].some(e => getComputedStyle(e).display !== 'none'));
+    const ext = document.querySelector('.content a[href^="https:"]');
+    const body = document.querySelector('details.callout .callout-body');
+    return {
+        chrome_shown: shown,
+        background: getComputedStyle(document.body).backgroundColor,
+        color: getComputedStyle(document.querySelector('.content p')).color,
+        main_share: document.querySelector('main').getBoundingClientRect().width / innerWidth,
+        link_suffix: getComputedStyle(ext, '::after').content,
+        folded_shown: body.checkVisibility(),
+    };"#;
+
+/// Printing a page (dark theme chosen) gives black on white, the content alone at full
+/// width, external links with their address, and folded callouts open; a PDF comes out.
+async fn print_shows_the_content_alone(b: Browser) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.md"),
+        "# Print me\n\n## Part\n\nSee [the docs](https://example.org/docs).\n\n\
+         > [!tip]- Folded hint\n> The body of the hint.\n\n```python\nx = 1\n```\n\n## More\n\nText.\n",
+    )?;
+    std::fs::write(dir.path().join("next.md"), "# Next\n")?;
+    harness::run_build(dir.path(), &[])?;
+    b.client
+        .goto(&harness::file_url(&dir.path().join("public/index.html")))
+        .await?;
+    b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
+        .await?;
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }))
+        .await?;
+    let result = print_checks(&b).await;
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "" }))
+        .await?;
+    result
+}
+
+async fn print_checks(b: &Browser) -> Result<()> {
+    let before: PrintState = b.js(PRINT_PROBE).await?;
+    ensure!(
+        before.chrome_shown.is_empty(),
+        "printed with the site's chrome: {before:?}"
+    );
+    ensure!(
+        before.background == "rgb(255, 255, 255)" && before.color == "rgb(0, 0, 0)",
+        "a dark page must print black on white: {before:?}"
+    );
+    ensure!(
+        before.main_share > 0.9,
+        "the content should take the page's width: {before:?}"
+    );
+    ensure!(
+        before.link_suffix.contains("https://example.org/docs"),
+        "an external link should print its address: {before:?}"
+    );
+    ensure!(
+        !before.folded_shown,
+        "the folded callout should start closed: {before:?}"
+    );
+    b.js::<serde_json::Value>("window.dispatchEvent(new Event('beforeprint')); return null;")
+        .await?;
+    let printing: PrintState = b.js(PRINT_PROBE).await?;
+    ensure!(
+        printing.folded_shown,
+        "a folded callout must print open: {printing:?}"
+    );
+    b.js::<serde_json::Value>("window.dispatchEvent(new Event('afterprint')); return null;")
+        .await?;
+    let folded: bool = b
+        .js("return !document.querySelector('details.callout').open;")
+        .await?;
+    ensure!(folded, "the callout did not fold again after printing");
+    let pdf = b.cdp("Page.printToPDF", json!({})).await?;
+    let data = pdf["data"].as_str().unwrap_or_default();
+    ensure!(
+        data.len() > 1000,
+        "printing to PDF gave {} bytes of base64",
+        data.len()
     );
     Ok(())
 }

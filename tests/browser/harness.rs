@@ -95,6 +95,14 @@ impl Browser {
         }
     }
 
+    /// Sends a DevTools command to the page (e.g. `Emulation.setEmulatedMedia`).
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Result<Value> {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .with_context(|| format!("DevTools command {cmd} failed"))
+    }
+
     pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
         self.client.set_window_size(width, height).await?;
         Ok(())
@@ -137,6 +145,33 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
         (
             http::Method::POST,
             Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
         )
     }
 }
@@ -451,6 +486,9 @@ async fn run_one(browser: &Browser, test: TestFn) -> Result<()> {
     browser.open("index.html").await?;
     browser
         .js::<Value>("localStorage.clear(); window.name = ''; return null;")
+        .await?;
+    browser
+        .cdp("Emulation.setEmulatedMedia", json!({ "media": "" }))
         .await?;
     browser.console_errors().await?;
     let mut handle = tokio::spawn(test(browser.clone()));
