@@ -17,7 +17,7 @@
     var card = $("fc-card"), answer = $("fc-answer"), prompt = $("fc-prompt"), kind = $("fc-kind");
     var source = $("fc-source"), mark = $("fc-mark"), progress = $("fc-progress"), score = $("fc-score");
     var live = $("fc-live"), section = $("fc-section"), reveal = $("fc-reveal");
-    var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap" };
+    var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap", question: "Practice question" };
 
     // The store (base.html's head script, or site.js's fallback) keeps marks across pages
     // and reloads, from file:// too; with storage disabled they last for this visit.

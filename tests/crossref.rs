@@ -432,15 +432,51 @@ fn bundled_tips_that_state_scenarios_are_not_carded_twice() {
     let deck = cards(&files["flashcards.html"]);
     let ids: std::collections::BTreeSet<&str> = deck.iter().map(|c| c[4].as_str()).collect();
     assert_eq!(ids.len(), deck.len(), "two cards share an id");
-    // Each of the seed's four tips and its trap states scenarios, so each is on those cards.
+    // Each of the seed's four tips and its trap states scenarios, so each is on those cards;
+    // the rest of the deck is the practice questions note.
+    let (scenarios, others): (Vec<_>, Vec<_>) = deck.iter().partition(|c| c[0] == "scenario");
+    assert!(others.iter().all(|c| c[0] == "question"), "{others:?}");
+    assert_eq!(scenarios.len(), SEED.len());
+    assert_eq!(others.len(), 5, "{others:?}");
+}
+
+#[test]
+fn bundled_practice_questions_are_cards() {
+    let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let deck = cards(&files["flashcards.html"]);
+    let questions: Vec<&[String; 5]> = deck.iter().filter(|c| c[0] == "question").collect();
+    // A question and its folded answer callout: the options keep their lines.
+    assert_eq!(questions[0][1], "Question 1: Payload Size");
     assert!(
-        deck.iter().all(|c| c[0] == "scenario"),
+        questions[0][2].ends_with("endpoint fits?\nA) Real-time inference\nB) Serverless inference\nC) Async inference\nD) An inference pipeline"),
         "{:?}",
-        deck.iter()
-            .filter(|c| c[0] != "scenario")
-            .collect::<Vec<_>>()
+        questions[0][2]
     );
-    assert_eq!(deck.len(), SEED.len());
+    assert!(
+        questions[0][3].starts_with("C: Async inference."),
+        "{:?}",
+        questions[0]
+    );
+    assert_eq!(
+        questions[0][4],
+        "03-mlops-deployment/12-practice-questions.html#question-1-payload-size?q1"
+    );
+    // An HTML <details> whose summary says "answer".
+    assert!(
+        questions[2][3].starts_with("Amazon MWAA"),
+        "{:?}",
+        questions[2]
+    );
+    // `Q:` / `A:` lines, two under one heading.
+    assert_eq!(
+        questions[3][2],
+        "Which service stores the Docker images that SageMaker and ECS run?"
+    );
+    assert_eq!(questions[3][3], "Amazon ECR, the container registry.");
+    assert_eq!(
+        questions[4][4],
+        "03-mlops-deployment/12-practice-questions.html#quick-checks?q2"
+    );
 }
 
 /// Where each scenario's answer links on the bundled notes: (linked text, section), in order.

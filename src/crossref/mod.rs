@@ -3,6 +3,7 @@
 
 pub(crate) mod glossary;
 pub(crate) mod pages;
+pub(crate) mod questions;
 pub(crate) mod scenarios;
 pub(crate) mod terms;
 
@@ -67,6 +68,8 @@ pub(crate) struct Facts {
     pub(crate) tables: Vec<ScenarioTable>,
     pub(crate) comparisons: Vec<Comparison>,
     pub(crate) callouts: Vec<Callout>,
+    /// Practice questions with their answers.
+    pub(crate) questions: Vec<questions::Question>,
 }
 
 impl Facts {
@@ -80,6 +83,9 @@ impl Facts {
         }
         for c in &mut self.callouts {
             c.offset = map(c.offset);
+        }
+        for q in &mut self.questions {
+            q.offset = map(q.offset);
         }
     }
 }

@@ -270,6 +270,30 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             });
         }
     }
+    for (p, page) in index.pages.iter().enumerate() {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for q in &page.outline.facts.questions {
+            let heading = page.outline.headings.iter().rfind(|h| h.offset < q.offset);
+            let url = anchored(index, p, heading.map(|h| h.id.as_str()));
+            let n = seen.entry(url.clone()).or_default();
+            *n += 1;
+            let context = heading.map_or_else(|| index.info[p].title.clone(), |h| h.text.clone());
+            cards.push(Card {
+                id: format!("{url}?q{n}"),
+                kind: "question",
+                prompt: if q.prompt.is_empty() {
+                    context.clone()
+                } else {
+                    q.prompt.clone()
+                },
+                context,
+                answer: q.answer.clone(),
+                source: index.info[p].title.clone(),
+                url,
+                section: top_section(index, p),
+            });
+        }
+    }
     let mut sections: Vec<String> = cards.iter().map(|c| c.section.clone()).collect();
     sections.sort();
     sections.dedup();

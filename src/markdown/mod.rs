@@ -118,6 +118,7 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
         let events = scenarios::Extract::new(events, config, &ids, &roles, &mut facts);
         events.for_each(drop);
     }
+    facts.questions = crate::crossref::questions::extract(&doc.text, &found);
     facts.callouts = found;
     facts.map_offsets(|o| doc.map.old(o));
     for h in &mut headings {
