@@ -18,7 +18,7 @@ use super::harness::{self, file_url, Browser};
 use anyhow::{bail, ensure, Context, Result};
 use base64::Engine;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
@@ -229,48 +229,16 @@ impl Score {
     }
 }
 
-/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one DevTools command.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-async fn cdp(b: &Browser, cmd: &'static str, params: Value) -> Result<Value> {
-    b.client
-        .issue_cmd(Cdp { cmd, params })
-        .await
-        .with_context(|| format!("DevTools command {cmd} failed"))
-}
-
 /// Emulates a device pixel ratio (1 clears the override).
 async fn set_ratio(b: &Browser, ratio: f64) -> Result<()> {
     if ratio == 1.0 {
-        cdp(b, "Emulation.clearDeviceMetricsOverride", json!({})).await?;
+        b.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await?;
     } else {
         let metrics = json!({
             "width": VIEWPORT.0, "height": VIEWPORT.1,
             "deviceScaleFactor": ratio, "mobile": false,
         });
-        cdp(b, "Emulation.setDeviceMetricsOverride", metrics).await?;
+        b.cdp("Emulation.setDeviceMetricsOverride", metrics).await?;
     }
     Ok(())
 }
@@ -325,7 +293,7 @@ async fn shoot(b: &Browser, clip: Rect) -> Result<Shot> {
         "clip": { "x": clip.x, "y": clip.y, "width": clip.w, "height": clip.h, "scale": 1 },
         "captureBeyondViewport": false,
     });
-    let shot = cdp(b, "Page.captureScreenshot", params).await?;
+    let shot = b.cdp("Page.captureScreenshot", params).await?;
     let data = shot["data"].as_str().context("no screenshot data")?;
     let bytes = base64::engine::general_purpose::STANDARD.decode(data)?;
     Shot::decode(&bytes)
