@@ -1,6 +1,7 @@
 //! Finds the notes and the files copied beside them, in a stable order.
 
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -23,7 +24,13 @@ pub(crate) struct SourceFile {
 /// dot-folders (`.obsidian/`, `.trash/`, `.git/`), the output folder, and, when the notes are
 /// the site folder itself, the site's own `templates/`, `static/` and `studysite.toml`, and
 /// an mdBook's `SUMMARY.md`.
-pub(crate) fn discover(config: &Config) -> anyhow::Result<Vec<SourceFile>> {
+///
+/// A folder that cannot be read, or a symlink back to a folder above it (a loop), is left
+/// out with a warning: one odd corner of a vault does not stop the site.
+pub(crate) fn discover(
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Vec<SourceFile>> {
     let notes = &config.notes_dir;
     let out = canonical(&config.out_dir);
     let site_is_notes = canonical(notes) == canonical(&config.root);
@@ -52,8 +59,25 @@ pub(crate) fn discover(config: &Config) -> anyhow::Result<Vec<SourceFile>> {
                 && matches!(&*name, "templates" | "static" | "studysite.toml"))
         });
     for entry in walker {
-        let entry =
-            entry.map_err(|e| anyhow::anyhow!("failed to walk `{}`: {e}", notes.display()))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.depth() == 0 => {
+                anyhow::bail!("failed to read the notes folder `{}`: {e}", notes.display())
+            }
+            Err(e) => {
+                let path = e.path().unwrap_or(notes);
+                let help = if e.loop_ancestor().is_some() {
+                    "a symlink to a folder above it would repeat the notes forever; it is skipped"
+                } else {
+                    "check its permissions; it is skipped"
+                };
+                diags.push(
+                    Diagnostic::warning(&config.display_path(path), 0, 0, format!("{e}"))
+                        .with_help(help),
+                );
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }

@@ -192,7 +192,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
             ..Cache::default()
         };
     }
-    let sources = discover::discover(config)?;
+    let sources = discover::discover(config, &mut diags)?;
     let (pages, hashes) = parse_notes(config, &sources, &mut cache.notes, &mut diags);
     let mut index = Index::build(config, pages, &sources, &mut diags);
     let web = Web::build(config, &mut index, &mut diags);

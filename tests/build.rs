@@ -607,3 +607,15 @@ fn edit_url_links_each_note_to_its_source() {
     // Generated pages have no note behind them, so no edit link.
     assert!(!read(s.path(), "flashcards.html").contains("Edit this page"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_skipped_with_a_warning() {
+    let s = site(&[("index.md", "# Home\n"), ("topic/a.md", "# A\n")]);
+    std::os::unix::fs::symlink("..", s.path().join("topic/up")).unwrap();
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(err.contains("topic/up: warning:"), "{err}");
+    assert!(err.contains("File system loop found"), "{err}");
+    assert!(s.path().join("public/topic/a.html").exists());
+}
