@@ -51,7 +51,9 @@ pub(crate) struct Index {
     pub(crate) order: Vec<Target>,
     pub(crate) site_title: String,
     by_source: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
+    /// Names a `[[wikilink]]` can use, each with the pages it may mean and how well:
+    /// (0 path, 1 file name, 2 alias, 3 title; lower wins).
+    by_name: HashMap<String, Vec<(u8, usize)>>,
     by_url: HashMap<String, Target>,
     /// Copied files: source path (notes-relative) -> output path.
     pub(crate) assets: BTreeMap<String, String>,
@@ -314,16 +316,21 @@ impl Index {
         }
 
         let mut by_source = HashMap::new();
-        let mut by_name = HashMap::new();
+        let mut by_name: HashMap<String, Vec<(u8, usize)>> = HashMap::new();
         for (i, p) in pages.iter().enumerate() {
             by_source.insert(p.note.rel.clone(), i);
-            by_name.entry(p.note.stem().to_lowercase()).or_insert(i);
-            by_name
-                .entry(p.note.rel.trim_end_matches(".md").to_lowercase())
-                .or_insert(i);
-            by_name.entry(info[i].title.to_lowercase()).or_insert(i);
-            for alias in &p.note.front.aliases {
-                by_name.entry(alias.to_lowercase()).or_insert(i);
+            // A note at the top has a path that is only its file name: that ranks as a name.
+            let path = p.note.rel.trim_end_matches(".md").to_lowercase();
+            let path_rank = if path.contains('/') { 0 } else { 1 };
+            let names = [(path_rank, path), (1, p.note.stem().to_lowercase())]
+                .into_iter()
+                .chain(p.note.front.aliases.iter().map(|a| (2, a.to_lowercase())))
+                .chain([(3, info[i].title.to_lowercase())]);
+            for (rank, name) in names {
+                let e = by_name.entry(name).or_default();
+                if !e.iter().any(|&(_, j)| j == i) {
+                    e.push((rank, i));
+                }
             }
         }
         let ids = pages
@@ -463,6 +470,27 @@ fn normalize(base_dir: &str, path: &str) -> Option<String> {
 }
 
 impl PageLinks<'_> {
+    /// The page a wikilink name means, as Obsidian picks it: a path or file name before an
+    /// alias before a title; among equals, a note in this note's folder, then the one
+    /// with the shortest path.
+    fn named(&self, key: &str) -> Option<usize> {
+        let here = parent_dir(&self.index.pages[self.page].note.rel);
+        let rel = |i: usize| self.index.pages[i].note.rel.as_str();
+        self.index
+            .by_name
+            .get(key)?
+            .iter()
+            .min_by_key(|&&(rank, i)| {
+                (
+                    rank,
+                    parent_dir(rel(i)) != here,
+                    rel(i).matches('/').count(),
+                    i,
+                )
+            })
+            .map(|&(_, i)| i)
+    }
+
     fn here(&self) -> &str {
         &self.index.info[self.page].url
     }
@@ -577,11 +605,8 @@ impl LinkResolver for PageLinks<'_> {
             let target = if key.is_empty() {
                 Some(self.page)
             } else {
-                self.index
-                    .by_name
-                    .get(&key)
-                    .or_else(|| self.index.by_name.get(key.rsplit('/').next().unwrap_or("")))
-                    .copied()
+                self.named(&key)
+                    .or_else(|| self.named(key.rsplit('/').next().unwrap_or("")))
             };
             let frag = fragment_decoded.as_deref().map(heading_id);
             return match target {

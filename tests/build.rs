@@ -619,3 +619,30 @@ fn a_symlink_loop_is_skipped_with_a_warning() {
     assert!(err.contains("File system loop found"), "{err}");
     assert!(s.path().join("public/topic/a.html").exists());
 }
+
+#[test]
+fn wikilinks_pick_the_note_obsidian_would() {
+    let s = site(&[
+        ("index.md", "# Home\n\n[[Storage]] [[note]] [[S3 Guide]]\n"),
+        // Its title is "Storage", but a file named storage.md wins the name.
+        ("a-first.md", "# Storage\n"),
+        ("topics/storage.md", "# Storage Services\n"),
+        ("note.md", "# Root note\n"),
+        ("sub/note.md", "# Sub note\n"),
+        ("sub/page.md", "# Page\n\n[[note]]\n"),
+        ("s3.md", "---\naliases: [S3 Guide]\n---\n# S3\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let home = read(s.path(), "index.html");
+    assert!(
+        home.contains("<a href=\"topics/storage.html\">Storage</a>"),
+        "{home}"
+    );
+    assert!(home.contains("<a href=\"note.html\">note</a>"), "{home}");
+    assert!(home.contains("<a href=\"s3.html\">S3 Guide</a>"), "{home}");
+    // From inside sub/, the note beside it.
+    let page = read(s.path(), "sub/page.html");
+    assert!(page.contains("<a href=\"note.html\">note</a>"), "{page}");
+    assert!(!page.contains("../note.html\">note"), "{page}");
+}
