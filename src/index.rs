@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::discover::{Kind, SourceFile};
 use crate::markdown::links::{is_external, LinkKind};
+use crate::markdown::tags;
 use crate::markdown::{LinkResolver, Resolved};
 use crate::site::Page;
 use crate::slug::{heading_id, numeric_prefix, slug, title_from_name};
@@ -21,6 +22,15 @@ pub(crate) struct PageInfo {
     pub(crate) section: usize,
     /// Is it its folder's index note?
     pub(crate) is_index: bool,
+    /// Its front matter `tags` and inline `#tags`, each once.
+    pub(crate) tags: Vec<String>,
+}
+
+/// A tag and the pages that carry it.
+#[derive(Debug, Clone)]
+pub(crate) struct TagPages {
+    pub(crate) name: String,
+    pub(crate) pages: Vec<usize>,
 }
 
 /// One folder of notes.
@@ -203,11 +213,19 @@ impl Index {
             } else if !is_index {
                 sections[section].children.push(Child::Page(i));
             }
+            let mut tags: Vec<String> = Vec::new();
+            let written = page.note.front.tags.iter().chain(&page.outline.tags);
+            for tag in written.map(|t| tags::clean(t)).filter(|t| !t.is_empty()) {
+                if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+                    tags.push(tag.to_string());
+                }
+            }
             info.push(PageInfo {
                 url,
                 title,
                 section,
                 is_index,
+                tags,
             });
         }
 
@@ -347,7 +365,7 @@ impl Index {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "Notes".into()),
             });
-        Index {
+        let mut index = Index {
             pages,
             info,
             sections,
@@ -359,7 +377,41 @@ impl Index {
             assets,
             ids,
             generated: HashMap::new(),
+        };
+        // The tags page, when a note has a tag and no note has its URL.
+        let tags = index.tags();
+        if !tags.is_empty() && !index.by_url.contains_key(tags::TAGS_PAGE) {
+            let ids = tags.iter().map(|t| tags::tag_id(&t.name)).collect();
+            index.generated.insert(tags::TAGS_PAGE.to_string(), ids);
         }
+        index
+    }
+
+    /// Every tag on the site, sorted by name, each with its pages in reading order. Tags
+    /// that differ only in case are one.
+    pub(crate) fn tags(&self) -> Vec<TagPages> {
+        let mut by_key: BTreeMap<String, TagPages> = BTreeMap::new();
+        for t in &self.order {
+            let Target::Page(i) = *t else {
+                continue;
+            };
+            for tag in &self.info[i].tags {
+                by_key
+                    .entry(tag.to_lowercase())
+                    .or_insert_with(|| TagPages {
+                        name: tag.clone(),
+                        pages: Vec::new(),
+                    })
+                    .pages
+                    .push(i);
+            }
+        }
+        by_key.into_values().collect()
+    }
+
+    /// Is there a tags page (and so, somewhere for tag links to go)?
+    pub(crate) fn has_tags_page(&self) -> bool {
+        self.generated.contains_key(tags::TAGS_PAGE)
     }
 
     /// The URL of a page or section.

@@ -8,6 +8,7 @@ use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{relative, Child, Index, Target};
 use crate::markdown::math::has_math;
+use crate::markdown::tags;
 use crate::markdown::Rendered;
 use crate::site::Content;
 use include_dir::{include_dir, Dir};
@@ -203,6 +204,14 @@ struct SiteCtx<'a> {
     extra: &'a serde_json::Value,
     /// The generated study pages (when to use what, flashcards, cram sheet), for the nav.
     study_pages: Vec<Link>,
+    /// The tags page, when notes have tags.
+    tags_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TagLink {
+    name: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -212,7 +221,8 @@ struct PageCtx<'a> {
     /// Rendered body, to be output with `| safe`.
     html: &'a str,
     description: &'a str,
-    tags: &'a [String],
+    /// Front matter and inline tags, each linking to its entry on the tags page.
+    tags: Vec<TagLink>,
     toc: Vec<TocEntry>,
     breadcrumbs: Vec<Link>,
     prev: Option<Link>,
@@ -237,7 +247,7 @@ impl<'a> PageCtx<'a> {
             url,
             html: "",
             description: "",
-            tags: &[],
+            tags: Vec::new(),
             toc: Vec::new(),
             breadcrumbs: Vec::new(),
             prev: None,
@@ -345,6 +355,9 @@ fn site_ctx<'a>(config: &'a Config, index: &'a Index, root: String) -> SiteCtx<'
                 url: format!("{root}{url}"),
             })
             .collect(),
+        tags_url: index
+            .has_tags_page()
+            .then(|| format!("{root}{}", tags::TAGS_PAGE)),
         root,
         extra: &config.extra,
     }
@@ -447,7 +460,21 @@ fn render_target(
                 url,
                 html: &r.html,
                 description: note.front.description.as_deref().unwrap_or(""),
-                tags: &note.front.tags,
+                tags: info
+                    .tags
+                    .iter()
+                    .map(|t| TagLink {
+                        name: t.clone(),
+                        url: index.has_tags_page().then(|| {
+                            format!(
+                                "{}{}#{}",
+                                root_prefix(url),
+                                tags::TAGS_PAGE,
+                                tags::tag_id(t)
+                            )
+                        }),
+                    })
+                    .collect(),
                 toc: r
                     .headings
                     .iter()
@@ -512,8 +539,12 @@ pub(crate) fn study_pages(
     cache: &mut HtmlCache,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Content)> {
-    // The three pages are independent and, on a big site, each is large: render them at once.
-    let results: Vec<(&str, Rendering)> = crossref::STUDY_PAGES
+    // The pages are independent and, on a big site, each is large: render them at once.
+    let mut wanted: Vec<(&str, &str)> = crossref::STUDY_PAGES.to_vec();
+    if index.has_tags_page() {
+        wanted.push(("Tags", tags::TAGS_PAGE));
+    }
+    let results: Vec<(&str, Rendering)> = wanted
         .par_iter()
         .map(|&(title, url)| {
             if let Some((k, html)) = cache.get(url) {
@@ -529,6 +560,7 @@ pub(crate) fn study_pages(
             match url {
                 "flashcards.html" => ctx.insert("study", &crossref::pages::flashcards(web, index)),
                 "cram-sheet.html" => ctx.insert("study", &crossref::pages::cram_sheet(index)),
+                tags::TAGS_PAGE => ctx.insert("study", &tags_ctx(index)),
                 _ => ctx.insert("study", &crossref::pages::when_to_use(web, index, url)),
             }
             let html = theme.render(url, &ctx).map(|h| Arc::from(h.into_bytes()));
@@ -546,6 +578,33 @@ pub(crate) fn study_pages(
         }
     }
     files
+}
+
+#[derive(Serialize)]
+struct TagEntry {
+    name: String,
+    id: String,
+    pages: Vec<Link>,
+}
+
+/// The tags page: every tag, sorted, with the pages that carry it.
+fn tags_ctx(index: &Index) -> Vec<TagEntry> {
+    index
+        .tags()
+        .into_iter()
+        .map(|t| TagEntry {
+            id: tags::tag_id(&t.name),
+            pages: t
+                .pages
+                .iter()
+                .map(|&i| Link {
+                    title: index.info[i].title.clone(),
+                    url: index.info[i].url.clone(),
+                })
+                .collect(),
+            name: t.name,
+        })
+        .collect()
 }
 
 /// `404.html` is served at any depth, so its links are rooted at the base path.

@@ -646,3 +646,55 @@ fn wikilinks_pick_the_note_obsidian_would() {
     assert!(page.contains("<a href=\"note.html\">note</a>"), "{page}");
     assert!(!page.contains("../note.html\">note"), "{page}");
 }
+
+#[test]
+fn tags_from_front_matter_and_text_get_a_page() {
+    let s = site(&[
+        ("index.md", "# Home\n"),
+        (
+            "net/vpc.md",
+            "---\ntags: [aws, \"#networking\"]\n---\n# VPC\n\nSee #exam/saa and #AWS, not `#code` or issue #42.\n",
+        ),
+        ("net/dns.md", "---\ntags: networking\n---\n# DNS\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let vpc = read(s.path(), "net/vpc.html");
+    assert!(
+        vpc.contains("See <a class=\"tag\" href=\"../tags.html#tag-exam-saa\">#exam/saa</a> and <a class=\"tag\" href=\"../tags.html#tag-aws\">#AWS</a>, not <code>#code</code> or issue #42."),
+        "{vpc}"
+    );
+    assert!(vpc.contains("<ul class=\"page-tags\" aria-label=\"Tags\"><li><a class=\"tag\" href=\"../tags.html#tag-aws\">#aws</a></li><li><a class=\"tag\" href=\"../tags.html#tag-networking\">#networking</a></li><li><a class=\"tag\" href=\"../tags.html#tag-exam-saa\">#exam/saa</a></li></ul>"), "{vpc}");
+    let tags = read(s.path(), "tags.html");
+    let networking = &tags[tags
+        .find("<h2 id=\"tag-networking\">")
+        .expect("a networking entry")..];
+    let networking = &networking[..networking.find("</section>").unwrap()];
+    assert!(
+        networking.contains("<a href=\"net/dns.html\">DNS</a>"),
+        "{networking}"
+    );
+    assert!(
+        networking.contains("<a href=\"net/vpc.html\">VPC</a>"),
+        "{networking}"
+    );
+    // A link to a tag checks like any anchor.
+    let out = studysite(&["check"], s.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_note_named_tags_keeps_its_url() {
+    let s = site(&[
+        ("index.md", "---\ntags: [x]\n---\n# Home\n"),
+        ("tags.md", "# My tag index\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(read(s.path(), "tags.html").contains("My tag index"));
+    assert!(read(s.path(), "index.html").contains("<span class=\"tag\">#x</span>"));
+}

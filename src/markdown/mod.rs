@@ -8,6 +8,7 @@ pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
 pub(crate) mod math;
+pub(crate) mod tags;
 
 use crate::config::{Config, DiagramMode};
 use crate::crossref::{glossary, scenarios, Facts, PageView};
@@ -83,6 +84,8 @@ pub(crate) struct Outline {
     pub(crate) ids: Vec<String>,
     /// Scenarios, comparisons, tips and traps.
     pub(crate) facts: Facts,
+    /// Inline `#tags`, in order, each once.
+    pub(crate) tags: Vec<String>,
 }
 
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
@@ -110,12 +113,14 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     let mut headings = Vec::new();
     let mut facts = Facts::default();
     let mut found = Vec::new();
+    let mut tags = Vec::new();
     {
         let events = math::Dollars::new(doc.events(), &doc.text);
         let events = headings::Ids::new(events, &ids, &mut headings);
         let events =
             callouts::Callouts::new(events, &config.callout_prefixes, &ids, &roles, &mut found);
         let events = scenarios::Extract::new(events, config, &ids, &roles, &mut facts);
+        let events = tags::Tags::new(events, &mut tags, None);
         events.for_each(drop);
     }
     facts.questions = crate::crossref::questions::extract(&doc.text, &found);
@@ -128,6 +133,7 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
         headings,
         ids: ids.into_inner().into_vec(),
         facts,
+        tags,
     }
 }
 
@@ -157,6 +163,12 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         let events = code::Blocks::new(events, env, &findings, &doc.text);
         let events =
             links::Rewrite::new(events, &doc.text, env.links, &broken_links, &mut external);
+        let tags_page = match env.links.resolve(tags::TAGS_PAGE, links::LinkKind::Link) {
+            Resolved::Url(url) => Some(url),
+            _ => None,
+        };
+        let mut tags_found = Vec::new();
+        let events = tags::Tags::new(events, &mut tags_found, tags_page);
         let events = glossary::Glossary::new(events, env.xref.filter(|x| x.web.glossary()));
         let events = glossary::Backlinks::new(events, env.xref);
         let events = TableWrap {

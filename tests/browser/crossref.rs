@@ -171,7 +171,8 @@ pub async fn study_pages_in_the_nav_at_every_width(b: Browser) -> Result<()> {
     let links: Vec<(String, String)> = b.js(STUDY).await?;
     let titles: Vec<&str> = links.iter().map(|(t, _)| t.as_str()).collect();
     ensure!(
-        titles == ["When to use what", "Flashcards", "Cram sheet"],
+        // The bundled notes have front matter tags, so the site has a tags page too.
+        titles == ["When to use what", "Flashcards", "Cram sheet", "Tags"],
         "the sidebar's study links are {titles:?}"
     );
     ensure!(
@@ -217,6 +218,27 @@ pub async fn study_pages_in_the_nav_at_every_width(b: Browser) -> Result<()> {
     ensure!(
         url.ends_with("/cram-sheet.html"),
         "the sidebar link led to {url}"
+    );
+
+    // A note's tag leads to its entry on the tags page, which lists the note.
+    b.resize(1280, 900).await?;
+    b.open("03-mlops-deployment/10-quick-reference.html")
+        .await?;
+    b.client
+        .find(Locator::Css(".page-tags a.tag"))
+        .await?
+        .click()
+        .await?;
+    let (hash, listed): (String, bool) = b
+        .js(
+            "const h = document.getElementById(location.hash.slice(1)); \
+             return [location.hash, !!h && [...h.parentElement.querySelectorAll('a')] \
+                 .some(a => a.textContent.includes('Quick Reference'))];",
+        )
+        .await?;
+    ensure!(
+        hash == "#tag-quick-reference" && listed,
+        "the tag led to {hash}, listing the note: {listed}"
     );
     Ok(())
 }
