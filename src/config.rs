@@ -64,11 +64,11 @@ const KEYS: &[&str] = &[
 pub struct Config {
     /// The site folder.
     pub root: PathBuf,
-    /// Where the notes are: `root/notes` when it exists, else an mdBook's `src` when `root`
-    /// holds a `book.toml`, else `root`.
+    /// Where the notes are: `root/notes` when it exists, else the folder an mdBook's
+    /// `book.toml` or a MkDocs `mkdocs.yml` in `root` names, else `root`.
     pub notes_dir: PathBuf,
-    /// Set when the site is an mdBook: its title and SUMMARY.md's reading order.
-    pub book: Option<crate::mdbook::Book>,
+    /// Set when the site is an mdBook or a MkDocs project: its title and reading order.
+    pub project: Option<crate::project::Project>,
     pub out_dir: PathBuf,
     /// From studysite.toml only; the site title falls back later (root index, folder name).
     pub title: Option<String>,
@@ -111,11 +111,11 @@ impl Config {
         let notes_dir = if root.join("notes").is_dir() {
             root.join("notes")
         } else {
-            crate::mdbook::notes_dir(&root)
+            crate::project::notes_dir(&root)
                 .filter(|src| src.is_dir())
                 .unwrap_or_else(|| root.clone())
         };
-        let book = crate::mdbook::load(&root, &notes_dir);
+        let project = crate::project::load(&root, &notes_dir);
         let out_dir = opts.out.clone().unwrap_or_else(|| root.join("public"));
         let extra = serde_json::to_value(&file.extra).unwrap_or(serde_json::Value::Null);
         Ok(Config {
@@ -123,8 +123,8 @@ impl Config {
             out_dir,
             title: file
                 .title
-                .or_else(|| book.as_ref().and_then(|b| b.title.clone())),
-            book,
+                .or_else(|| project.as_ref().and_then(|p| p.title.clone())),
+            project,
             base_url: opts.base_url.clone().or(file.base_url).unwrap_or_default(),
             description: file.description.unwrap_or_default(),
             edit_url: file.edit_url,

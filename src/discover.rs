@@ -50,7 +50,9 @@ pub(crate) fn discover(
             if e.file_type().is_dir() && canonical(e.path()) == out {
                 return false;
             }
-            if e.depth() == 1 && config.book.is_some() && name == crate::mdbook::SUMMARY {
+            let book =
+                config.project.as_ref().map(|p| p.kind) == Some(crate::project::Kind::MdBook);
+            if e.depth() == 1 && book && name == crate::project::SUMMARY {
                 // An mdBook's table of contents: it orders the pages, it is not one.
                 return false;
             }

@@ -257,11 +257,11 @@ impl Index {
         }
 
         // Reading order inside each folder: weight, then numeric prefix, then title. An
-        // mdBook's SUMMARY.md order stands in for the weight of the notes it lists; a folder
-        // takes the place of the first note listed in it.
+        // mdBook's SUMMARY.md or MkDocs' nav order stands in for the weight of the notes it
+        // lists; a folder takes the place of the first note listed in it.
         let mut book_pos: HashMap<&str, i64> = HashMap::new();
-        if let Some(book) = &config.book {
-            for (n, rel) in book.order.iter().enumerate() {
+        if let Some(project) = &config.project {
+            for (n, rel) in project.order.iter().enumerate() {
                 let mut path = rel.as_str();
                 book_pos.entry(path).or_insert(n as i64);
                 while let Some((dir, _)) = path.rsplit_once('/') {

@@ -698,3 +698,44 @@ fn a_note_named_tags_keeps_its_url() {
     assert!(read(s.path(), "tags.html").contains("My tag index"));
     assert!(read(s.path(), "index.html").contains("<span class=\"tag\">#x</span>"));
 }
+
+#[test]
+fn a_mkdocs_project_is_read_in_nav_order() {
+    let s = site(&[
+        (
+            "mkdocs.yml",
+            "site_name: Cloud Exam Notes\ntheme:\n  name: material\n\
+             markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n\
+             nav:\n  - Home: index.md\n  - Zebra: zebra.md\n  - Storage:\n      - storage/s3.md\n      - Glacier: storage/glacier.md\n  - Alpha: alpha.md\n",
+        ),
+        ("docs/index.md", "# Welcome\n\n!!! tip \"Start here\"\n    Read in order.\n"),
+        ("docs/zebra.md", "# Zebra\n"),
+        ("docs/alpha.md", "# Alpha\n"),
+        ("docs/storage/s3.md", "# S3\n"),
+        ("docs/storage/glacier.md", "# Glacier\n"),
+        ("site/index.html", "<p>MkDocs' own output</p>"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    let next = |page: &str| {
+        let html = read(s.path(), page);
+        let at = html.find("rel=\"next\" href=\"").map(|i| i + 17)?;
+        Some(html[at..at + html[at..].find('"').unwrap()].to_string())
+    };
+    assert_eq!(next("index.html").as_deref(), Some("zebra.html"));
+    assert_eq!(next("zebra.html").as_deref(), Some("storage/index.html"));
+    assert_eq!(next("storage/index.html").as_deref(), Some("s3.html"));
+    assert_eq!(next("storage/s3.html").as_deref(), Some("glacier.html"));
+    assert_eq!(
+        next("storage/glacier.html").as_deref(),
+        Some("../alpha.html")
+    );
+    let home = read(s.path(), "index.html");
+    assert!(
+        title_of(&home).ends_with("Cloud Exam Notes"),
+        "{}",
+        title_of(&home)
+    );
+    assert!(home.contains("<span>Start here</span>"), "{home}");
+    assert!(!s.path().join("public/site").exists());
+}

@@ -3,8 +3,9 @@
 //!
 //! - Obsidian comments `%%hidden%%` (inline or over several lines) are left out;
 //! - MkDocs admonitions (`!!! tip "Title"`, folded `??? tip`, open `???+ tip`, the body
-//!   indented four spaces) and `:::tip Title` ... `:::` containers (Docusaurus, VuePress,
-//!   Pandoc) become Obsidian callouts, which the callout adapter draws;
+//!   indented four spaces), Material's content tabs (`=== "Python"`) and `:::tip Title` ...
+//!   `:::` containers (Docusaurus, VuePress, Pandoc) become Obsidian callouts, which the
+//!   callout adapter draws;
 //! - Obsidian highlights `==text==` become `<mark>text</mark>`.
 //!
 //! Fenced code and inline code spans are left as written. A pass whose marker does not
@@ -251,6 +252,12 @@ fn indent_bytes(line: &str, cols: usize) -> usize {
 /// `""` is no title (the type names it).
 fn admonition(line: &str) -> Option<(String, &'static str, String)> {
     let line = line.trim_end();
+    // Material for MkDocs' content tabs, `=== "Python"`: each tab is shown in turn, titled.
+    if let Some(rest) = line.strip_prefix("===") {
+        let rest = rest.strip_prefix(['!', '+']).unwrap_or(rest);
+        let title = rest.trim().strip_prefix('"')?.strip_suffix('"')?;
+        return Some(("example".into(), "", title.to_string()));
+    }
     let (fold, rest) = if let Some(r) = line.strip_prefix("???+") {
         ("+", r)
     } else if let Some(r) = line.strip_prefix("???") {
@@ -282,7 +289,7 @@ fn admonition(line: &str) -> Option<(String, &'static str, String)> {
 /// MkDocs admonitions: a header line, then a body indented four more spaces than it,
 /// ending at the first line (not blank) indented less. They nest.
 fn admonitions(text: &str) -> Option<(String, OffsetMap)> {
-    if !(text.contains("!!!") || text.contains("???")) {
+    if !(text.contains("!!!") || text.contains("???") || text.contains("=== \"")) {
         return None;
     }
     let all: Vec<(usize, &str)> = lines(text).collect();
@@ -537,6 +544,13 @@ mod tests {
             "> [!example]\n> ```python\n> x = 1\n>\n> y = 2\n> ```\n"
         );
         assert_eq!(run(admonitions, "Wow!!! Really\n"), "Wow!!! Really\n");
+        assert_eq!(
+            run(
+                admonitions,
+                "=== \"Python\"\n    py\n\n=== \"SQL\"\n    sql\n"
+            ),
+            "> [!example] Python\n> py\n\n> [!example] SQL\n> sql\n"
+        );
         assert_eq!(
             run(admonitions, "```\n!!! note\n    x\n```\n"),
             "```\n!!! note\n    x\n```\n"

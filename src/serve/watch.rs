@@ -34,8 +34,8 @@ struct Filter {
     templates: PathBuf,
     statics: PathBuf,
     config: PathBuf,
-    /// An mdBook's `book.toml` (its title, its `src` folder).
-    book: PathBuf,
+    /// An mdBook's `book.toml` and a MkDocs `mkdocs.yml` (title, notes folder, order).
+    projects: Vec<PathBuf>,
 }
 
 impl Filter {
@@ -56,7 +56,7 @@ impl Filter {
             templates: root.join("templates"),
             statics: root.join("static"),
             config: root.join("studysite.toml"),
-            book: root.join("book.toml"),
+            projects: crate::project::FILES.iter().map(|f| root.join(f)).collect(),
             notes,
             out,
             root,
@@ -77,7 +77,7 @@ impl Filter {
             return false;
         }
         path == self.config
-            || path == self.book
+            || self.projects.iter().any(|p| p == path)
             || path.starts_with(&self.templates)
             || path.starts_with(&self.statics)
             || path.starts_with(&self.notes)
@@ -198,7 +198,7 @@ mod tests {
             templates: "/s/templates".into(),
             statics: "/s/static".into(),
             config: "/s/studysite.toml".into(),
-            book: "/s/book.toml".into(),
+            projects: vec!["/s/book.toml".into()],
         };
         for p in [
             "/s/a.md",

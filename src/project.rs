@@ -1,0 +1,180 @@
+//! A site folder that is another tool's project, read as it is:
+//!
+//! - an mdBook: `book.toml` names the notes folder (`[book] src`, default `src`) and the
+//!   title, and `SUMMARY.md` gives the reading order (it is the book's table of contents,
+//!   not a page);
+//! - a MkDocs project: `mkdocs.yml` names the notes folder (`docs_dir`, default `docs`),
+//!   the title (`site_name`) and the reading order (`nav`).
+
+use percent_encoding::percent_decode_str;
+use pulldown_cmark::{Event, Parser, Tag};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    MdBook,
+    MkDocs,
+}
+
+/// What studysite takes from the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub kind: Kind,
+    /// mdBook's `[book] title`, MkDocs' `site_name`.
+    pub title: Option<String>,
+    /// The notes the table of contents lists, as paths from the notes folder, in its order.
+    pub order: Vec<String>,
+}
+
+/// mdBook's table of contents, in the notes folder.
+pub(crate) const SUMMARY: &str = "SUMMARY.md";
+const BOOK_TOML: &str = "book.toml";
+const MKDOCS_YML: &str = "mkdocs.yml";
+
+/// The project files in a site folder whose changes `serve` rebuilds for.
+pub(crate) const FILES: &[&str] = &[BOOK_TOML, MKDOCS_YML];
+
+/// The notes folder a project at `root` names: mdBook's `src`, MkDocs' `docs_dir`.
+pub(crate) fn notes_dir(root: &Path) -> Option<PathBuf> {
+    if root.join(BOOK_TOML).is_file() {
+        let src = read_toml(&root.join(BOOK_TOML))
+            .and_then(|t| Some(t.get("book")?.get("src")?.as_str()?.to_string()));
+        return Some(root.join(src.unwrap_or_else(|| "src".into())));
+    }
+    if root.join(MKDOCS_YML).is_file() {
+        let dir = read_yaml(&root.join(MKDOCS_YML))
+            .and_then(|y| Some(y.get("docs_dir")?.as_str()?.to_string()));
+        return Some(root.join(dir.unwrap_or_else(|| "docs".into())));
+    }
+    None
+}
+
+/// Reads the project that owns `root` (in it, or, for an mdBook, beside its `src/`), its
+/// notes being in `notes`.
+pub(crate) fn load(root: &Path, notes: &Path) -> Option<Project> {
+    if let Some(toml) = book_toml(root) {
+        let title = read_toml(&toml)
+            .and_then(|t| Some(t.get("book")?.get("title")?.as_str()?.trim().to_string()));
+        let summary = std::fs::read_to_string(notes.join(SUMMARY)).unwrap_or_default();
+        return Some(Project {
+            kind: Kind::MdBook,
+            title: title.filter(|t| !t.is_empty()),
+            order: summary_chapters(&summary),
+        });
+    }
+    let yml = root.join(MKDOCS_YML);
+    if yml.is_file() {
+        let yaml = read_yaml(&yml).unwrap_or_default();
+        let title = yaml
+            .get("site_name")
+            .and_then(|t| t.as_str())
+            .map(str::trim);
+        let mut order = Vec::new();
+        if let Some(nav) = yaml.get("nav") {
+            nav_pages(nav, &mut order);
+        }
+        return Some(Project {
+            kind: Kind::MkDocs,
+            title: title.filter(|t| !t.is_empty()).map(String::from),
+            order,
+        });
+    }
+    None
+}
+
+/// The `book.toml` that owns `root`: in it, or (when `root` is a book's `src/`) beside it.
+fn book_toml(root: &Path) -> Option<PathBuf> {
+    let here = root.join(BOOK_TOML);
+    if here.is_file() {
+        return Some(here);
+    }
+    let parent = root.canonicalize().ok()?.parent()?.join(BOOK_TOML);
+    let src = notes_dir(parent.parent()?)?.canonicalize().ok()?;
+    (src == root.canonicalize().ok()?).then_some(parent)
+}
+
+fn read_toml(path: &Path) -> Option<toml::Table> {
+    std::fs::read_to_string(path).ok()?.parse().ok()
+}
+
+/// mkdocs.yml as plain data (its `!!python/name:` and `!ENV` tags read as plain values).
+fn read_yaml(path: &Path) -> Option<serde_json::Value> {
+    serde_saphyr::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// The pages of a MkDocs `nav`, depth first: `- page.md`, `- Title: page.md`, and
+/// `- Section: [...]`. External links are left out.
+fn nav_pages(nav: &serde_json::Value, out: &mut Vec<String>) {
+    match nav {
+        serde_json::Value::String(path) => push_page(path, out),
+        serde_json::Value::Array(items) => items.iter().for_each(|i| nav_pages(i, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| nav_pages(v, out)),
+        _ => {}
+    }
+}
+
+fn push_page(dest: &str, out: &mut Vec<String>) {
+    let path = dest.split('#').next().unwrap_or("");
+    if path.is_empty() || crate::markdown::links::is_external(path) {
+        return;
+    }
+    let path = percent_decode_str(path).decode_utf8_lossy();
+    let path = path.trim_start_matches("./").trim_start_matches('/');
+    if !out.iter().any(|p| p == path) {
+        out.push(path.to_string());
+    }
+}
+
+/// The note paths SUMMARY.md links to, in order, each once. Draft chapters (`[Name]()`)
+/// and external links are left out.
+fn summary_chapters(summary: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ev in Parser::new(summary) {
+        if let Event::Start(Tag::Link { dest_url, .. }) = ev {
+            push_page(&dest_url, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_links_in_order() {
+        let summary = "# Summary\n\n[Introduction](README.md)\n\n# Part one\n\n\
+            - [Setup](./setup.md)\n    - [Install](setup/install%20guide.md)\n\
+            - [Draft chapter]()\n- [Setup again](setup.md#more)\n---\n\
+            - [Site](https://example.org)\n\n[Appendix](appendix.md)\n";
+        assert_eq!(
+            summary_chapters(summary),
+            [
+                "README.md",
+                "setup.md",
+                "setup/install guide.md",
+                "appendix.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn mkdocs_nav_and_python_tags() {
+        let dir = tempfile::tempdir().unwrap();
+        let yml = dir.path().join(MKDOCS_YML);
+        std::fs::write(
+            &yml,
+            "site_name: My Exam Notes\ndocs_dir: pages\n\
+             markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n\
+             extra:\n  analytics: !ENV GOOGLE_ANALYTICS_KEY\n\
+             nav:\n  - Home: index.md\n  - Networking:\n      - VPC: net/vpc.md\n      - net/dns.md\n\
+             \x20 - About: https://example.org\n  - zeta.md\n",
+        )
+        .unwrap();
+        assert_eq!(notes_dir(dir.path()), Some(dir.path().join("pages")));
+        let p = load(dir.path(), &dir.path().join("pages")).unwrap();
+        assert_eq!(p.kind, Kind::MkDocs);
+        assert_eq!(p.title.as_deref(), Some("My Exam Notes"));
+        assert_eq!(p.order, ["index.md", "net/vpc.md", "net/dns.md", "zeta.md"]);
+    }
+}
