@@ -232,7 +232,8 @@ impl Score {
 /// Emulates a device pixel ratio (1 clears the override).
 async fn set_ratio(b: &Browser, ratio: f64) -> Result<()> {
     if ratio == 1.0 {
-        b.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await?;
+        b.cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await?;
     } else {
         let metrics = json!({
             "width": VIEWPORT.0, "height": VIEWPORT.1,
