@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 use walkdir::WalkDir;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,9 @@ pub(crate) struct SourceFile {
     /// Relative to the notes folder, with `/` separators.
     pub(crate) rel: String,
     pub(crate) kind: Kind,
+    /// Modification time and size, when the file system gives them: a rebuild need not read
+    /// a note whose stamp has not moved (see `site::parse_notes`).
+    pub(crate) stamp: Option<(SystemTime, u64)>,
 }
 
 /// Every note and copied file under `config.notes_dir`, sorted by path. Skips dot-files and
@@ -93,7 +97,16 @@ pub(crate) fn discover(
         } else {
             Kind::Asset
         };
-        files.push(SourceFile { path, rel, kind });
+        let stamp = entry
+            .metadata()
+            .ok()
+            .and_then(|m| Some((m.modified().ok()?, m.len())));
+        files.push(SourceFile {
+            path,
+            rel,
+            kind,
+            stamp,
+        });
     }
     Ok(files)
 }

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +106,10 @@ pub struct Cache {
     env: u64,
     /// Parsed notes by source path, with the hash of the bytes they came from.
     notes: HashMap<String, (u64, Page)>,
+    /// The stamp (modification time, size) each note had when it was last read, and when
+    /// the last build began reading.
+    stamps: HashMap<String, (SystemTime, u64)>,
+    read_at: Option<SystemTime>,
     /// Rendered markdown by source path, with its key (shape + note).
     rendered: HashMap<String, (u64, Rendered)>,
     /// Search parts by source path, with the same key.
@@ -114,6 +118,8 @@ pub struct Cache {
     search_plan: Vec<(String, u64, String, String)>,
     html: render::HtmlCache,
     study_html: render::HtmlCache,
+    /// The site's terms, with the shape they were found under.
+    terms: Option<(u64, Arc<crate::crossref::Terms>)>,
     /// Loaded once per cache: the syntax set and every block highlighted so far.
     highlighter: Highlighter,
 }
@@ -193,10 +199,16 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         };
     }
     let sources = discover::discover(config, &mut diags)?;
-    let (pages, hashes) = parse_notes(config, &sources, &mut cache.notes, &mut diags);
+    let (pages, hashes) = parse_notes(config, &sources, cache, &mut diags);
     let mut index = Index::build(config, pages, &sources, &mut diags);
-    let web = Web::build(config, &mut index, &mut diags);
     let shape = shape(env, &index);
+    // The terms depend on headings, aliases, titles and URLs only: all in the shape.
+    let terms = match cache.terms.take() {
+        Some((key, terms)) if key == shape => terms,
+        _ => Arc::new(crate::crossref::Terms::build(config, &index)),
+    };
+    cache.terms = Some((shape, terms.clone()));
+    let web = Web::build(config, &mut index, terms, &mut diags);
     let keys: Vec<u64> = index
         .pages
         .iter()
@@ -353,23 +365,50 @@ fn shape(env: u64, index: &Index) -> u64 {
 
 /// Reads and parses every note in parallel; a note that cannot be read or parsed becomes an
 /// error diagnostic and is left out. Drafts are dropped unless `--drafts`.
+///
+/// A note whose stamp (modification time and size) is the one it had when last read is not
+/// read again, unless that time is within `RACY` of when that read began: a file written
+/// in the same clock tick as it was read may have changed without its stamp moving (as
+/// `git` guards its index).
 fn parse_notes(
     config: &Config,
     sources: &[SourceFile],
-    cached: &mut HashMap<String, (u64, Page)>,
+    cache: &mut Cache,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Page>, HashMap<String, u64>) {
+    const RACY: Duration = Duration::from_secs(2);
+    let now = SystemTime::now();
+    let trusted_before = cache.read_at.and_then(|t| t.checked_sub(RACY));
     // Take the cached pages out (no copies), one per note that is still there.
-    let mut previous = std::mem::take(cached);
-    let notes: Vec<(&SourceFile, Option<(u64, Page)>)> = sources
+    let mut previous = std::mem::take(&mut cache.notes);
+    let stamps = std::mem::take(&mut cache.stamps);
+    // Each note, its cached page if any, and whether its stamp says it is unchanged.
+    let notes: Vec<_> = sources
         .iter()
         .filter(|s| s.kind == Kind::Note)
-        .map(|s| (s, previous.remove(&s.rel)))
+        .map(|s| {
+            let unchanged = match (s.stamp, stamps.get(&s.rel), trusted_before) {
+                (Some(now), Some(&then), Some(before)) => now == then && then.0 < before,
+                _ => false,
+            };
+            (s, previous.remove(&s.rel), unchanged)
+        })
         .collect();
     drop(previous);
+    cache.stamps = sources
+        .iter()
+        .filter(|s| s.kind == Kind::Note)
+        .filter_map(|s| Some((s.rel.clone(), s.stamp?)))
+        .collect();
+    cache.read_at = Some(now);
     let results: Vec<Result<Option<(Page, u64)>, Diagnostic>> = notes
         .into_par_iter()
-        .map(|(s, old)| {
+        .map(|(s, old, unchanged)| {
+            if unchanged {
+                if let Some((hash, page)) = old {
+                    return Ok(Some((page, hash)));
+                }
+            }
             let display = config.display_path(&s.path);
             let bytes = fsx::read(&s.path)
                 .map_err(|e| Diagnostic::error(&display, 0, 0, format!("{e:#}")))?;

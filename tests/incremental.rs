@@ -139,3 +139,43 @@ fn incremental_rebuilds_equal_clean_builds() {
     fs::write(&note, &text).unwrap();
     same_as_clean(site, &mut cache, "fixed");
 }
+
+/// Sets the modification time of every file under `dir` an hour back, as for notes not
+/// touched in a while (a rebuild trusts their stamps and does not read them).
+fn age(dir: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let f = fs::File::options().write(true).open(entry.path()).unwrap();
+            f.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn notes_left_alone_are_not_read_again_but_edits_are_seen() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    copy_dir(&root.join("notes"), &site.join("notes"));
+    age(site);
+    let notes = site.join("notes/03-mlops-deployment");
+    let mut cache = Cache::default();
+    same_as_clean(site, &mut cache, "first build");
+    same_as_clean(site, &mut cache, "nothing changed");
+    // Same size, new time: still seen.
+    edit(&notes.join("03-autoscaling.md"), "Target", "TARGET");
+    same_as_clean(site, &mut cache, "a same-length edit");
+    edit(&notes.join("09-governance.md"), "## ", "## Renamed ");
+    same_as_clean(site, &mut cache, "a new heading");
+    // An edit made, then dated back to when the note was last read: its size still tells.
+    let gov = notes.join("09-governance.md");
+    fs::write(
+        &gov,
+        fs::read_to_string(&gov).unwrap() + "\nOne more line.\n",
+    )
+    .unwrap();
+    age(&gov);
+    same_as_clean(site, &mut cache, "an edit dated back");
+}

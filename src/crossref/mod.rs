@@ -14,7 +14,8 @@ use crate::markdown::callouts::{Callout, Role};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use terms::Terms;
+use std::sync::Arc;
+pub(crate) use terms::Terms;
 
 /// The pages the web adds to the site: (title, URL).
 pub(crate) const STUDY_PAGES: &[(&str, &str)] = &[
@@ -101,7 +102,7 @@ pub(crate) struct Entry {
 
 /// The whole web, built between `Index::build` and rendering.
 pub(crate) struct Web {
-    pub(crate) terms: Terms,
+    pub(crate) terms: Arc<Terms>,
     pub(crate) entries: Vec<Entry>,
     /// Per page: section id (`None` for the whole note) -> entries whose answer names it.
     backlinks: Vec<BTreeMap<Option<String>, Vec<usize>>>,
@@ -111,8 +112,14 @@ pub(crate) struct Web {
 impl Web {
     /// Reserves the study pages' URLs, finds the terms and resolves every answer; an answer
     /// that names nothing the notes define is a warning at its line.
-    pub(crate) fn build(config: &Config, index: &mut Index, diags: &mut Vec<Diagnostic>) -> Web {
-        let terms = Terms::build(config, index);
+    /// `terms` comes from [`Terms::build`] (a rebuild may reuse the last one while the site's
+    /// shape holds).
+    pub(crate) fn build(
+        config: &Config,
+        index: &mut Index,
+        terms: Arc<Terms>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Web {
         let mut entries = Vec::new();
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
         for (p, page) in index.pages.iter().enumerate() {
