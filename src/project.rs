@@ -4,7 +4,9 @@
 //!   title, and `SUMMARY.md` gives the reading order (it is the book's table of contents,
 //!   not a page);
 //! - a MkDocs project: `mkdocs.yml` names the notes folder (`docs_dir`, default `docs`),
-//!   the title (`site_name`) and the reading order (`nav`).
+//!   the title (`site_name`) and the reading order (`nav`);
+//! - a Hugo site: `hugo.toml` (or `config.toml`) beside `content/` names the notes folder
+//!   (`contentDir`) and the title; notes order themselves by `weight` as in Hugo.
 
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{Event, Parser, Tag};
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 pub enum Kind {
     MdBook,
     MkDocs,
+    Hugo,
 }
 
 /// What studysite takes from the project.
@@ -30,9 +33,26 @@ pub struct Project {
 pub(crate) const SUMMARY: &str = "SUMMARY.md";
 const BOOK_TOML: &str = "book.toml";
 const MKDOCS_YML: &str = "mkdocs.yml";
+/// Hugo's config file names, newest first (TOML only: the common case).
+const HUGO_TOML: &[&str] = &["hugo.toml", "config.toml"];
 
 /// The project files in a site folder whose changes `serve` rebuilds for.
-pub(crate) const FILES: &[&str] = &[BOOK_TOML, MKDOCS_YML];
+pub(crate) const FILES: &[&str] = &[BOOK_TOML, MKDOCS_YML, "hugo.toml", "config.toml"];
+
+/// A Hugo site's config at `root` and its content folder, when `root` is one.
+fn hugo(root: &Path) -> Option<(toml::Table, PathBuf)> {
+    let config = HUGO_TOML
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.is_file())?;
+    let table = read_toml(&config)?;
+    let dir = table
+        .get("contentDir")
+        .and_then(|d| d.as_str())
+        .unwrap_or("content");
+    let content = root.join(dir);
+    content.is_dir().then_some((table, content))
+}
 
 /// The notes folder a project at `root` names: mdBook's `src`, MkDocs' `docs_dir`.
 pub(crate) fn notes_dir(root: &Path) -> Option<PathBuf> {
@@ -46,7 +66,7 @@ pub(crate) fn notes_dir(root: &Path) -> Option<PathBuf> {
             .and_then(|y| Some(y.get("docs_dir")?.as_str()?.to_string()));
         return Some(root.join(dir.unwrap_or_else(|| "docs".into())));
     }
-    None
+    hugo(root).map(|(_, content)| content)
 }
 
 /// Reads the project that owns `root` (in it, or, for an mdBook, beside its `src/`), its
@@ -79,7 +99,13 @@ pub(crate) fn load(root: &Path, notes: &Path) -> Option<Project> {
             order,
         });
     }
-    None
+    let (config, _) = hugo(root)?;
+    let title = config.get("title").and_then(|t| t.as_str()).map(str::trim);
+    Some(Project {
+        kind: Kind::Hugo,
+        title: title.filter(|t| !t.is_empty()).map(String::from),
+        order: Vec::new(),
+    })
 }
 
 /// The `book.toml` that owns `root`: in it, or (when `root` is a book's `src/`) beside it.

@@ -739,3 +739,42 @@ fn a_mkdocs_project_is_read_in_nav_order() {
     assert!(home.contains("<span>Start here</span>"), "{home}");
     assert!(!s.path().join("public/site").exists());
 }
+
+#[test]
+fn a_hugo_site_builds_from_its_content_folder() {
+    let s = site(&[
+        (
+            "hugo.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Hugo Notes\"\n",
+        ),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\nSee [VPC]({{< ref \"net/vpc.md\" >}}).\n\n\
+             {{< hint warning >}}\nMind the quotas.\n{{< /hint >}}\n\n{{< youtube abc >}}\n",
+        ),
+        ("content/net/vpc.md", "---\ntitle: VPC\n---\nBody.\n"),
+        ("layouts/index.html", "<html>Hugo's own layout</html>"),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .args(["build"])
+        .arg(s.path())
+        .arg("-o")
+        .arg(s.path().join("site"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let home = fs::read_to_string(s.path().join("site/index.html")).unwrap();
+    assert!(
+        title_of(&home).ends_with("Hugo Notes"),
+        "{}",
+        title_of(&home)
+    );
+    assert!(home.contains("<a href=\"net/vpc.html\">VPC</a>"), "{home}");
+    assert!(home.contains("data-callout=\"warning\""), "{home}");
+    assert!(
+        home.contains("{{&lt; youtube abc &gt;}}"),
+        "unknown shortcodes stay visible: {home}"
+    );
+    assert!(!s.path().join("site/layouts").exists());
+}

@@ -6,6 +6,9 @@
 //!   indented four spaces), Material's content tabs (`=== "Python"`) and `:::tip Title` ...
 //!   `:::` containers (Docusaurus, VuePress, Pandoc) become Obsidian callouts, which the
 //!   callout adapter draws;
+//! - Hugo shortcodes: `{{< ref "x.md" >}}` becomes the path, `{{< figure src=... >}}` an
+//!   image, and paired `hint`, `notice`, `alert`, `callout`, `admonition` and `details`
+//!   shortcodes on their own lines become `:::` containers (so callouts);
 //! - Obsidian highlights `==text==` become `<mark>text</mark>`.
 //!
 //! Fenced code and inline code spans are left as written. A pass whose marker does not
@@ -20,7 +23,7 @@ type Pass = fn(&str) -> Option<(String, OffsetMap)>;
 pub(crate) fn rewrite(text: String) -> (String, Vec<OffsetMap>) {
     let mut text = text;
     let mut maps = Vec::new();
-    let passes: [Pass; 4] = [comments, admonitions, containers, highlights];
+    let passes: [Pass; 5] = [comments, shortcodes, admonitions, containers, highlights];
     for pass in passes {
         if let Some((out, map)) = pass(&text) {
             text = out;
@@ -370,6 +373,147 @@ fn container_open(line: &str) -> Option<(usize, String, &'static str, String)> {
     Some((colons, kind, fold, title.to_string()))
 }
 
+/// One Hugo shortcode at the start of `text` (`{{< name args >}}` or `{{% name args %}}`):
+/// its length, name (with `/` when closing) and arguments.
+fn shortcode(text: &str) -> Option<(usize, &str, &str)> {
+    let (open, close) = if text.starts_with("{{<") {
+        ("{{<", ">}}")
+    } else if text.starts_with("{{%") {
+        ("{{%", "%}}")
+    } else {
+        return None;
+    };
+    let end = text.find(close)?;
+    let inner = text[open.len()..end].trim().trim_end_matches('/').trim();
+    let name_end = inner.find(char::is_whitespace).unwrap_or(inner.len());
+    let name = &inner[..name_end];
+    if name.is_empty() || name.contains('\n') {
+        return None;
+    }
+    Some((end + close.len(), name, inner[name_end..].trim()))
+}
+
+/// A shortcode's arguments: positional values and `key="value"` pairs, quotes removed.
+fn shortcode_args(args: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let mut positional = Vec::new();
+    let mut named = Vec::new();
+    let mut rest = args.trim();
+    while !rest.is_empty() {
+        let (key, after) = match rest.find(['=', ' ', '"']) {
+            Some(i) if rest.as_bytes()[i] == b'=' => (Some(&rest[..i]), &rest[i + 1..]),
+            _ => (None, rest),
+        };
+        let (value, next) = if let Some(q) = after.strip_prefix('"') {
+            let e = q.find('"').unwrap_or(q.len());
+            (&q[..e], q.get(e + 1..).unwrap_or(""))
+        } else {
+            let e = after.find(' ').unwrap_or(after.len());
+            (&after[..e], &after[e..])
+        };
+        match key {
+            Some(k) => named.push((k.trim().to_lowercase(), value.to_string())),
+            None => positional.push(value.to_string()),
+        }
+        rest = next.trim_start();
+    }
+    (positional, named)
+}
+
+/// Hugo shortcodes studysite can read (see the module's summary); others stay as written.
+fn shortcodes(text: &str) -> Option<(String, OffsetMap)> {
+    if !(text.contains("{{<") || text.contains("{{%")) {
+        return None;
+    }
+    const BOXES: &[&str] = &[
+        "hint",
+        "notice",
+        "alert",
+        "callout",
+        "admonition",
+        "details",
+    ];
+    let mut w = Rewriter::with_capacity(text.len());
+    let mut fences = Fences::default();
+    let mut open: Vec<&str> = Vec::new();
+    let mut changed = false;
+    for (start, line) in lines(text) {
+        if fences.code(line) {
+            w.copy(line, start);
+            continue;
+        }
+        let t = line.trim();
+        let lead = line.len() - line.trim_start().len();
+        // A box shortcode alone on its line opens or closes a container.
+        if let Some((_, name, args)) = shortcode(t).filter(|(len, ..)| *len == t.len()) {
+            let nl = if line.ends_with('\n') { "\n" } else { "" };
+            if let Some(closing) = name.strip_prefix('/') {
+                if open.last() == Some(&closing) {
+                    open.pop();
+                    w.insert(&format!(":::{nl}"), start + lead);
+                    changed = true;
+                    continue;
+                }
+            } else if BOXES.contains(&name) {
+                let (pos, named) = shortcode_args(args);
+                let get = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+                let (kind, title) = if name == "details" {
+                    let title = get("title")
+                        .or_else(|| get("summary"))
+                        .or_else(|| pos.first().cloned());
+                    ("details".to_string(), title.unwrap_or_default())
+                } else {
+                    let kind = get("type")
+                        .or_else(|| get("context"))
+                        .or_else(|| pos.first().cloned())
+                        .unwrap_or_else(|| "note".into());
+                    let title = get("title").or_else(|| pos.get(1).cloned());
+                    (kind, title.unwrap_or_default())
+                };
+                open.push(name);
+                let head = format!(":::{kind} {title}").trim_end().to_string();
+                w.insert(&format!("{head}{nl}"), start + lead);
+                changed = true;
+                continue;
+            }
+        }
+        // Inline: ref/relref become their path, figure an image.
+        let spans = code_spans(line);
+        let mut pos = 0;
+        let mut i = 0;
+        while let Some(at) = line[i..].find("{{").map(|a| a + i) {
+            i = at + 2;
+            if in_spans(&spans, at) {
+                continue;
+            }
+            let Some((len, name, args)) = shortcode(&line[at..]) else {
+                continue;
+            };
+            let (positional, named) = shortcode_args(args);
+            let get = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            let replacement = match name {
+                "ref" | "relref" => positional.first().cloned().or_else(|| get("path")),
+                "figure" => get("src").map(|src| {
+                    let alt = get("alt")
+                        .or_else(|| get("caption"))
+                        .or_else(|| get("title"));
+                    format!("![{}](<{src}>)", alt.unwrap_or_default())
+                }),
+                _ => None,
+            };
+            let Some(replacement) = replacement else {
+                continue;
+            };
+            w.copy(&line[pos..at], start + pos);
+            w.insert(&replacement, start + at);
+            pos = at + len;
+            i = pos;
+            changed = true;
+        }
+        w.copy(&line[pos..], start + pos);
+    }
+    changed.then(|| w.finish())
+}
+
 /// `:::type` ... `:::` containers. The closing line is only colons, at least as many as
 /// the opening's; they nest.
 fn containers(text: &str) -> Option<(String, OffsetMap)> {
@@ -587,6 +731,42 @@ mod tests {
             run(containers, ":::note\n```\n:::\n```\n:::\n"),
             "> [!note]\n> ```\n> :::\n> ```\n"
         );
+    }
+
+    #[test]
+    fn hugo_shortcodes() {
+        assert_eq!(
+            run(
+                shortcodes,
+                "See [VPC]({{< ref \"net/vpc.md\" >}}) and {{< relref \"dns\" >}}.\n"
+            ),
+            "See [VPC](net/vpc.md) and dns.\n"
+        );
+        assert_eq!(
+            run(
+                shortcodes,
+                "{{< figure src=\"img/a b.png\" caption=\"The flow\" >}}\n"
+            ),
+            "![The flow](<img/a b.png>)\n"
+        );
+        let boxes = "{{< hint warning >}}\nCareful.\n{{< /hint >}}\n\n\
+                     {{% notice tip \"Remember\" %}}\nThis.\n{{% /notice %}}\n\n\
+                     {{< details title=\"Show answer\" >}}\n42\n{{< /details >}}\n";
+        assert_eq!(
+            run(shortcodes, boxes),
+            ":::warning\nCareful.\n:::\n\n:::tip Remember\nThis.\n:::\n\n:::details Show answer\n42\n:::\n"
+        );
+        let all = rewrite(boxes.to_string()).0;
+        assert!(all.starts_with("> [!warning]\n> Careful.\n"), "{all}");
+        assert!(all.contains("> [!note]- Show answer\n> 42\n"), "{all}");
+        // Unknown shortcodes, and any in code, stay as written.
+        for keep in [
+            "{{< youtube abc >}}\n",
+            "`{{< ref \"x\" >}}`\n",
+            "```\n{{< hint >}}\n```\n",
+        ] {
+            assert_eq!(run(shortcodes, keep), keep);
+        }
     }
 
     #[test]
