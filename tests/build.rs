@@ -33,6 +33,13 @@ fn read(dir: &Path, rel: &str) -> String {
     fs::read_to_string(dir.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// Where a built page's "next" link leads.
+fn next_link(dir: &Path, page: &str) -> Option<String> {
+    let html = read(dir, page);
+    let at = html.find("rel=\"next\" href=\"").map(|i| i + 17)?;
+    Some(html[at..at + html[at..].find('"').unwrap()].to_string())
+}
+
 fn title_of(html: &str) -> &str {
     let start = html.find("<title>").unwrap() + 7;
     let end = html[start..].find("</title>").unwrap();
@@ -522,11 +529,7 @@ fn an_mdbook_is_read_in_summary_order() {
     ]);
     let (ok, err) = build(s.path());
     assert!(ok, "{err}");
-    let next = |page: &str| {
-        let html = read(s.path(), page);
-        let at = html.find("rel=\"next\" href=\"").map(|i| i + 17)?;
-        Some(html[at..at + html[at..].find('"').unwrap()].to_string())
-    };
+    let next = |page: &str| next_link(s.path(), page);
     assert_eq!(next("index.html").as_deref(), Some("zebra.html"));
     assert_eq!(next("zebra.html").as_deref(), Some("part/index.html"));
     assert_eq!(next("part/index.html").as_deref(), Some("deep.html"));
@@ -717,11 +720,7 @@ fn a_mkdocs_project_is_read_in_nav_order() {
     ]);
     let (ok, err) = build(s.path());
     assert!(ok, "{err}");
-    let next = |page: &str| {
-        let html = read(s.path(), page);
-        let at = html.find("rel=\"next\" href=\"").map(|i| i + 17)?;
-        Some(html[at..at + html[at..].find('"').unwrap()].to_string())
-    };
+    let next = |page: &str| next_link(s.path(), page);
     assert_eq!(next("index.html").as_deref(), Some("zebra.html"));
     assert_eq!(next("zebra.html").as_deref(), Some("storage/index.html"));
     assert_eq!(next("storage/index.html").as_deref(), Some("s3.html"));
