@@ -394,29 +394,44 @@ fn shortcode(text: &str) -> Option<(usize, &str, &str)> {
 }
 
 /// A shortcode's arguments: positional values and `key="value"` pairs, quotes removed.
-fn shortcode_args(args: &str) -> (Vec<String>, Vec<(String, String)>) {
-    let mut positional = Vec::new();
-    let mut named = Vec::new();
-    let mut rest = args.trim();
-    while !rest.is_empty() {
-        let (key, after) = match rest.find(['=', ' ', '"']) {
-            Some(i) if rest.as_bytes()[i] == b'=' => (Some(&rest[..i]), &rest[i + 1..]),
-            _ => (None, rest),
-        };
-        let (value, next) = if let Some(q) = after.strip_prefix('"') {
-            let e = q.find('"').unwrap_or(q.len());
-            (&q[..e], q.get(e + 1..).unwrap_or(""))
-        } else {
-            let e = after.find(' ').unwrap_or(after.len());
-            (&after[..e], &after[e..])
-        };
-        match key {
-            Some(k) => named.push((k.trim().to_lowercase(), value.to_string())),
-            None => positional.push(value.to_string()),
+struct Args {
+    positional: Vec<String>,
+    named: Vec<(String, String)>,
+}
+
+impl Args {
+    fn parse(args: &str) -> Args {
+        let mut positional = Vec::new();
+        let mut named = Vec::new();
+        let mut rest = args.trim();
+        while !rest.is_empty() {
+            let (key, after) = match rest.find(['=', ' ', '"']) {
+                Some(i) if rest.as_bytes()[i] == b'=' => (Some(&rest[..i]), &rest[i + 1..]),
+                _ => (None, rest),
+            };
+            let (value, next) = if let Some(q) = after.strip_prefix('"') {
+                let e = q.find('"').unwrap_or(q.len());
+                (&q[..e], q.get(e + 1..).unwrap_or(""))
+            } else {
+                let e = after.find(' ').unwrap_or(after.len());
+                (&after[..e], &after[e..])
+            };
+            match key {
+                Some(k) => named.push((k.trim().to_lowercase(), value.to_string())),
+                None => positional.push(value.to_string()),
+            }
+            rest = next.trim_start();
         }
-        rest = next.trim_start();
+        Args { positional, named }
     }
-    (positional, named)
+
+    /// The first of the named arguments `keys` given, else positional argument `nth`.
+    fn get(&self, keys: &[&str], nth: Option<usize>) -> Option<String> {
+        keys.iter()
+            .find_map(|k| self.named.iter().find(|(n, _)| n == k))
+            .map(|(_, v)| v.clone())
+            .or_else(|| self.positional.get(nth?).cloned())
+    }
 }
 
 /// Hugo shortcodes studysite can read (see the module's summary); others stay as written.
@@ -454,20 +469,17 @@ fn shortcodes(text: &str) -> Option<(String, OffsetMap)> {
                     continue;
                 }
             } else if BOXES.contains(&name) {
-                let (pos, named) = shortcode_args(args);
-                let get = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+                let args = Args::parse(args);
                 let (kind, title) = if name == "details" {
-                    let title = get("title")
-                        .or_else(|| get("summary"))
-                        .or_else(|| pos.first().cloned());
+                    let title = args.get(&["title", "summary"], Some(0));
                     ("details".to_string(), title.unwrap_or_default())
                 } else {
-                    let kind = get("type")
-                        .or_else(|| get("context"))
-                        .or_else(|| pos.first().cloned())
-                        .unwrap_or_else(|| "note".into());
-                    let title = get("title").or_else(|| pos.get(1).cloned());
-                    (kind, title.unwrap_or_default())
+                    let kind = args.get(&["type", "context"], Some(0));
+                    let title = args.get(&["title"], Some(1));
+                    (
+                        kind.unwrap_or_else(|| "note".into()),
+                        title.unwrap_or_default(),
+                    )
                 };
                 open.push(name);
                 let head = format!(":::{kind} {title}").trim_end().to_string();
@@ -488,14 +500,11 @@ fn shortcodes(text: &str) -> Option<(String, OffsetMap)> {
             let Some((len, name, args)) = shortcode(&line[at..]) else {
                 continue;
             };
-            let (positional, named) = shortcode_args(args);
-            let get = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            let args = Args::parse(args);
             let replacement = match name {
-                "ref" | "relref" => positional.first().cloned().or_else(|| get("path")),
-                "figure" => get("src").map(|src| {
-                    let alt = get("alt")
-                        .or_else(|| get("caption"))
-                        .or_else(|| get("title"));
+                "ref" | "relref" => args.get(&["path"], Some(0)),
+                "figure" => args.get(&["src"], None).map(|src| {
+                    let alt = args.get(&["alt", "caption", "title"], None);
                     format!("![{}](<{src}>)", alt.unwrap_or_default())
                 }),
                 _ => None,
