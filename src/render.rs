@@ -7,7 +7,6 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{relative, Child, Index, Target};
-use crate::markdown::math::has_math;
 use crate::markdown::tags;
 use crate::markdown::Rendered;
 use crate::site::Content;
@@ -490,8 +489,8 @@ fn render_target(
                 next,
                 extra: &note.front.extra,
                 has_h1: r.html.trim_start().starts_with("<h1"),
-                has_mermaid: has_mermaid(&r.html),
-                has_math: has_math(&r.html),
+                has_mermaid: r.has_mermaid,
+                has_math: r.has_math,
                 source: &note.rel,
                 edit_url: config.edit_url.as_ref().map(|e| {
                     let path = percent_encoding::utf8_percent_encode(
@@ -684,8 +683,8 @@ pub(crate) fn assets(
     sources: &[SourceFile],
     files: &mut BTreeMap<String, Content>,
 ) {
-    let mermaid = rendered.iter().any(|r| has_mermaid(&r.html));
-    let math = rendered.iter().any(|r| has_math(&r.html));
+    let mermaid = rendered.iter().any(|r| r.has_mermaid);
+    let math = rendered.iter().any(|r| r.has_math);
     for (name, content) in &theme.statics {
         if (name.starts_with(MERMAID_DIR) && !mermaid) || (name.starts_with(KATEX_DIR) && !math) {
             continue;

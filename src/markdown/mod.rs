@@ -75,6 +75,10 @@ pub(crate) struct Rendered {
     pub(crate) broken_links: Vec<Finding>,
     /// External links (`https://...`), for `check --external`.
     pub(crate) external: Vec<(String, usize)>,
+    /// Does the HTML hold a Mermaid diagram, or math? (Then the page loads Mermaid or KaTeX,
+    /// and the site carries it.) Found once here, so a rebuild need not scan every page.
+    pub(crate) has_mermaid: bool,
+    pub(crate) has_math: bool,
 }
 
 /// What is known of a note before any note is rendered: its headings and every id on it.
@@ -189,6 +193,8 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
         e.1 = doc.map.old(e.1);
     }
     Rendered {
+        has_mermaid: crate::render::has_mermaid(&html_out),
+        has_math: math::has_math(&html_out),
         html: html_out,
         headings,
         findings,
