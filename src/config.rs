@@ -41,6 +41,7 @@ struct FileConfig {
     answer_columns: Option<Vec<String>>,
     term_prefixes: Option<Vec<String>>,
     glossary: Option<bool>,
+    hard_breaks: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -56,6 +57,7 @@ const KEYS: &[&str] = &[
     "answer_columns",
     "term_prefixes",
     "glossary",
+    "hard_breaks",
     "extra",
 ];
 
@@ -82,6 +84,8 @@ pub struct Config {
     pub answer_columns: Vec<String>,
     pub term_prefixes: Vec<String>,
     pub glossary: bool,
+    /// Is a line break inside a paragraph kept (as Obsidian shows it), not a space?
+    pub hard_breaks: bool,
     pub extra: serde_json::Value,
     pub drafts: bool,
     pub strict: bool,
@@ -116,6 +120,9 @@ impl Config {
                 .unwrap_or_else(|| root.clone())
         };
         let project = crate::project::load(&root, &notes_dir);
+        let hard_breaks = file
+            .hard_breaks
+            .unwrap_or_else(|| obsidian_breaks(&root, &notes_dir));
         let out_dir = opts.out.clone().unwrap_or_else(|| root.join("public"));
         let extra = serde_json::to_value(&file.extra).unwrap_or(serde_json::Value::Null);
         Ok(Config {
@@ -150,6 +157,7 @@ impl Config {
             }),
             term_prefixes: file.term_prefixes.unwrap_or_default(),
             glossary: file.glossary.unwrap_or(true),
+            hard_breaks,
             extra,
             drafts: opts.drafts,
             strict: opts.strict,
@@ -163,6 +171,24 @@ impl Config {
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf())
     }
+}
+
+/// Obsidian shows a line break inside a paragraph as a break unless "Strict line breaks" is
+/// on; a vault (a `.obsidian/` folder) is read as Obsidian shows it.
+fn obsidian_breaks(root: &Path, notes: &Path) -> bool {
+    let Some(dir) = [notes, root]
+        .iter()
+        .map(|d| d.join(".obsidian"))
+        .find(|d| d.is_dir())
+    else {
+        return false;
+    };
+    let strict = std::fs::read_to_string(dir.join("app.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("strictLineBreaks")?.as_bool())
+        .unwrap_or(false);
+    !strict
 }
 
 fn parse_file(path: &Path, text: &str) -> Result<FileConfig, Vec<Diagnostic>> {

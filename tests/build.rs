@@ -777,3 +777,28 @@ fn a_hugo_site_builds_from_its_content_folder() {
     );
     assert!(!s.path().join("site/layouts").exists());
 }
+
+#[test]
+fn an_obsidian_vault_keeps_its_line_breaks() {
+    let text = "# Note\n\nFirst line\nsecond line\n";
+    let vault = site(&[(".obsidian/app.json", "{}"), ("note.md", text)]);
+    let (ok, err) = build(vault.path());
+    assert!(ok, "{err}");
+    assert!(read(vault.path(), "note.html").contains("<p>First line<br />\nsecond line</p>"));
+
+    let strict = site(&[
+        (".obsidian/app.json", "{\"strictLineBreaks\": true}"),
+        ("note.md", text),
+    ]);
+    let (ok, err) = build(strict.path());
+    assert!(ok, "{err}");
+    assert!(read(strict.path(), "note.html").contains("<p>First line\nsecond line</p>"));
+
+    // Not a vault: CommonMark, unless studysite.toml says otherwise.
+    let plain = site(&[("note.md", text)]);
+    build(plain.path());
+    assert!(read(plain.path(), "note.html").contains("<p>First line\nsecond line</p>"));
+    fs::write(plain.path().join("studysite.toml"), "hard_breaks = true\n").unwrap();
+    build(plain.path());
+    assert!(read(plain.path(), "note.html").contains("First line<br />"));
+}

@@ -153,7 +153,12 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     let mut headings = Vec::new();
     let mut html_out = String::with_capacity(doc.text.len() * 2);
     {
-        let events = math::Dollars::new(doc.events(), &doc.text);
+        let hard = env.config.hard_breaks;
+        let events = doc.events().map(move |(e, r)| match e {
+            Event::SoftBreak if hard => (Event::HardBreak, r),
+            e => (e, r),
+        });
+        let events = math::Dollars::new(events, &doc.text);
         let events = headings::Ids::new(events, &ids, &mut headings);
         let events = headings::Anchors::new(events);
         let events = callouts::Callouts::new(
