@@ -26,6 +26,18 @@ fn studysite(args: &[&str]) -> std::process::Output {
         .expect("run studysite")
 }
 
+/// Builds the bundled notes into `out` with `--base-url base`.
+fn build_bundled(out: &Path, base: &str) -> std::process::Output {
+    studysite(&[
+        "build",
+        repo().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--base-url",
+        base,
+    ])
+}
+
 /// A fresh, empty folder under the target dir (no tempfile in the non-dev path).
 fn scratch(name: &str) -> PathBuf {
     let dir = repo().join("target/test-publish").join(name);
@@ -154,14 +166,7 @@ fn search_urls(out: &Path) -> BTreeSet<String> {
 #[test]
 fn crawl_under_a_base_path_finds_nothing_broken() {
     let out = scratch("crawl");
-    let built = studysite(&[
-        "build",
-        repo().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--base-url",
-        BASE,
-    ]);
+    let built = build_bundled(&out, BASE);
     assert!(
         built.status.success(),
         "{}",
@@ -301,14 +306,7 @@ fn crawl_under_a_base_path_finds_nothing_broken() {
 #[test]
 fn a_base_path_leaves_out_absolute_urls_with_a_notice() {
     let out = scratch("base-path");
-    let built = studysite(&[
-        "build",
-        repo().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--base-url",
-        "/sub/",
-    ]);
+    let built = build_bundled(&out, "/sub/");
     assert!(built.status.success());
     let stderr = String::from_utf8_lossy(&built.stderr);
     assert!(stderr.contains("base_url `/sub/` is a path"), "{stderr}");
