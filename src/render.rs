@@ -465,12 +465,7 @@ fn render_target(
                     .map(|t| TagLink {
                         name: t.clone(),
                         url: index.has_tags_page().then(|| {
-                            format!(
-                                "{}{}#{}",
-                                root_prefix(url),
-                                tags::TAGS_PAGE,
-                                tags::tag_id(t)
-                            )
+                            tags::href(&format!("{}{}", root_prefix(url), tags::TAGS_PAGE), t)
                         }),
                     })
                     .collect(),

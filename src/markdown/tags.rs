@@ -17,6 +17,11 @@ pub(crate) fn tag_id(tag: &str) -> String {
     format!("tag-{}", slug(&tag.replace('/', "-")))
 }
 
+/// The link to a tag's entry, given the URL of the tags page from where the link stands.
+pub(crate) fn href(tags_page: &str, tag: &str) -> String {
+    format!("{tags_page}#{}", tag_id(tag))
+}
+
 /// A tag as written in front matter or after `#`, tidied: no `#`, no trailing `/`.
 pub(crate) fn clean(tag: &str) -> &str {
     tag.trim().trim_start_matches('#').trim_end_matches('/')
@@ -111,9 +116,7 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Tags<'a, '_, I> {
                         continue;
                     };
                     let mut html = String::from("<a class=\"tag\" href=\"");
-                    escape_href(&mut html, page).ok();
-                    html.push('#');
-                    escape_href(&mut html, &tag_id(&tag)).ok();
+                    escape_href(&mut html, &href(page, &tag)).ok();
                     html.push_str("\">");
                     escape_html(&mut html, &text[r.clone()]).ok();
                     html.push_str("</a>");
