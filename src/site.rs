@@ -388,7 +388,7 @@ fn parse_notes(
         .filter(|s| s.kind == Kind::Note)
         .map(|s| {
             let unchanged = match (s.stamp, stamps.get(&s.rel), trusted_before) {
-                (Some(now), Some(&then), Some(before)) => now == then && then.0 < before,
+                (Some(stamp), Some(&then), Some(before)) => stamp == then && then.0 < before,
                 _ => false,
             };
             (s, previous.remove(&s.rel), unchanged)
