@@ -86,6 +86,9 @@ pub struct Config {
     pub glossary: bool,
     /// Is a line break inside a paragraph kept (as Obsidian shows it), not a space?
     pub hard_breaks: bool,
+    /// Problems found while loading that do not stop a build (a project file that does
+    /// not parse); every build reports them.
+    pub(crate) warnings: Vec<Diagnostic>,
     pub extra: serde_json::Value,
     pub drafts: bool,
     pub strict: bool,
@@ -119,7 +122,8 @@ impl Config {
                 .filter(|src| src.is_dir())
                 .unwrap_or_else(|| root.clone())
         };
-        let project = crate::project::load(&root, &notes_dir);
+        let mut warnings = Vec::new();
+        let project = crate::project::load(&root, &notes_dir, &mut warnings);
         let hard_breaks = file
             .hard_breaks
             .unwrap_or_else(|| obsidian_breaks(&root, &notes_dir));
@@ -158,6 +162,7 @@ impl Config {
             term_prefixes: file.term_prefixes.unwrap_or_default(),
             glossary: file.glossary.unwrap_or(true),
             hard_breaks,
+            warnings,
             extra,
             drafts: opts.drafts,
             strict: opts.strict,

@@ -8,6 +8,8 @@
 //! - a Hugo site: `hugo.toml` (or `config.toml`) beside `content/` names the notes folder
 //!   (`contentDir`) and the title; notes order themselves by `weight` as in Hugo.
 
+use crate::diagnostic::Diagnostic;
+use crate::source_map::LineIndex;
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::path::{Path, PathBuf};
@@ -71,9 +73,11 @@ pub(crate) fn notes_dir(root: &Path) -> Option<PathBuf> {
 
 /// Reads the project that owns `root` (in it, or, for an mdBook, beside its `src/`), its
 /// notes being in `notes`.
-pub(crate) fn load(root: &Path, notes: &Path) -> Option<Project> {
+/// A book.toml or mkdocs.yml that does not parse is a warning at its line and column, and
+/// the site builds without what it would have said.
+pub(crate) fn load(root: &Path, notes: &Path, warnings: &mut Vec<Diagnostic>) -> Option<Project> {
     if let Some(toml) = book_toml(root) {
-        let title = read_toml(&toml)
+        let title = checked_toml(&toml, root, warnings)
             .and_then(|t| Some(t.get("book")?.get("title")?.as_str()?.trim().to_string()));
         let summary = std::fs::read_to_string(notes.join(SUMMARY)).unwrap_or_default();
         return Some(Project {
@@ -84,7 +88,7 @@ pub(crate) fn load(root: &Path, notes: &Path) -> Option<Project> {
     }
     let yml = root.join(MKDOCS_YML);
     if yml.is_file() {
-        let yaml = read_yaml(&yml).unwrap_or_default();
+        let yaml = checked_yaml(&yml, root, warnings).unwrap_or_default();
         let title = yaml
             .get("site_name")
             .and_then(|t| t.as_str())
@@ -121,6 +125,52 @@ fn book_toml(root: &Path) -> Option<PathBuf> {
 
 fn read_toml(path: &Path) -> Option<toml::Table> {
     std::fs::read_to_string(path).ok()?.parse().ok()
+}
+
+const UNREAD_HELP: &str =
+    "fix it to have its title, notes folder and reading order; the site builds without them";
+
+/// A project's TOML file, or a warning where it stops parsing.
+fn checked_toml(path: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Option<toml::Table> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match text.parse::<toml::Table>() {
+        Ok(table) => Some(table),
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            let (line, col) = LineIndex::new(&text).line_col(&text, at);
+            let message = format!("cannot read this file: {}", e.message().trim());
+            let shown = path.strip_prefix(root).unwrap_or(path);
+            warnings.push(Diagnostic::warning(shown, line, col, message).with_help(UNREAD_HELP));
+            None
+        }
+    }
+}
+
+/// mkdocs.yml as plain data, or a warning where it stops parsing.
+fn checked_yaml(
+    path: &Path,
+    root: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match serde_saphyr::from_str(&text) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let (line, col) = e
+                .location()
+                .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+            let message = e.to_string();
+            let message = message
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            let message = format!("cannot read this file: {message}");
+            let shown = path.strip_prefix(root).unwrap_or(path);
+            warnings.push(Diagnostic::warning(shown, line, col, message).with_help(UNREAD_HELP));
+            None
+        }
+    }
 }
 
 /// mkdocs.yml as plain data (its `!!python/name:` and `!ENV` tags read as plain values).
@@ -198,7 +248,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(notes_dir(dir.path()), Some(dir.path().join("pages")));
-        let p = load(dir.path(), &dir.path().join("pages")).unwrap();
+        let mut warnings = Vec::new();
+        let p = load(dir.path(), &dir.path().join("pages"), &mut warnings).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(p.kind, Kind::MkDocs);
         assert_eq!(p.title.as_deref(), Some("My Exam Notes"));
         assert_eq!(p.order, ["index.md", "net/vpc.md", "net/dns.md", "zeta.md"]);

@@ -198,6 +198,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
             ..Cache::default()
         };
     }
+    diags.extend(config.warnings.iter().cloned());
     let sources = discover::discover(config, &mut diags)?;
     let (pages, hashes) = parse_notes(config, &sources, cache, &mut diags);
     let mut index = Index::build(config, pages, &sources, &mut diags);

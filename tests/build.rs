@@ -802,3 +802,31 @@ fn an_obsidian_vault_keeps_its_line_breaks() {
     build(plain.path());
     assert!(read(plain.path(), "note.html").contains("First line<br />"));
 }
+
+#[test]
+fn a_project_file_that_does_not_parse_is_a_warning_at_its_line() {
+    let s = site(&[
+        ("mkdocs.yml", "site_name: Notes\nnav:\n  - a: [b.md\n"),
+        ("docs/index.md", "# Home\n"),
+    ]);
+    let (ok, err) = build(s.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.starts_with(
+            "mkdocs.yml:3:8: warning: cannot read this file: line 3 column 8: unclosed bracket"
+        ),
+        "{err}"
+    );
+    assert!(s.path().join("public/index.html").exists());
+
+    let b = site(&[
+        ("book.toml", "[book]\ntitle = \"Unclosed\n"),
+        ("src/README.md", "# Intro\n"),
+    ]);
+    let (ok, err) = build(b.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.starts_with("book.toml:2:18: warning: cannot read this file: invalid basic string"),
+        "{err}"
+    );
+}
