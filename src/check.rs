@@ -2,22 +2,12 @@
 //! image an error, lists external links, and fetches them only when asked.
 
 use crate::config::Config;
-use crate::diagnostic::Severity;
-use crate::site::{self, Report};
+use crate::diagnostic::{ExternalLink, Report, Severity};
+use crate::site;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// A link to outside the site, where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExternalLink {
-    pub url: String,
-    pub file: PathBuf,
-    pub line: usize,
-    pub col: usize,
-}
 
 /// How many external links are fetched at once, and how long each may take.
 const FETCH_THREADS: usize = 8;

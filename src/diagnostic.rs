@@ -76,6 +76,45 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A link to outside the site, where it was written (`check` lists or fetches them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLink {
+    pub url: String,
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// What a build found and how long it took.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub pages: usize,
+    pub elapsed: std::time::Duration,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Every link to outside the site, where it is written.
+    pub(crate) external: Vec<ExternalLink>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Every diagnostic, rustc-style, sorted by file and line.
+    pub fn diagnostics(&self) -> Vec<String> {
+        self.diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    /// Did the build fail (an error, or any warning under `--strict`)?
+    pub fn failed(&self, strict: bool) -> bool {
+        self.errors() > 0 || (strict && !self.diagnostics.is_empty())
+    }
+}
+
 /// Sorts by file, line and column so output is stable and reads top to bottom.
 pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {

@@ -88,7 +88,7 @@ pub(crate) fn discover(
             continue;
         }
         let path = entry.path().to_path_buf();
-        let rel = rel_string(path.strip_prefix(notes).unwrap_or(&path));
+        let rel = crate::fsx::rel_string(path.strip_prefix(notes).unwrap_or(&path));
         let kind = if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"))
@@ -109,13 +109,6 @@ pub(crate) fn discover(
         });
     }
     Ok(files)
-}
-
-fn rel_string(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The canonical form of a path that may not exist yet (its parent is canonicalised).

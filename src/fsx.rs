@@ -49,6 +49,14 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
 }
 
+/// A relative path as the site names it: `/`-separated, whatever the platform.
+pub(crate) fn rel_string(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 pub(crate) fn read_dir_names(path: &Path) -> Result<Vec<String>> {
     let mut names = Vec::new();
     for entry in

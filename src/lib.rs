@@ -1,10 +1,21 @@
 //! studysite: a static site generator for study notes.
 //!
-//! The pipeline is `discover -> Note::parse -> Index::build -> markdown::render -> render ->
-//! output::write`, sequenced in one place, [`site::build`].
+//! The pipeline, sequenced in one place ([`site::build`]):
+//!
+//! ```text
+//! discover -> page (read, parse, outline each note) -> index (URLs, titles, ids, order)
+//!   -> crossref (terms, scenarios: the study web) -> markdown::render (each note, in parallel)
+//!   -> render (tera pages, study pages, assets) -> publish (sitemap, robots) -> search
+//!   -> output::write (or serve, from memory)
+//! ```
+//!
+//! Modules depend downwards only (`tests/layering.rs` checks it):
+//! `check | output | serve -> site -> render -> crossref -> index -> page -> note ->
+//! markdown -> config -> project -> url, content, fsx, slug, diagnostic, source_map`.
 
 pub mod check;
 pub mod config;
+pub mod content;
 pub(crate) mod crossref;
 pub mod diagnostic;
 pub(crate) mod discover;
@@ -13,6 +24,7 @@ pub(crate) mod index;
 pub mod markdown;
 pub(crate) mod note;
 pub mod output;
+pub(crate) mod page;
 pub mod project;
 pub mod publish;
 pub(crate) mod render;
@@ -21,6 +33,9 @@ pub mod serve;
 pub mod site;
 pub(crate) mod slug;
 pub(crate) mod source_map;
+pub(crate) mod url;
 
 pub use config::{BuildOptions, Config};
-pub use site::{add_search, build, build_pages, build_with, Built, Cache, Content, Report};
+pub use content::{Built, Content};
+pub use diagnostic::Report;
+pub use site::{add_search, build, build_pages, build_with, Cache};

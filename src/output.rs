@@ -2,14 +2,12 @@
 //! leaves the previous site as it was and nothing of the user's is ever overwritten.
 
 use crate::config::Config;
+use crate::content::{hash_of, Built, Content};
 use crate::discover::canonical;
 use crate::fsx;
-use crate::site::{Built, Content};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Marks a folder as written by studysite; a folder without it is never replaced.
@@ -91,12 +89,6 @@ fn mtime(path: &Path) -> u128 {
 }
 
 const MARKER_HEADER: &str = "This folder is written by studysite and replaced on every build.\n";
-
-fn hash_of(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
 
 impl Manifest {
     fn read(out: &Path) -> Manifest {

@@ -191,7 +191,7 @@ fn nav_pages(nav: &serde_json::Value, out: &mut Vec<String>) {
 
 fn push_page(dest: &str, out: &mut Vec<String>) {
     let path = dest.split('#').next().unwrap_or("");
-    if path.is_empty() || crate::markdown::links::is_external(path) {
+    if path.is_empty() || crate::url::is_external(path) {
         return;
     }
     let path = percent_decode_str(path).decode_utf8_lossy();

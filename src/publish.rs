@@ -1,25 +1,9 @@
-//! What static hosts and crawlers look for beside the pages: `sitemap.xml` and `robots.txt`,
-//! and the full base URL that canonical and Open Graph links are built on.
+//! What static hosts and crawlers look for beside the pages: `sitemap.xml` and `robots.txt`.
 
 use crate::config::Config;
-use crate::site::Content;
+use crate::content::Content;
+use crate::url::{base_path, full_base};
 use std::collections::BTreeMap;
-
-/// The base URL with a trailing `/` when it is a full `http(s)://host/...` URL; `None` for a
-/// path such as `/sub/` (or no base URL), with which absolute links cannot be made.
-pub(crate) fn full_base(base_url: &str) -> Option<String> {
-    let rest = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))?;
-    if rest.is_empty() || rest.starts_with('/') {
-        return None;
-    }
-    let mut url = base_url.to_string();
-    if !url.ends_with('/') {
-        url.push('/');
-    }
-    Some(url)
-}
 
 /// A line for the user when the base URL is a path: what is left out, and why.
 pub fn base_url_notice(config: &Config) -> Option<String> {
@@ -29,7 +13,7 @@ pub fn base_url_notice(config: &Config) -> Option<String> {
     Some(format!(
         "note: base_url `{}` is a path, not a full URL: sitemap.xml, canonical and Open Graph URLs are left out (give one like `https://example.org{}`)",
         config.base_url,
-        crate::render::base_path(&config.base_url)
+        base_path(&config.base_url)
     ))
 }
 
@@ -70,24 +54,4 @@ pub(crate) fn files(config: &Config, site: &BTreeMap<String, Content>) -> Vec<(S
         Content::Bytes(robots.into_bytes().into()),
     ));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn full_base_urls_only() {
-        assert_eq!(
-            full_base("https://example.org/sub").as_deref(),
-            Some("https://example.org/sub/")
-        );
-        assert_eq!(
-            full_base("http://localhost:8080/").as_deref(),
-            Some("http://localhost:8080/")
-        );
-        assert_eq!(full_base("/sub/"), None);
-        assert_eq!(full_base(""), None);
-        assert_eq!(full_base("https://"), None);
-    }
 }

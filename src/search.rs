@@ -8,7 +8,7 @@
 //! The tokenizer and stemmer here are mirrored line for line in `static/search.js`; both are
 //! tested on the same word list (`tests/search_words.txt`).
 
-use crate::site::Content;
+use crate::content::Content;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

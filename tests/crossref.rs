@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use studysite::site::Content;
+use studysite::Content;
 use studysite::{BuildOptions, Config};
 
 fn build(path: &Path) -> (BTreeMap<String, String>, Vec<String>) {

@@ -1,16 +1,15 @@
 //! The "when to use what" web: scenarios, comparisons, tips and traps found in every note,
 //! answers linked to the sections that define them, and the study pages built from them.
 
-pub(crate) mod glossary;
 pub(crate) mod pages;
-pub(crate) mod questions;
-pub(crate) mod scenarios;
 pub(crate) mod terms;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::index::{relative, Index};
-use crate::markdown::callouts::{Callout, Role};
+use crate::index::Index;
+use crate::markdown::facts::Scenario;
+use crate::markdown::StudyView;
+use crate::url::relative;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -23,73 +22,6 @@ pub(crate) const STUDY_PAGES: &[(&str, &str)] = &[
     ("Flashcards", "flashcards.html"),
     ("Cram sheet", "cram-sheet.html"),
 ];
-
-/// A question and its answer, as a note states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Scenario {
-    pub(crate) text: String,
-    pub(crate) answer: String,
-    /// The id on its row, item or paragraph.
-    pub(crate) id: String,
-    /// Byte offset in the note body.
-    pub(crate) offset: usize,
-    /// The tip or trap callout it was found in.
-    pub(crate) role: Option<Role>,
-}
-
-/// The content shown for a comparison on the cram sheet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Block {
-    Table(Vec<Vec<String>>),
-    Pre(String),
-}
-
-/// An "X vs Y" heading, table header or diagram title.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Comparison {
-    pub(crate) title: String,
-    pub(crate) id: Option<String>,
-    pub(crate) offset: usize,
-    pub(crate) body: Option<Block>,
-}
-
-/// A table the extractor accepted, as plain text, header row first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ScenarioTable {
-    /// The id of its first scenario row.
-    pub(crate) id: Option<String>,
-    pub(crate) columns: scenarios::Columns,
-    pub(crate) rows: Vec<Vec<String>>,
-}
-
-/// What one note contributes to the web, found in the first pass.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Facts {
-    pub(crate) scenarios: Vec<Scenario>,
-    pub(crate) tables: Vec<ScenarioTable>,
-    pub(crate) comparisons: Vec<Comparison>,
-    pub(crate) callouts: Vec<Callout>,
-    /// Practice questions with their answers.
-    pub(crate) questions: Vec<questions::Question>,
-}
-
-impl Facts {
-    /// Offsets from the prepared text back to the note body.
-    pub(crate) fn map_offsets(&mut self, map: impl Fn(usize) -> usize) {
-        for s in &mut self.scenarios {
-            s.offset = map(s.offset);
-        }
-        for c in &mut self.comparisons {
-            c.offset = map(c.offset);
-        }
-        for c in &mut self.callouts {
-            c.offset = map(c.offset);
-        }
-        for q in &mut self.questions {
-            q.offset = map(q.offset);
-        }
-    }
-}
 
 /// A scenario placed in the site, its answer's terms found.
 #[derive(Debug, Clone)]
@@ -110,19 +42,19 @@ pub(crate) struct Web {
 }
 
 impl Web {
-    /// Reserves the study pages' URLs, finds the terms and resolves every answer; an answer
-    /// that names nothing the notes define is a warning at its line.
-    /// `terms` comes from [`Terms::build`] (a rebuild may reuse the last one while the site's
-    /// shape holds).
+    /// Resolves every answer against the terms; an answer that names nothing the notes
+    /// define is a warning at its line. `terms` comes from [`Terms::build`] (a rebuild may
+    /// reuse the last one while the site's shape holds).
     pub(crate) fn build(
         config: &Config,
-        index: &mut Index,
+        index: &Index,
         terms: Arc<Terms>,
         diags: &mut Vec<Diagnostic>,
     ) -> Web {
         let mut entries = Vec::new();
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
-        for (p, page) in index.pages.iter().enumerate() {
+        for (p, placed) in index.pages.iter().enumerate() {
+            let page = &placed.page;
             for s in &page.outline.facts.scenarios {
                 let links = terms.find(&s.answer);
                 if links.is_empty() {
@@ -156,20 +88,20 @@ impl Web {
                 });
             }
         }
-        let web = Web {
+        Web {
             terms,
             entries,
             backlinks,
             glossary: config.glossary,
-        };
-        for (_, url) in STUDY_PAGES {
-            index.reserve(url, pages::ids(url, &web), diags);
         }
-        web
     }
 
-    pub(crate) fn glossary(&self) -> bool {
-        self.glossary
+    /// Reserves the study pages' URLs in the index, with every id each will carry, so that
+    /// notes can link to them (a note at one of those URLs is an error).
+    pub(crate) fn reserve_pages(&self, index: &mut Index, diags: &mut Vec<Diagnostic>) {
+        for (_, url) in STUDY_PAGES {
+            index.reserve(url, pages::ids(url, self), diags);
+        }
     }
 
     /// The web as one page sees it.
@@ -184,7 +116,7 @@ impl Web {
     /// Where a term is defined, relative to the site root.
     pub(crate) fn term_url(&self, index: &Index, t: usize) -> String {
         let term = &self.terms.terms[t];
-        let mut url = index.info[term.page].url.clone();
+        let mut url = index.pages[term.page].url.clone();
         if let Some(id) = &term.id {
             url.push('#');
             url.push_str(id);
@@ -213,26 +145,26 @@ impl Web {
 
     /// The URL of an entry's row or item, relative to the site root.
     pub(crate) fn source_url(&self, index: &Index, e: &Entry) -> String {
-        format!("{}#{}", index.info[e.page].url, e.scenario.id)
+        format!("{}#{}", index.pages[e.page].url, e.scenario.id)
     }
 }
 
 /// The web from one page: what its glossary links and backlink boxes need.
 #[derive(Clone, Copy)]
 pub(crate) struct PageView<'a> {
-    pub(crate) web: &'a Web,
+    web: &'a Web,
     index: &'a Index,
-    pub(crate) page: usize,
+    page: usize,
 }
 
 impl PageView<'_> {
     fn here(&self) -> &str {
-        &self.index.info[self.page].url
+        &self.index.pages[self.page].url
     }
 
     /// A link from this page to a page's section.
-    pub(crate) fn href(&self, page: usize, id: Option<&str>) -> String {
-        let mut url = relative(self.here(), &self.index.info[page].url);
+    fn href(&self, page: usize, id: Option<&str>) -> String {
+        let mut url = relative(self.here(), &self.index.pages[page].url);
         if page == self.page {
             url.clear();
         }
@@ -244,9 +176,28 @@ impl PageView<'_> {
         let _ = escape_href(&mut out, &url);
         out
     }
+}
 
-    /// The "Scenarios that point here" box for a section of this page, if any answer names it.
-    pub(crate) fn backlinks_box(&self, id: Option<&str>) -> Option<String> {
+impl StudyView for PageView<'_> {
+    fn glossary(&self) -> bool {
+        self.web.glossary
+    }
+
+    fn terms_in(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+        self.web.terms.find(text)
+    }
+
+    fn defined_here(&self, t: usize, section: Option<&str>) -> bool {
+        let term = &self.web.terms.terms[t];
+        term.page == self.page && (term.id.is_none() || term.id.as_deref() == section)
+    }
+
+    fn term_href(&self, t: usize) -> String {
+        let term = &self.web.terms.terms[t];
+        self.href(term.page, term.id.as_deref())
+    }
+
+    fn backlinks_box(&self, id: Option<&str>) -> Option<String> {
         let list = self.web.backlinks[self.page].get(&id.map(str::to_string))?;
         let mut html = String::from(
             "<aside class=\"backlinks\" aria-label=\"Scenarios that point here\"><p class=\"backlinks-title\">Scenarios that point here</p><ul>\n",

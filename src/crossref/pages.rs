@@ -1,9 +1,10 @@
 //! What the study pages' templates get: "when to use what" grouped by answer, the
 //! flashcard deck, and the cram sheet. All three live at the site root.
 
-use super::{Block, Web};
+use super::Web;
 use crate::index::{Index, Target};
 use crate::markdown::callouts::{Callout, Role};
+use crate::markdown::facts::Block;
 use crate::markdown::headings::IdSet;
 use crate::slug::heading_id;
 use serde::Serialize;
@@ -176,7 +177,7 @@ struct CramNote {
 
 /// The top folder a page is in, for filtering (the site title for root notes).
 fn top_section(index: &Index, page: usize) -> String {
-    let mut s = index.info[page].section;
+    let mut s = index.pages[page].section;
     while let Some(parent) = index.sections[s].parent {
         if index.sections[parent].parent.is_none() {
             return index.title(index.section_target(s)).to_string();
@@ -210,7 +211,7 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
                         id,
                         scenario: e.scenario.text.clone(),
                         answer_html: web.answer_html(index, e, from),
-                        source_title: index.info[e.page].title.clone(),
+                        source_title: index.pages[e.page].title.clone(),
                         source_url: web.source_url(index, e),
                         section: top_section(index, e.page),
                     }
@@ -233,13 +234,13 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             context: String::new(),
             prompt: e.scenario.text.clone(),
             answer: e.scenario.answer.clone(),
-            source: index.info[e.page].title.clone(),
+            source: index.pages[e.page].title.clone(),
             url: web.source_url(index, e),
             section: top_section(index, e.page),
         });
     }
     for (p, page) in index.pages.iter().enumerate() {
-        let facts = &page.outline.facts;
+        let facts = &page.page.outline.facts;
         let tips = || facts.callouts.iter().filter(|c| c.role != Role::Other);
         // A tip that states scenarios is already on their cards.
         let stated: Vec<&str> = facts
@@ -253,18 +254,19 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             let kind = if c.role == Role::Tip { "tip" } else { "trap" };
             let url = anchored(index, p, Some(&c.id));
             let context = page
+                .page
                 .outline
                 .headings
                 .iter()
                 .rfind(|h| h.offset < c.offset)
-                .map_or_else(|| index.info[p].title.clone(), |h| h.text.clone());
+                .map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
             cards.push(Card {
                 id: url.clone(),
                 kind,
                 prompt: cloze(web, c, &context),
                 context,
                 answer: c.text.clone(),
-                source: index.info[p].title.clone(),
+                source: index.pages[p].title.clone(),
                 url,
                 section: top_section(index, p),
             });
@@ -272,12 +274,17 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
     }
     for (p, page) in index.pages.iter().enumerate() {
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for q in &page.outline.facts.questions {
-            let heading = page.outline.headings.iter().rfind(|h| h.offset < q.offset);
+        for q in &page.page.outline.facts.questions {
+            let heading = page
+                .page
+                .outline
+                .headings
+                .iter()
+                .rfind(|h| h.offset < q.offset);
             let url = anchored(index, p, heading.map(|h| h.id.as_str()));
             let n = seen.entry(url.clone()).or_default();
             *n += 1;
-            let context = heading.map_or_else(|| index.info[p].title.clone(), |h| h.text.clone());
+            let context = heading.map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
             cards.push(Card {
                 id: format!("{url}?q{n}"),
                 kind: "question",
@@ -288,7 +295,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
                 },
                 context,
                 answer: q.answer.clone(),
-                source: index.info[p].title.clone(),
+                source: index.pages[p].title.clone(),
                 url,
                 section: top_section(index, p),
             });
@@ -351,8 +358,8 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
     };
     for &t in &index.order {
         let Target::Page(p) = t else { continue };
-        let facts = &index.pages[p].outline.facts;
-        let title = &index.info[p].title;
+        let facts = &index.pages[p].page.outline.facts;
+        let title = &index.pages[p].title;
         for table in &facts.tables {
             let mut rows = table.rows.clone();
             let header = if rows.is_empty() {

@@ -101,13 +101,13 @@ impl Terms {
     pub(crate) fn build(config: &Config, index: &Index) -> Terms {
         let mut count: HashMap<String, usize> = HashMap::new();
         for page in &index.pages {
-            for h in &page.outline.headings {
+            for h in &page.page.outline.headings {
                 *count.entry(h.text.to_lowercase()).or_default() += 1;
             }
         }
         let mut terms = Vec::new();
         for (i, page) in index.pages.iter().enumerate() {
-            for h in &page.outline.headings {
+            for h in &page.page.outline.headings {
                 let key = h.text.to_lowercase();
                 if count[&key] == 1 && !GENERIC.contains(&key.as_str()) && !h.text.is_empty() {
                     terms.push(Term {
@@ -119,7 +119,7 @@ impl Terms {
             }
         }
         for (i, page) in index.pages.iter().enumerate() {
-            for alias in &page.note.front.aliases {
+            for alias in &page.page.note.front.aliases {
                 terms.push(Term {
                     name: alias.clone(),
                     page: i,

@@ -1,13 +1,13 @@
 //! Callouts: `Exam tip:` paragraphs (plain or bold, taking a following list when they end
 //! with `:`) and Obsidian/GitHub blockquotes (`> [!type]- Title`), as `<aside>` or `<details>`.
 
+use super::adapter::{Step, Upstream};
 use super::{IdSet, Spanned};
 use crate::slug::slug;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::iter::Peekable;
 use std::ops::Range;
 
 /// What a callout is for, as the scenario extractor and flashcards see it.
@@ -144,13 +144,13 @@ enum Quote {
 }
 
 /// The callout adapter. Records each callout in `found` and keeps `roles` current.
-pub(crate) struct Callouts<'a, 'b, I: Iterator<Item = Spanned<'a>>> {
-    inner: Peekable<I>,
+pub(crate) struct Callouts<'b> {
     prefixes: &'b [String],
     ids: &'b RefCell<IdSet>,
     roles: &'b Roles,
     found: &'b mut Vec<Callout>,
-    queue: VecDeque<(Spanned<'a>, Option<Change>)>,
+    /// What each queued event does when it is handed on, in queue order.
+    changes: VecDeque<Option<Change>>,
     quotes: Vec<Quote>,
     /// List depths at whose end a `Tip:`-with-a-list callout closes.
     list_ends: Vec<usize>,
@@ -161,21 +161,21 @@ pub(crate) struct Callouts<'a, 'b, I: Iterator<Item = Spanned<'a>>> {
     open: Vec<usize>,
 }
 
-impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
+type Out<'a> = VecDeque<Spanned<'a>>;
+
+impl<'b> Callouts<'b> {
     pub(crate) fn new(
-        inner: I,
         prefixes: &'b [String],
         ids: &'b RefCell<IdSet>,
         roles: &'b Roles,
         found: &'b mut Vec<Callout>,
     ) -> Self {
         Callouts {
-            inner: inner.peekable(),
             prefixes,
             ids,
             roles,
             found,
-            queue: VecDeque::new(),
+            changes: VecDeque::new(),
             quotes: Vec::new(),
             list_ends: Vec::new(),
             list_depth: 0,
@@ -184,8 +184,15 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
         }
     }
 
-    fn push(&mut self, ev: Event<'a>, range: &Range<usize>, change: Option<Change>) {
-        self.queue.push_back(((ev, range.clone()), change));
+    fn push<'a>(
+        &mut self,
+        out: &mut Out<'a>,
+        ev: Event<'a>,
+        range: &Range<usize>,
+        change: Option<Change>,
+    ) {
+        out.push_back((ev, range.clone()));
+        self.changes.push_back(change);
     }
 
     /// Claims an id and a record for a new callout; returns its opening HTML.
@@ -204,25 +211,30 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
         (html, self.found.len() - 1)
     }
 
-    fn blockquote(&mut self, start: Spanned<'a>) {
+    fn blockquote<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
         let range = start.1.clone();
         let mut para = None;
-        if matches!(self.inner.peek(), Some((Event::Start(Tag::Paragraph), _))) {
-            para = self.inner.next();
+        if matches!(inner.peek(), Some((Event::Start(Tag::Paragraph), _))) {
+            para = inner.next();
         }
-        let marker = match (&para, self.inner.peek()) {
+        let marker = match (&para, inner.peek()) {
             (Some(_), Some((Event::Text(t), _))) => parse_marker(t),
             _ => None,
         };
         let Some((opening, title_rest)) = marker else {
             self.quotes.push(Quote::Plain);
-            self.push(start.0, &range, None);
+            self.push(out, start.0, &range, None);
             if let Some(p) = para {
-                self.paragraph(p);
+                self.paragraph(p, inner, out);
             }
             return;
         };
-        let first = self.inner.next().map(|(_, r)| r).unwrap_or(range.clone());
+        let first = inner.next().map(|(_, r)| r).unwrap_or(range.clone());
         // The title: the rest of the marker's line, inline markup included.
         let mut title_events: Vec<Spanned<'a>> = Vec::new();
         if !title_rest.trim().is_empty() {
@@ -232,18 +244,18 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
             ));
         }
         let mut para_ended = false;
-        while let Some((ev, _)) = self.inner.peek() {
+        while let Some((ev, _)) = inner.peek() {
             match ev {
                 Event::SoftBreak | Event::HardBreak => {
-                    self.inner.next();
+                    inner.next();
                     break;
                 }
                 Event::End(TagEnd::Paragraph) => {
-                    self.inner.next();
+                    inner.next();
                     para_ended = true;
                     break;
                 }
-                _ => title_events.extend(self.inner.next()),
+                _ => title_events.extend(inner.next()),
             }
         }
         let mut title_text = String::new();
@@ -257,25 +269,31 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
             title_events.push((Event::Text(title_text.clone().into()), first.clone()));
         }
         let (html, rec) = self.begin(&opening, &title_text, range.start);
-        self.push(Event::Html(html.into()), &range, None);
+        self.push(out, Event::Html(html.into()), &range, None);
         for (ev, r) in title_events {
-            self.push(ev, &r, None);
+            self.push(out, ev, &r, None);
         }
         self.push(
+            out,
             Event::Html(opening.title_end().into()),
             &range,
             Some(Change::Open(rec)),
         );
         if !para_ended {
-            self.push(Event::Start(Tag::Paragraph), &first, None);
+            self.push(out, Event::Start(Tag::Paragraph), &first, None);
         }
         self.quotes.push(Quote::Callout(opening.close()));
     }
 
     /// A paragraph whose `Start` was just read: a prefix callout, or passed through.
-    fn paragraph(&mut self, start: Spanned<'a>) {
+    fn paragraph<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
         let mut body: Vec<Spanned<'a>> = Vec::new();
-        for ev in self.inner.by_ref() {
+        for ev in inner.by_ref() {
             let end = matches!(ev.0, Event::End(TagEnd::Paragraph));
             body.push(ev);
             if end {
@@ -283,9 +301,9 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
             }
         }
         let Some((written, rest)) = strip_prefix(&mut body, self.prefixes) else {
-            self.push(start.0, &start.1, None);
+            self.push(out, start.0, &start.1, None);
             for (ev, r) in body {
-                self.push(ev, &r, None);
+                self.push(out, ev, &r, None);
             }
             return;
         };
@@ -300,18 +318,24 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
         let _ = escape_html(&mut title, &written);
         html.push_str(&title);
         html.push_str(opening.title_end());
-        self.push(Event::Html(html.into()), &range, Some(Change::Open(rec)));
+        self.push(
+            out,
+            Event::Html(html.into()),
+            &range,
+            Some(Change::Open(rec)),
+        );
         let ends_with_colon = body_text(&rest).trim_end().ends_with(':');
         if rest.iter().any(|(e, _)| !matches!(e, Event::End(_))) {
-            self.push(Event::Start(Tag::Paragraph), &range, None);
+            self.push(out, Event::Start(Tag::Paragraph), &range, None);
             for (ev, r) in rest {
-                self.push(ev, &r, None);
+                self.push(out, ev, &r, None);
             }
         }
-        if ends_with_colon && matches!(self.inner.peek(), Some((Event::Start(Tag::List(_)), _))) {
+        if ends_with_colon && matches!(inner.peek(), Some((Event::Start(Tag::List(_)), _))) {
             self.list_ends.push(self.list_depth + 1);
         } else {
             self.push(
+                out,
                 Event::Html(opening.close().into()),
                 &range,
                 Some(Change::Close),
@@ -346,9 +370,47 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
             _ => {}
         }
     }
+}
 
-    fn hand_out(&mut self, ev: Spanned<'a>, change: Option<Change>) -> Spanned<'a> {
-        match change {
+impl<'a> Step<'a> for Callouts<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        match ev {
+            Event::Start(Tag::BlockQuote(_)) => self.blockquote((ev, range), inner, out),
+            Event::End(TagEnd::BlockQuote(_)) => match self.quotes.pop() {
+                Some(Quote::Callout(close)) => {
+                    self.push(out, Event::Html(close.into()), &range, Some(Change::Close))
+                }
+                _ => self.push(out, ev, &range, None),
+            },
+            Event::Start(Tag::Paragraph) => self.paragraph((ev, range), inner, out),
+            Event::Start(Tag::List(_)) => {
+                self.list_depth += 1;
+                self.push(out, ev, &range, None);
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.push(out, ev, &range, None);
+                if self.list_ends.last() == Some(&self.list_depth) {
+                    self.list_ends.pop();
+                    self.push(
+                        out,
+                        Event::Html("</div></aside>\n".into()),
+                        &range,
+                        Some(Change::Close),
+                    );
+                }
+                self.list_depth -= 1;
+            }
+            ev => self.push(out, ev, &range, None),
+        }
+    }
+
+    fn handed_out(&mut self, (ev, _): &Spanned<'a>) {
+        match self.changes.pop_front().flatten() {
             Some(Change::Open(rec)) => {
                 self.open.push(rec);
                 self.roles.borrow_mut().push(self.found[rec].role);
@@ -360,48 +422,8 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Callouts<'a, 'b, I> {
                 }
                 self.roles.borrow_mut().pop();
             }
-            None => self.record(&ev.0),
+            None => self.record(ev),
         }
-        ev
-    }
-}
-
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Callouts<'a, '_, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        if let Some((ev, change)) = self.queue.pop_front() {
-            return Some(self.hand_out(ev, change));
-        }
-        let (ev, range) = self.inner.next()?;
-        match ev {
-            Event::Start(Tag::BlockQuote(_)) => self.blockquote((ev, range)),
-            Event::End(TagEnd::BlockQuote(_)) => match self.quotes.pop() {
-                Some(Quote::Callout(close)) => {
-                    self.push(Event::Html(close.into()), &range, Some(Change::Close))
-                }
-                _ => self.push(ev, &range, None),
-            },
-            Event::Start(Tag::Paragraph) => self.paragraph((ev, range)),
-            Event::Start(Tag::List(_)) => {
-                self.list_depth += 1;
-                self.push(ev, &range, None);
-            }
-            Event::End(TagEnd::List(_)) => {
-                self.push(ev, &range, None);
-                if self.list_ends.last() == Some(&self.list_depth) {
-                    self.list_ends.pop();
-                    self.push(
-                        Event::Html("</div></aside>\n".into()),
-                        &range,
-                        Some(Change::Close),
-                    );
-                }
-                self.list_depth -= 1;
-            }
-            ev => self.push(ev, &range, None),
-        }
-        self.next()
     }
 }
 
@@ -509,6 +531,7 @@ fn strip_prefix<'a>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::adapter::Adapter;
     use super::*;
     use pulldown_cmark::{html, Options, Parser, TextMergeWithOffset};
 
@@ -525,7 +548,7 @@ mod tests {
             let events = TextMergeWithOffset::new(
                 Parser::new_ext(md, Options::ENABLE_TABLES).into_offset_iter(),
             );
-            let events = Callouts::new(events, &prefixes, &ids, &roles, &mut found);
+            let events = Adapter::new(events, Callouts::new(&prefixes, &ids, &roles, &mut found));
             html::push_html(&mut out, events.map(|(e, _)| e));
         }
         assert!(roles.borrow().is_empty(), "roles left open");

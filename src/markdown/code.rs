@@ -1,34 +1,38 @@
 //! Fenced and indented code: diagrams, plain blocks, and highlighted code, each one HTML event.
 
+use super::adapter::{Step, Upstream};
 use super::highlight::PLAIN;
 use super::{diagrams, Env, Finding, Spanned};
 use crate::config::DiagramMode;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 /// Buffers each code block and emits it as one `Event::Html`.
-pub(crate) struct Blocks<'a, 'b, I> {
-    inner: I,
+pub(crate) struct Blocks<'b> {
     env: &'b Env<'b>,
     findings: &'b RefCell<Vec<Finding>>,
-    text: &'a str,
+    text: &'b str,
 }
 
-impl<'a, 'b, I> Blocks<'a, 'b, I> {
+impl<'b> Blocks<'b> {
     pub(crate) fn new(
-        inner: I,
         env: &'b Env<'b>,
         findings: &'b RefCell<Vec<Finding>>,
-        text: &'a str,
+        text: &'b str,
     ) -> Self {
         Blocks {
-            inner,
             env,
             findings,
             text,
         }
     }
+}
+
+/// Does a rendered body hold a Mermaid diagram? (Then its page loads Mermaid.)
+pub(crate) fn has_mermaid(html: &str) -> bool {
+    html.contains("<pre class=\"mermaid\">")
 }
 
 /// The language of a fence's info string: its first word, lowercased (`{.python}` and
@@ -45,18 +49,20 @@ pub(crate) fn language(kind: &CodeBlockKind) -> String {
     }
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Blocks<'a, '_, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        let (ev, range) = self.inner.next()?;
+impl<'a> Step<'a> for Blocks<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        upstream: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
         let Event::Start(Tag::CodeBlock(kind)) = &ev else {
-            return Some((ev, range));
+            return out.push_back((ev, range));
         };
         let lang = language(kind);
         let mut code = String::new();
         let mut end = range.end;
-        for (inner, r) in self.inner.by_ref() {
+        for (inner, r) in upstream.by_ref() {
             match inner {
                 Event::Text(t) => code.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
@@ -67,11 +73,11 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Blocks<'a, '_, I> {
             }
         }
         let html = self.block_html(&lang, &code, range.start);
-        Some((Event::Html(html.into()), range.start..end))
+        out.push_back((Event::Html(html.into()), range.start..end));
     }
 }
 
-impl<'a, I> Blocks<'a, '_, I> {
+impl Blocks<'_> {
     fn block_html(&self, lang: &str, code: &str, start: usize) -> String {
         if diagrams::is_diagram(lang, code) {
             self.lint(code, start);

@@ -1,10 +1,11 @@
 //! Heading ids (GitHub's rules, one namespace per page) and the anchor link on each heading.
 
+use super::adapter::{Step, Upstream};
 use super::Spanned;
 use crate::slug::heading_id;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Every id on one page: headings, callouts, scenarios and quizzes all claim from here, so no
 /// two elements share an id.
@@ -47,32 +48,24 @@ pub(crate) struct Heading {
 
 /// Gives every heading an id (its `{#id}` attribute, else GitHub's slug of its text) and
 /// records it in `headings`.
-pub(crate) struct Ids<'a, 'b, I> {
-    inner: I,
+pub(crate) struct Ids<'b> {
     ids: &'b RefCell<IdSet>,
     headings: &'b mut Vec<Heading>,
-    queue: std::collections::VecDeque<Spanned<'a>>,
 }
 
-impl<'a, 'b, I> Ids<'a, 'b, I> {
-    pub(crate) fn new(inner: I, ids: &'b RefCell<IdSet>, headings: &'b mut Vec<Heading>) -> Self {
-        Ids {
-            inner,
-            ids,
-            headings,
-            queue: Default::default(),
-        }
+impl<'b> Ids<'b> {
+    pub(crate) fn new(ids: &'b RefCell<IdSet>, headings: &'b mut Vec<Heading>) -> Self {
+        Ids { ids, headings }
     }
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Ids<'a, '_, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        if let Some(ev) = self.queue.pop_front() {
-            return Some(ev);
-        }
-        let (ev, range) = self.inner.next()?;
+impl<'a> Step<'a> for Ids<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        upstream: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
         let Event::Start(Tag::Heading {
             level,
             id,
@@ -80,16 +73,17 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Ids<'a, '_, I> {
             attrs,
         }) = ev
         else {
-            return Some((ev, range));
+            return out.push_back((ev, range));
         };
         let mut text = String::new();
-        for (inner, r) in self.inner.by_ref() {
+        let mut body = Vec::new();
+        for (inner, r) in upstream.by_ref() {
             match &inner {
                 Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
                 _ => {}
             }
             let end = matches!(inner, Event::End(TagEnd::Heading(_)));
-            self.queue.push_back((inner, r));
+            body.push((inner, r));
             if end {
                 break;
             }
@@ -104,7 +98,7 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Ids<'a, '_, I> {
             text: text.trim().to_string(),
             offset: range.start,
         });
-        Some((
+        out.push_back((
             Event::Start(Tag::Heading {
                 level,
                 id: Some(CowStr::from(id)),
@@ -112,35 +106,24 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Ids<'a, '_, I> {
                 attrs,
             }),
             range,
-        ))
+        ));
+        out.extend(body);
     }
 }
 
 /// Adds a hover anchor link (`#`) at the end of each heading, for copying a link to it.
-pub(crate) struct Anchors<'a, I> {
-    inner: I,
+#[derive(Default)]
+pub(crate) struct Anchors<'a> {
     current: Option<CowStr<'a>>,
-    pending: Option<Spanned<'a>>,
 }
 
-impl<I> Anchors<'_, I> {
-    pub(crate) fn new(inner: I) -> Self {
-        Anchors {
-            inner,
-            current: None,
-            pending: None,
-        }
-    }
-}
-
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Anchors<'a, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        if let Some(ev) = self.pending.take() {
-            return Some(ev);
-        }
-        let (ev, range) = self.inner.next()?;
+impl<'a> Step<'a> for Anchors<'a> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        _: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
         match &ev {
             Event::Start(Tag::Heading { id, .. }) => self.current = id.clone(),
             Event::End(TagEnd::Heading(_)) => {
@@ -148,13 +131,12 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Anchors<'a, I> {
                     let link = format!(
                         "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\"></a>"
                     );
-                    self.pending = Some((ev, range.clone()));
-                    return Some((Event::InlineHtml(link.into()), range));
+                    out.push_back((Event::InlineHtml(link.into()), range.clone()));
                 }
             }
             _ => {}
         }
-        Some((ev, range))
+        out.push_back((ev, range));
     }
 }
 

@@ -1,6 +1,8 @@
 //! Links and images: note paths become the generated pages' URLs, broken ones are reported.
 
+use super::adapter::{Step, Upstream};
 use super::{Finding, Spanned};
+use crate::url::is_external;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::cell::RefCell;
@@ -35,37 +37,13 @@ pub(crate) trait LinkResolver: Sync {
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolved;
 }
 
-/// Is `dest` outside the site (a scheme such as `https:` or `mailto:`, or `//host`)?
-pub(crate) fn is_external(dest: &str) -> bool {
-    if dest.starts_with("//") {
-        return true;
-    }
-    match dest.split_once(':') {
-        Some((scheme, _)) => {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && !scheme.contains('/')
-                && scheme.len() > 1
-        }
-        None => false,
-    }
-}
-
-pub(crate) struct Rewrite<'a, 'b, I> {
-    inner: I,
+pub(crate) struct Rewrite<'b> {
     resolver: &'b dyn LinkResolver,
     findings: &'b RefCell<Vec<Finding>>,
     external: &'b mut Vec<(String, usize)>,
     /// The open link is an Obsidian link to a note that does not exist (yet): its text is
     /// shown without a link, as Obsidian shows an unresolved link.
     unresolved: bool,
-    queue: VecDeque<Spanned<'a>>,
     /// The text parsed, to tell raw HTML the note holds from HTML an adapter made.
     source: &'b str,
 }
@@ -95,21 +73,20 @@ fn embed_size(alt: &str) -> Option<(&str, Option<&str>)> {
     }
 }
 
-impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
+type Out<'a> = VecDeque<Spanned<'a>>;
+
+impl<'b> Rewrite<'b> {
     pub(crate) fn new(
-        inner: I,
         source: &'b str,
         resolver: &'b dyn LinkResolver,
         findings: &'b RefCell<Vec<Finding>>,
         external: &'b mut Vec<(String, usize)>,
     ) -> Self {
         Rewrite {
-            inner,
             resolver,
             findings,
             external,
             unresolved: false,
-            queue: VecDeque::new(),
             source,
         }
     }
@@ -117,7 +94,7 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
     /// Raw HTML the note holds (`<a href="other.md">`, `<img src="diagram.png">`): its
     /// `href` and `src` values are resolved like markdown links, and reported when broken.
     /// HTML an adapter wrote is left alone.
-    fn raw_html(&mut self, html: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+    fn raw_html<'a>(&mut self, html: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
         let Some(at) = self
             .source
             .get(range.clone())
@@ -154,10 +131,16 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
 
     /// `![[name]]` (its Start event already taken): an image, sized when the text after `|`
     /// is a size; a link when it names a note or any other file.
-    fn embed(&mut self, dest: CowStr<'a>, title: CowStr<'a>, id: CowStr<'a>, range: Range<usize>) {
+    fn embed<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (dest, title, id): (CowStr<'a>, CowStr<'a>, CowStr<'a>),
+        range: Range<usize>,
+        upstream: Upstream<'_, I>,
+        queue: &mut Out<'a>,
+    ) {
         let mut inner = Vec::new();
         let mut end = range.clone();
-        for (ev, r) in self.inner.by_ref() {
+        for (ev, r) in upstream.by_ref() {
             if matches!(ev, Event::End(TagEnd::Image)) {
                 end = r;
                 break;
@@ -174,14 +157,14 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
         if !is_image(&dest) {
             let link_type = LinkType::WikiLink { has_pothole: false };
             let open = self.link(link_type, dest, title, id, range.start);
-            self.queue.push_back((open, range));
-            self.queue.extend(inner);
+            queue.push_back((open, range));
+            queue.extend(inner);
             let close = if std::mem::take(&mut self.unresolved) {
                 Event::InlineHtml("</span>".into())
             } else {
                 Event::End(TagEnd::Link)
             };
-            self.queue.push_back((close, end));
+            queue.push_back((close, end));
             return;
         }
         let url = match self.rewrite(&dest, LinkKind::WikiLink, range.start) {
@@ -190,7 +173,7 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
         };
         let Some((width, height)) = embed_size(&alt) else {
             let link_type = LinkType::WikiLink { has_pothole: false };
-            self.queue.push_back((
+            queue.push_back((
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: url.into(),
@@ -199,8 +182,8 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
                 }),
                 range,
             ));
-            self.queue.extend(inner);
-            self.queue.push_back((Event::End(TagEnd::Image), end));
+            queue.extend(inner);
+            queue.push_back((Event::End(TagEnd::Image), end));
             return;
         };
         let name = dest.rsplit('/').next().unwrap_or(&dest);
@@ -215,12 +198,11 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
             html.push_str(h);
         }
         html.push_str("\">");
-        self.queue
-            .push_back((Event::InlineHtml(html.into()), range.start..end.end));
+        queue.push_back((Event::InlineHtml(html.into()), range.start..end.end));
     }
 
     /// A link's opening event, its destination resolved.
-    fn link(
+    fn link<'a>(
         &mut self,
         link_type: LinkType,
         dest_url: CowStr<'a>,
@@ -283,14 +265,13 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Rewrite<'a, 'b, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'a, '_, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        if let Some(ev) = self.queue.pop_front() {
-            return Some(ev);
-        }
-        let (ev, range) = self.inner.next()?;
+impl<'a> Step<'a> for Rewrite<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        upstream: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
         let ev = match ev {
             Event::Start(Tag::Link {
                 link_type,
@@ -311,8 +292,7 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'a, '_, I> {
                 id,
             }) => {
                 // Obsidian's `![[diagram.png]]` names the file, wherever it is.
-                self.embed(dest_url, title, id, range);
-                return self.queue.pop_front().or_else(|| self.next());
+                return self.embed((dest_url, title, id), range, upstream, out);
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -333,7 +313,7 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Rewrite<'a, '_, I> {
             }
             other => other,
         };
-        Some((ev, range))
+        out.push_back((ev, range));
     }
 }
 
@@ -431,15 +411,5 @@ mod tests {
             ]
         );
         assert!(url_attributes("&lt;a href=\"x\"&gt;").is_empty());
-    }
-
-    #[test]
-    fn external_schemes() {
-        assert!(is_external("https://example.org"));
-        assert!(is_external("mailto:a@b.c"));
-        assert!(is_external("//cdn.example.org/x.js"));
-        assert!(!is_external("notes.md"));
-        assert!(!is_external("../a/b.md#x"));
-        assert!(!is_external("C:/windows"));
     }
 }

@@ -1,22 +1,30 @@
 //! Markdown to HTML: parser options in one place, and the adapter chain, one line each.
 
+mod adapter;
 pub(crate) mod callouts;
 pub(crate) mod code;
 pub(crate) mod diagrams;
 pub(crate) mod dialects;
+pub(crate) mod facts;
+pub(crate) mod glossary;
 pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
 pub(crate) mod math;
+pub(crate) mod questions;
+pub(crate) mod scenarios;
 pub(crate) mod tags;
 
 use crate::config::{Config, DiagramMode};
-use crate::crossref::{glossary, scenarios, Facts, PageView};
 use crate::source_map::OffsetMap;
+use adapter::{Adapter, Step, Upstream};
+use facts::Facts;
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::ops::Range;
 
+pub(crate) use glossary::StudyView;
 pub(crate) use headings::{Heading, IdSet};
 pub(crate) use highlight::Highlighter;
 pub(crate) use links::{LinkResolver, Resolved};
@@ -61,8 +69,8 @@ pub(crate) struct Env<'a> {
     pub(crate) links: &'a dyn LinkResolver,
     pub(crate) diagrams: DiagramMode,
     pub(crate) config: &'a Config,
-    /// The scenario web, for glossary links and backlink boxes (`None` in tests of one note).
-    pub(crate) xref: Option<PageView<'a>>,
+    /// The study web, for glossary links and backlink boxes (`None` in tests of one note).
+    pub(crate) xref: Option<&'a dyn StudyView>,
 }
 
 /// A note rendered to HTML, with what the rest of the site needs from it.
@@ -110,95 +118,148 @@ impl Prepared {
     }
 }
 
-/// The first pass: ids and headings, no HTML.
+/// The state a page's adapters share: every id on the page (headings, callouts and
+/// scenarios claim from one set, so no two elements share an id), and the roles of the
+/// callouts open around the event being read (the scenario adapter asks whether it is in a
+/// tip).
+#[derive(Default)]
+struct Shared {
+    ids: RefCell<IdSet>,
+    roles: callouts::Roles,
+}
+
+/// What both passes collect while the events go by.
+#[derive(Default)]
+struct Collected {
+    headings: Vec<Heading>,
+    callouts: Vec<callouts::Callout>,
+    facts: Facts,
+    tags: Vec<String>,
+}
+
+/// What only the render pass has and collects.
+struct RenderSinks<'e> {
+    env: &'e Env<'e>,
+    findings: RefCell<Vec<Finding>>,
+    broken_links: RefCell<Vec<Finding>>,
+    external: Vec<(String, usize)>,
+    /// The tags page's URL from this page, when there is one (inline tags link there).
+    tags_page: Option<String>,
+}
+
+/// The adapter chain, in one place for both passes. The adapters that claim ids (headings,
+/// callouts, scenarios) run in both, in the same order, so the outline's ids are the ones
+/// the page gets; the others run only when rendering (`render` is `Some`) and pass events
+/// through otherwise.
+fn chain<'a, 'b, 'e: 'b>(
+    doc: &'a Prepared,
+    config: &'b Config,
+    shared: &'b Shared,
+    found: &'b mut Collected,
+    render: Option<&'b mut RenderSinks<'e>>,
+) -> impl Iterator<Item = Spanned<'a>> + 'b
+where
+    'a: 'b,
+{
+    let hard = render.is_some() && config.hard_breaks;
+    let (blocks, rewrite, tags_page, view) = match render {
+        Some(r) => (
+            Some(code::Blocks::new(r.env, &r.findings, &doc.text)),
+            Some(links::Rewrite::new(
+                &doc.text,
+                r.env.links,
+                &r.broken_links,
+                &mut r.external,
+            )),
+            r.tags_page.clone(),
+            Some(r.env.xref),
+        ),
+        None => (None, None, None, None),
+    };
+    let rendering = view.is_some();
+    let view = view.flatten();
+    let events = doc.events().map(move |(e, r)| match e {
+        Event::SoftBreak if hard => (Event::HardBreak, r),
+        e => (e, r),
+    });
+    let events = math::Dollars::new(events, &doc.text);
+    let events = Adapter::new(events, headings::Ids::new(&shared.ids, &mut found.headings));
+    let events = Adapter::new(events, rendering.then(headings::Anchors::default));
+    let events = Adapter::new(
+        events,
+        callouts::Callouts::new(
+            &config.callout_prefixes,
+            &shared.ids,
+            &shared.roles,
+            &mut found.callouts,
+        ),
+    );
+    let events = Adapter::new(
+        events,
+        scenarios::Extract::new(config, &shared.ids, &shared.roles, &mut found.facts),
+    );
+    let events = Adapter::new(events, blocks);
+    let events = Adapter::new(events, rewrite);
+    let events = Adapter::new(events, tags::Tags::new(&mut found.tags, tags_page));
+    let events = Adapter::new(events, glossary::Glossary::new(view));
+    let events = Adapter::new(events, glossary::Backlinks::new(view));
+    Adapter::new(events, rendering.then_some(TableWrap))
+}
+
+/// The first pass: ids, headings and what the note tells the study web; no HTML.
 pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
-    let ids = RefCell::new(IdSet::default());
-    let roles = callouts::Roles::default();
-    let mut headings = Vec::new();
-    let mut facts = Facts::default();
-    let mut found = Vec::new();
-    let mut tags = Vec::new();
-    {
-        let events = math::Dollars::new(doc.events(), &doc.text);
-        let events = headings::Ids::new(events, &ids, &mut headings);
-        let events =
-            callouts::Callouts::new(events, &config.callout_prefixes, &ids, &roles, &mut found);
-        let events = scenarios::Extract::new(events, config, &ids, &roles, &mut facts);
-        let events = tags::Tags::new(events, &mut tags, None);
-        events.for_each(drop);
-    }
-    facts.questions = crate::crossref::questions::extract(&doc.text, &found);
-    facts.callouts = found;
+    let shared = Shared::default();
+    let mut found = Collected::default();
+    chain(doc, config, &shared, &mut found, None).for_each(drop);
+    let mut facts = found.facts;
+    facts.questions = questions::extract(&doc.text, &found.callouts);
+    facts.callouts = found.callouts;
     facts.map_offsets(|o| doc.map.old(o));
+    let mut headings = found.headings;
     for h in &mut headings {
         h.offset = doc.map.old(h.offset);
     }
     Outline {
         headings,
-        ids: ids.into_inner().into_vec(),
+        ids: shared.ids.into_inner().into_vec(),
         facts,
-        tags,
+        tags: found.tags,
     }
 }
 
 /// The second pass: HTML, with links resolved and code highlighted.
 pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
-    let ids = RefCell::new(IdSet::default());
-    let roles = callouts::Roles::default();
-    let mut callouts_found = Vec::new();
-    let mut facts = Facts::default();
-    let findings = RefCell::new(Vec::new());
-    let broken_links = RefCell::new(Vec::new());
-    let mut external = Vec::new();
-    let mut headings = Vec::new();
+    let shared = Shared::default();
+    let mut found = Collected::default();
+    let tags_page = match env.links.resolve(tags::TAGS_PAGE, links::LinkKind::Link) {
+        Resolved::Url(url) => Some(url),
+        _ => None,
+    };
+    let mut sinks = RenderSinks {
+        env,
+        findings: RefCell::new(Vec::new()),
+        broken_links: RefCell::new(Vec::new()),
+        external: Vec::new(),
+        tags_page,
+    };
     let mut html_out = String::with_capacity(doc.text.len() * 2);
-    {
-        let hard = env.config.hard_breaks;
-        let events = doc.events().map(move |(e, r)| match e {
-            Event::SoftBreak if hard => (Event::HardBreak, r),
-            e => (e, r),
-        });
-        let events = math::Dollars::new(events, &doc.text);
-        let events = headings::Ids::new(events, &ids, &mut headings);
-        let events = headings::Anchors::new(events);
-        let events = callouts::Callouts::new(
-            events,
-            &env.config.callout_prefixes,
-            &ids,
-            &roles,
-            &mut callouts_found,
-        );
-        let events = scenarios::Extract::new(events, env.config, &ids, &roles, &mut facts);
-        let events = code::Blocks::new(events, env, &findings, &doc.text);
-        let events =
-            links::Rewrite::new(events, &doc.text, env.links, &broken_links, &mut external);
-        let tags_page = match env.links.resolve(tags::TAGS_PAGE, links::LinkKind::Link) {
-            Resolved::Url(url) => Some(url),
-            _ => None,
-        };
-        let mut tags_found = Vec::new();
-        let events = tags::Tags::new(events, &mut tags_found, tags_page);
-        let events = glossary::Glossary::new(events, env.xref.filter(|x| x.web.glossary()));
-        let events = glossary::Backlinks::new(events, env.xref);
-        let events = TableWrap {
-            inner: events,
-            pending: None,
-        };
-        html::push_html(&mut html_out, events.map(|(e, _)| e));
-    }
-    let mut findings = findings.into_inner();
-    let mut broken_links = broken_links.into_inner();
+    let events = chain(doc, env.config, &shared, &mut found, Some(&mut sinks));
+    html::push_html(&mut html_out, events.map(|(e, _)| e));
+    let mut findings = sinks.findings.into_inner();
+    let mut broken_links = sinks.broken_links.into_inner();
     for f in findings.iter_mut().chain(&mut broken_links) {
         f.offset = doc.map.old(f.offset);
     }
+    let mut headings = found.headings;
     for h in &mut headings {
         h.offset = doc.map.old(h.offset);
     }
+    let mut external = sinks.external;
     for e in &mut external {
         e.1 = doc.map.old(e.1);
     }
     Rendered {
-        has_mermaid: crate::render::has_mermaid(&html_out),
+        has_mermaid: code::has_mermaid(&html_out),
         has_math: math::has_math(&html_out),
         html: html_out,
         headings,
@@ -209,29 +270,55 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
 }
 
 /// Wide tables scroll inside their own box instead of the page.
-struct TableWrap<'a, I> {
-    inner: I,
-    pending: Option<Spanned<'a>>,
-}
+struct TableWrap;
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for TableWrap<'a, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        if let Some(ev) = self.pending.take() {
-            return Some(ev);
-        }
-        let (ev, range) = self.inner.next()?;
+impl<'a> Step<'a> for TableWrap {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        _: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
         match ev {
             Event::Start(Tag::Table(_)) => {
-                self.pending = Some((ev, range.clone()));
-                Some((Event::Html("<div class=\"table-wrap\">".into()), range))
+                out.push_back((
+                    Event::Html("<div class=\"table-wrap\">".into()),
+                    range.clone(),
+                ));
+                out.push_back((ev, range));
             }
             Event::End(TagEnd::Table) => {
-                self.pending = Some((Event::Html("</div>\n".into()), range.clone()));
-                Some((ev, range))
+                out.push_back((ev, range.clone()));
+                out.push_back((Event::Html("</div>\n".into()), range));
             }
-            _ => Some((ev, range)),
+            _ => out.push_back((ev, range)),
+        }
+    }
+}
+
+/// An adapter left out of a pass passes every event through.
+impl<'a, S: Step<'a>> Step<'a> for Option<S> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        ev: Spanned<'a>,
+        upstream: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
+        match self {
+            Some(s) => s.step(ev, upstream, out),
+            None => out.push_back(ev),
+        }
+    }
+
+    fn finish(&mut self, out: &mut VecDeque<Spanned<'a>>) {
+        if let Some(s) = self {
+            s.finish(out);
+        }
+    }
+
+    fn handed_out(&mut self, ev: &Spanned<'a>) {
+        if let Some(s) = self {
+            s.handed_out(ev);
         }
     }
 }

@@ -2,10 +2,11 @@
 //! headings). They join the note's front matter `tags`, and each becomes a link to its
 //! entry on the site's tags page.
 
+use super::adapter::{link_runs, Step, Upstream};
 use super::Spanned;
 use crate::slug::slug;
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark_escape::escape_href;
 use std::collections::VecDeque;
 use std::ops::Range;
 
@@ -55,23 +56,19 @@ pub(crate) fn find(text: &str) -> Vec<Range<usize>> {
 
 /// Finds inline tags in prose: records each (once, in order) in `found` and, when `page`
 /// is the URL of the tags page from this note, makes it a link there.
-pub(crate) struct Tags<'a, 'b, I> {
-    inner: I,
+pub(crate) struct Tags<'b> {
     found: &'b mut Vec<String>,
     page: Option<String>,
     /// Inside code, a link, a heading or raw HTML: no tags there.
     skip: usize,
-    queue: VecDeque<Spanned<'a>>,
 }
 
-impl<'a, 'b, I> Tags<'a, 'b, I> {
-    pub(crate) fn new(inner: I, found: &'b mut Vec<String>, page: Option<String>) -> Self {
+impl<'b> Tags<'b> {
+    pub(crate) fn new(found: &'b mut Vec<String>, page: Option<String>) -> Self {
         Tags {
-            inner,
             found,
             page,
             skip: 0,
-            queue: VecDeque::new(),
         }
     }
 
@@ -82,14 +79,13 @@ impl<'a, 'b, I> Tags<'a, 'b, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Tags<'a, '_, I> {
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        if let Some(ev) = self.queue.pop_front() {
-            return Some(ev);
-        }
-        let (ev, range) = self.inner.next()?;
+impl<'a> Step<'a> for Tags<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        _: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
         match &ev {
             Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Heading { .. })
             | Event::Start(Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
@@ -101,46 +97,25 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Tags<'a, '_, I> {
             }
             Event::Text(text) if self.skip == 0 && text.contains('#') => {
                 let found = find(text);
-                if found.is_empty() {
-                    return Some((ev, range));
-                }
-                let text: CowStr<'a> = match ev {
-                    Event::Text(t) => t,
-                    _ => unreachable!(),
+                let Event::Text(text) = ev else {
+                    unreachable!()
                 };
-                let mut last = 0;
+                let mut links = Vec::new();
                 for r in found {
                     let tag = clean(&text[r.clone()]).to_string();
                     self.record(&tag);
-                    let Some(page) = &self.page else {
-                        continue;
-                    };
-                    let mut html = String::from("<a class=\"tag\" href=\"");
-                    escape_href(&mut html, &href(page, &tag)).ok();
-                    html.push_str("\">");
-                    escape_html(&mut html, &text[r.clone()]).ok();
-                    html.push_str("</a>");
-                    if r.start > last {
-                        let before = text[last..r.start].to_string();
-                        self.queue
-                            .push_back((Event::Text(before.into()), range.clone()));
+                    if let Some(page) = &self.page {
+                        let mut open = String::from("<a class=\"tag\" href=\"");
+                        escape_href(&mut open, &href(page, &tag)).ok();
+                        open.push_str("\">");
+                        links.push((r, open));
                     }
-                    self.queue
-                        .push_back((Event::InlineHtml(html.into()), range.clone()));
-                    last = r.end;
                 }
-                if self.page.is_none() {
-                    return Some((Event::Text(text), range));
-                }
-                if last < text.len() {
-                    let after = text[last..].to_string();
-                    self.queue.push_back((Event::Text(after.into()), range));
-                }
-                return self.queue.pop_front();
+                return link_runs(text, &links, &range, out);
             }
             _ => {}
         }
-        Some((ev, range))
+        out.push_back((ev, range));
     }
 }
 

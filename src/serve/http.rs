@@ -2,7 +2,7 @@
 //! build produced, so nothing outside the site is ever read.
 
 use super::{Site, State};
-use crate::site::Content;
+use crate::content::Content;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};

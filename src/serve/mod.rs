@@ -7,14 +7,15 @@ mod reload;
 mod watch;
 
 use crate::config::{BuildOptions, Config};
+use crate::content::{Built, Content};
 use crate::diagnostic::Diagnostic;
 use crate::discover::canonical;
-use crate::site::{Built, Content};
+use crate::site::Cache;
 use anyhow::{bail, Context, Result};
 use reload::{Changes, Live};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -75,7 +76,7 @@ pub(crate) struct State {
     /// Did any build succeed yet? Until one does, a failed build is served as it is.
     good: AtomicBool,
     /// What the last build can lend the next one (only the watcher thread rebuilds).
-    cache: Mutex<crate::Cache>,
+    cache: Mutex<Cache>,
 }
 
 impl State {
@@ -143,7 +144,7 @@ pub fn start(options: &BuildOptions, serve: &ServeOptions) -> Result<Handle> {
         follow: serve.follow,
         verbose: serve.verbose,
         good: AtomicBool::new(false),
-        cache: Mutex::new(crate::Cache::default()),
+        cache: Mutex::new(Cache::default()),
     });
     rebuild(&state, &[]);
     let server = Arc::new(bind(serve)?);
@@ -244,7 +245,7 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     let printed = state.verbose.then(|| report.diagnostics());
     let site_of = |files| Site {
         files,
-        base: crate::render::base_path(&config.base_url),
+        base: crate::url::base_path(&config.base_url),
         version: 0,
         readable: vec![
             canonical(&config.notes_dir),
@@ -292,17 +293,14 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     }
 }
 
-fn build(
-    options: &BuildOptions,
-    cache: &mut crate::Cache,
-) -> Result<(Config, Built), Vec<Diagnostic>> {
+fn build(options: &BuildOptions, cache: &mut Cache) -> Result<(Config, Built), Vec<Diagnostic>> {
     let config = Config::load(options)?;
     // A bug in a stage must not take the server down with it: report it like any failure.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         crate::site::build_pages(&config, cache)
     }));
     if result.is_err() {
-        *cache = crate::Cache::default();
+        *cache = Cache::default();
     }
     let message = match result {
         Ok(Ok(built)) => return Ok((config, built)),
@@ -392,16 +390,9 @@ fn followed(config: &Config, built: &Built, changed: &[PathBuf]) -> Option<Strin
     let notes = canonical(&config.notes_dir);
     changed.iter().find_map(|path| {
         let rel = path.strip_prefix(&notes).ok()?;
-        let rel = rel_string(rel);
+        let rel = crate::fsx::rel_string(rel);
         built.urls.get(&rel).cloned()
     })
-}
-
-fn rel_string(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// `studysite serve`: runs until Ctrl-C.

@@ -1,10 +1,11 @@
 //! Scenario extraction: scenario tables, `scenario -> Answer` list items and tip/trap
 //! callouts, and "X vs Y" comparisons. Runs in both passes, so ids are claimed identically.
 
-use super::{Block, Comparison, Facts, Scenario, ScenarioTable};
+use super::adapter::{Step, Upstream};
+use super::callouts::{Role, Roles};
+use super::facts::{Block, Comparison, Facts, Scenario, ScenarioTable};
+use super::{IdSet, Spanned};
 use crate::config::Config;
-use crate::markdown::callouts::{Role, Roles};
-use crate::markdown::{IdSet, Spanned};
 use crate::slug::slug;
 use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
 use std::cell::RefCell;
@@ -200,33 +201,46 @@ fn inline_text(events: &[Spanned]) -> String {
 
 /// The scenario adapter: puts an id on every scenario's row, item or paragraph, and records
 /// scenarios, scenario tables and comparisons in `facts`.
-pub(crate) struct Extract<'a, 'b, I> {
-    inner: I,
+pub(crate) struct Extract<'b> {
     config: &'b Config,
     ids: &'b RefCell<IdSet>,
     roles: &'b Roles,
     facts: &'b mut Facts,
-    queue: VecDeque<Spanned<'a>>,
     item_depth: usize,
     /// The comparison heading whose section is being read, waiting for its table or diagram.
     comparing: Option<usize>,
 }
 
-impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
+type Out<'a> = VecDeque<Spanned<'a>>;
+
+/// Reads events up to and including the first one `stop` accepts.
+fn take_until<'a, I: Iterator<Item = Spanned<'a>>>(
+    inner: Upstream<'_, I>,
+    stop: impl Fn(&Event) -> bool,
+) -> Vec<Spanned<'a>> {
+    let mut out = Vec::new();
+    for ev in inner.by_ref() {
+        let done = stop(&ev.0);
+        out.push(ev);
+        if done {
+            break;
+        }
+    }
+    out
+}
+
+impl<'b> Extract<'b> {
     pub(crate) fn new(
-        inner: I,
         config: &'b Config,
         ids: &'b RefCell<IdSet>,
         roles: &'b Roles,
         facts: &'b mut Facts,
     ) -> Self {
         Extract {
-            inner,
             config,
             ids,
             roles,
             facts,
-            queue: VecDeque::new(),
             item_depth: 0,
             comparing: None,
         }
@@ -234,19 +248,6 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
 
     fn role(&self) -> Option<Role> {
         self.roles.borrow().last().copied()
-    }
-
-    /// Reads events up to and including the first one `stop` accepts.
-    fn take_until(&mut self, stop: impl Fn(&Event) -> bool) -> Vec<Spanned<'a>> {
-        let mut out = Vec::new();
-        for ev in self.inner.by_ref() {
-            let done = stop(&ev.0);
-            out.push(ev);
-            if done {
-                break;
-            }
-        }
-        out
     }
 
     fn add(&mut self, scenario: String, answer: String, offset: usize) -> String {
@@ -261,9 +262,14 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
         id
     }
 
-    fn item(&mut self, start: Spanned<'a>) {
+    fn item<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
         let allowed = matches!(self.role(), None | Some(Role::Tip | Role::Trap));
-        let body = self.take_until(|e| {
+        let body = take_until(inner, |e| {
             matches!(
                 e,
                 Event::End(TagEnd::Item | TagEnd::Paragraph)
@@ -273,13 +279,14 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
             )
         });
         let found = allowed.then(|| parse(&inline_text(&body))).flatten();
-        self.open_block(start, found, "li", body);
+        self.open_block(out, start, found, "li", body);
     }
 
     /// Queues a list item or paragraph; when it states a scenario, its opening tag carries
     /// the scenario's id.
-    fn open_block(
+    fn open_block<'a>(
         &mut self,
+        out: &mut Out<'a>,
         start: Spanned<'a>,
         found: Option<(String, String)>,
         tag: &str,
@@ -289,22 +296,32 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
             Some((scenario, answer)) => {
                 let id = self.add(scenario, answer, start.1.start);
                 let open = format!("<{tag} id=\"{id}\">");
-                self.queue.push_back((Event::Html(open.into()), start.1));
+                out.push_back((Event::Html(open.into()), start.1));
             }
-            None => self.queue.push_back(start),
+            None => out.push_back(start),
         }
-        self.queue.extend(body);
+        out.extend(body);
     }
 
-    fn paragraph(&mut self, start: Spanned<'a>) {
-        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Paragraph)));
+    fn paragraph<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Paragraph)));
         let in_tip = matches!(self.role(), Some(Role::Tip | Role::Trap)) && self.item_depth == 0;
         let found = in_tip.then(|| parse(&inline_text(&body))).flatten();
-        self.open_block(start, found, "p", body);
+        self.open_block(out, start, found, "p", body);
     }
 
-    fn heading(&mut self, start: Spanned<'a>) {
-        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Heading(_))));
+    fn heading<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Heading(_))));
         self.comparing = None;
         let title = inline_text(&body);
         if is_comparison(&title) {
@@ -320,12 +337,17 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
             });
             self.comparing = Some(self.facts.comparisons.len() - 1);
         }
-        self.queue.push_back(start);
-        self.queue.extend(body);
+        out.push_back(start);
+        out.extend(body);
     }
 
-    fn code(&mut self, start: Spanned<'a>) {
-        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::CodeBlock)));
+    fn code<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::CodeBlock)));
         let code = inline_text(&body[..body.len().saturating_sub(1)]);
         let title = code
             .lines()
@@ -346,12 +368,17 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
                 body: Some(Block::Pre(code)),
             });
         }
-        self.queue.push_back(start);
-        self.queue.extend(body);
+        out.push_back(start);
+        out.extend(body);
     }
 
-    fn table(&mut self, start: Spanned<'a>) {
-        let body = self.take_until(|e| matches!(e, Event::End(TagEnd::Table)));
+    fn table<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        start: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Table)));
         let rows = table_rows(&body);
         let header = rows.first().cloned().unwrap_or_default();
         if let Some(c) = self.comparing.take() {
@@ -365,8 +392,8 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
             });
         }
         let Some(cols) = classify(&header, self.config) else {
-            self.queue.push_back(start);
-            self.queue.extend(body);
+            out.push_back(start);
+            out.extend(body);
             return;
         };
         let align = match &start.0 {
@@ -393,7 +420,7 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
             columns: cols,
             rows,
         });
-        self.queue.push_back(start);
+        out.push_back(start);
         let mut ids = row_ids.into_iter();
         let mut in_body_row = false;
         let mut col = 0;
@@ -403,12 +430,11 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
                     Some(id) => {
                         in_body_row = true;
                         col = 0;
-                        self.queue
-                            .push_back((Event::Html(format!("<tr id=\"{id}\">").into()), r));
+                        out.push_back((Event::Html(format!("<tr id=\"{id}\">").into()), r));
                     }
                     None => {
                         in_body_row = false;
-                        self.queue.push_back((ev, r));
+                        out.push_back((ev, r));
                     }
                 },
                 // The renderer's cell counter resets only on its own row start, so a row
@@ -420,14 +446,13 @@ impl<'a, 'b, I: Iterator<Item = Spanned<'a>>> Extract<'a, 'b, I> {
                         Some(Alignment::Right) => " style=\"text-align: right\"",
                         _ => "",
                     };
-                    self.queue
-                        .push_back((Event::Html(format!("<td{style}>").into()), r));
+                    out.push_back((Event::Html(format!("<td{style}>").into()), r));
                 }
                 Event::End(TagEnd::TableCell) if in_body_row => {
                     col += 1;
-                    self.queue.push_back((Event::Html("</td>".into()), r));
+                    out.push_back((Event::Html("</td>".into()), r));
                 }
-                _ => self.queue.push_back((ev, r)),
+                _ => out.push_back((ev, r)),
             }
         }
     }
@@ -461,35 +486,36 @@ fn table_rows(body: &[Spanned]) -> Vec<Vec<String>> {
     rows
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Extract<'a, '_, I> {
-    type Item = Spanned<'a>;
+impl<'a> Step<'a> for Extract<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        ev: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        match ev.0 {
+            Event::Start(Tag::Item) => self.item(ev, inner, out),
+            Event::Start(Tag::Paragraph) => self.paragraph(ev, inner, out),
+            Event::Start(Tag::Heading { .. }) => self.heading(ev, inner, out),
+            Event::Start(Tag::CodeBlock(_)) => self.code(ev, inner, out),
+            Event::Start(Tag::Table(_)) => self.table(ev, inner, out),
+            _ => out.push_back(ev),
+        }
+    }
 
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        loop {
-            if let Some(ev) = self.queue.pop_front() {
-                match ev.0 {
-                    Event::Start(Tag::Item) => self.item_depth += 1,
-                    Event::Html(ref h) if h.starts_with("<li ") => self.item_depth += 1,
-                    Event::End(TagEnd::Item) => self.item_depth -= 1,
-                    _ => {}
-                }
-                return Some(ev);
-            }
-            let ev = self.inner.next()?;
-            match ev.0 {
-                Event::Start(Tag::Item) => self.item(ev),
-                Event::Start(Tag::Paragraph) => self.paragraph(ev),
-                Event::Start(Tag::Heading { .. }) => self.heading(ev),
-                Event::Start(Tag::CodeBlock(_)) => self.code(ev),
-                Event::Start(Tag::Table(_)) => self.table(ev),
-                _ => self.queue.push_back(ev),
-            }
+    fn handed_out(&mut self, (ev, _): &Spanned<'a>) {
+        match ev {
+            Event::Start(Tag::Item) => self.item_depth += 1,
+            Event::Html(h) if h.starts_with("<li ") => self.item_depth += 1,
+            Event::End(TagEnd::Item) => self.item_depth -= 1,
+            _ => {}
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::adapter::Adapter;
     use super::*;
     use crate::markdown::callouts::Callouts;
     use pulldown_cmark::{html, Options, Parser, TextMergeWithOffset};
@@ -513,14 +539,11 @@ mod tests {
             let events = TextMergeWithOffset::new(
                 Parser::new_ext(md, Options::ENABLE_TABLES).into_offset_iter(),
             );
-            let events = Callouts::new(
+            let events = Adapter::new(
                 events,
-                &config.callout_prefixes,
-                &ids,
-                &roles,
-                &mut callouts,
+                Callouts::new(&config.callout_prefixes, &ids, &roles, &mut callouts),
             );
-            let events = Extract::new(events, &config, &ids, &roles, &mut facts);
+            let events = Adapter::new(events, Extract::new(&config, &ids, &roles, &mut facts));
             html::push_html(&mut out, events.map(|(e, _)| e));
         }
         (out, facts)

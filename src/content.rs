@@ -1,0 +1,34 @@
+//! What a build produces: the files of the site, held in memory until `output::write` (or
+//! `serve`) takes them, with the report of what was found on the way.
+
+use crate::diagnostic::Report;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Shared, so a rebuild that keeps a page costs no copy.
+    Bytes(Arc<[u8]>),
+    /// Copied as it is from the user's file.
+    Copy(PathBuf),
+}
+
+/// The built site: every output file by its path (`/`-separated, relative to the site root).
+#[derive(Debug, Default)]
+pub struct Built {
+    pub files: BTreeMap<String, Content>,
+    pub report: Report,
+    /// Each note's page: source path (relative to the notes folder) -> site-relative URL.
+    pub urls: BTreeMap<String, String>,
+}
+
+/// A hash of anything hashable: the keys of the caches that spare a rebuild its work.
+pub(crate) fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}

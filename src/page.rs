@@ -1,0 +1,107 @@
+//! One note made ready to render: its bytes checked, its front matter parsed, its text
+//! prepared (diagrams fenced) and outlined (headings, ids, what it tells the study web).
+
+use crate::config::Config;
+use crate::content::hash_of;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{self, Outline, Prepared};
+use crate::note::Note;
+use crate::source_map::LineIndex;
+use std::path::PathBuf;
+
+/// A note ready to be placed in the site and rendered.
+#[derive(Clone)]
+pub(crate) struct Page {
+    pub(crate) note: Note,
+    pub(crate) prepared: Prepared,
+    pub(crate) outline: Outline,
+    /// The hash of what other pages can read of this one (front matter and outline, byte
+    /// offsets left out): made once per parse, summed into the site's shape.
+    pub(crate) digest: u64,
+}
+
+impl Page {
+    /// A page from a note's bytes; `Ok(None)` for a draft when drafts are left out. Text
+    /// that is not UTF-8, or bad front matter, is an error at its line.
+    pub(crate) fn parse(
+        config: &Config,
+        rel: String,
+        display: PathBuf,
+        bytes: Vec<u8>,
+    ) -> Result<Option<Page>, Diagnostic> {
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or("");
+            let (line, col) = LineIndex::new(valid).line_col(valid, at);
+            Diagnostic::error(&display, line, col, "the note is not valid UTF-8")
+                .with_help("save the file as UTF-8")
+        })?;
+        let note = Note::parse(rel, display, text)?;
+        if note.front.draft && !config.drafts {
+            return Ok(None);
+        }
+        let prepared = Prepared::new(&note.body);
+        let outline = markdown::outline(&prepared, config);
+        Ok(Some(Page::new(note, prepared, outline)))
+    }
+
+    fn new(note: Note, prepared: Prepared, outline: Outline) -> Page {
+        let mut visible = outline.clone();
+        visible.facts.map_offsets(|_| 0);
+        visible.headings.iter_mut().for_each(|x| x.offset = 0);
+        let digest = hash_of((format!("{:?}", note.front), format!("{visible:?}")));
+        Page {
+            note,
+            prepared,
+            outline,
+            digest,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::load(&crate::config::BuildOptions {
+            path: std::env::temp_dir().join("studysite-no-such-site"),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn parse(text: &[u8]) -> Result<Option<Page>, Diagnostic> {
+        Page::parse(&config(), "a.md".into(), "notes/a.md".into(), text.to_vec())
+    }
+
+    #[test]
+    fn not_utf8_is_an_error_at_its_line_and_column() {
+        let err = parse(b"# Title\n\nok caf\xe9\n").err().unwrap();
+        assert_eq!((err.line, err.col), (3, 7), "{err}");
+        assert!(err.message.contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn drafts_are_left_out_unless_asked_for() {
+        assert!(parse(b"---\ndraft: true\n---\n# D\n").unwrap().is_none());
+        let mut config = config();
+        config.drafts = true;
+        let page = Page::parse(
+            &config,
+            "a.md".into(),
+            "a.md".into(),
+            b"---\ndraft: true\n---\n# D\n".to_vec(),
+        );
+        assert!(page.unwrap().is_some());
+    }
+
+    #[test]
+    fn the_digest_ignores_where_things_are() {
+        let a = parse(b"# T\n\n## Part\n").unwrap().unwrap();
+        let b = parse(b"# T\n\n\n\n## Part\n").unwrap().unwrap();
+        let c = parse(b"# T\n\n## Other part\n").unwrap().unwrap();
+        assert_eq!(a.digest, b.digest);
+        assert_ne!(a.digest, c.digest);
+    }
+}

@@ -1,0 +1,254 @@
+//! Pages through tera: every note's page and section listing, `404.html`, the nav script,
+//! the study pages ([`study`]) and the theme's and the user's static files. The theme is
+//! compiled in, and a site's own `templates/` and `static/` files replace it file by file
+//! ([`theme`]).
+
+mod context;
+mod study;
+mod theme;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostic::Diagnostic;
+use crate::discover::{Kind, SourceFile};
+use crate::index::{Index, Target};
+use crate::markdown::tags;
+use crate::markdown::Rendered;
+use crate::url::{base_path, root_prefix};
+use context::{breadcrumbs, link, listing, site_ctx, PageCtx, TagLink, TocEntry};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+pub(crate) use study::study_pages;
+pub(crate) use theme::Theme;
+
+/// A page's HTML, or why its template failed.
+pub(super) type Rendering = Result<Arc<[u8]>, Diagnostic>;
+
+/// Rendered pages by URL, with the key of what they were rendered from.
+pub(crate) type HtmlCache = HashMap<String, (u64, Arc<[u8]>)>;
+
+/// Every page of the site (notes and generated section listings), plus `404.html` and the
+/// shared nav script. A page whose key matches the one in `cache` is not rendered again.
+pub(crate) fn pages(
+    config: &Config,
+    theme: &Theme,
+    index: &Index,
+    rendered: &[Rendered],
+    keys: &(dyn Fn(Target) -> u64 + Sync),
+    cache: &mut HtmlCache,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Content> {
+    let results: Vec<(String, u64, Rendering)> = index
+        .order
+        .par_iter()
+        .enumerate()
+        .map(|(pos, &t)| {
+            let url = index.url(t).to_string();
+            let key = keys(t);
+            let html = match cache.get(&url) {
+                Some((k, html)) if *k == key => Ok(html.clone()),
+                _ => render_target(config, theme, index, rendered, pos)
+                    .map(|h| Arc::from(h.into_bytes())),
+            };
+            (url, key, html)
+        })
+        .collect();
+    let mut files = BTreeMap::new();
+    let mut seen_errors = std::collections::HashSet::new();
+    cache.clear();
+    for (url, key, r) in results {
+        match r {
+            Ok(html) => {
+                cache.insert(url.clone(), (key, html.clone()));
+                files.insert(url, Content::Bytes(html));
+            }
+            Err(d) => {
+                // One broken template fails every page the same way: report it once.
+                if seen_errors.insert(d.to_string()) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    match not_found(config, theme, index) {
+        Ok(html) => {
+            files.insert("404.html".into(), Content::Bytes(html.into_bytes().into()));
+        }
+        Err(d) => {
+            if seen_errors.insert(d.to_string()) {
+                diags.push(d);
+            }
+        }
+    }
+    files.insert(
+        "static/nav.js".into(),
+        Content::Bytes(nav_script(index).into_bytes().into()),
+    );
+    files
+}
+
+fn render_target(
+    config: &Config,
+    theme: &Theme,
+    index: &Index,
+    rendered: &[Rendered],
+    pos: usize,
+) -> Result<String, Diagnostic> {
+    // `pos` is the target's place in reading order, which gives its neighbours.
+    let t = index.order[pos];
+    let url = index.url(t);
+    let prev = pos.checked_sub(1).map(|p| link(index, url, index.order[p]));
+    let next = index.order.get(pos + 1).map(|&n| link(index, url, n));
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_ctx(config, index, root_prefix(url)));
+    let (page, section, template) = match t {
+        Target::Page(i) => {
+            let info = &index.pages[i];
+            let note = &info.page.note;
+            let r = &rendered[i];
+            let s = info.section;
+            let section = listing(index, url, s);
+            let page = PageCtx {
+                title: &info.title,
+                url,
+                html: &r.html,
+                description: note.front.description.as_deref().unwrap_or(""),
+                tags: info
+                    .tags
+                    .iter()
+                    .map(|t| TagLink {
+                        name: t.clone(),
+                        url: index.has_tags_page().then(|| {
+                            tags::href(&format!("{}{}", root_prefix(url), tags::TAGS_PAGE), t)
+                        }),
+                    })
+                    .collect(),
+                toc: r
+                    .headings
+                    .iter()
+                    .filter(|h| h.level == 2 || h.level == 3)
+                    .map(|h| TocEntry {
+                        level: h.level,
+                        id: h.id.clone(),
+                        title: h.text.clone(),
+                    })
+                    .collect(),
+                breadcrumbs: breadcrumbs(index, url, t),
+                prev,
+                next,
+                extra: &note.front.extra,
+                has_h1: r.html.trim_start().starts_with("<h1"),
+                has_mermaid: r.has_mermaid,
+                has_math: r.has_math,
+                source: &note.rel,
+                edit_url: config.edit_url.as_ref().map(|e| {
+                    let path =
+                        percent_encoding::utf8_percent_encode(&note.rel, crate::url::PATH_ESCAPES);
+                    format!("{e}{path}")
+                }),
+                is_section: info.is_index,
+            };
+            (
+                page,
+                section,
+                if info.is_index {
+                    "section.html"
+                } else {
+                    "page.html"
+                },
+            )
+        }
+        Target::Section(s) => {
+            let sec = &index.sections[s];
+            let page = PageCtx {
+                breadcrumbs: breadcrumbs(index, url, t),
+                prev,
+                next,
+                is_section: true,
+                ..PageCtx::generated(&sec.title, url)
+            };
+            (page, listing(index, url, s), "section.html")
+        }
+    };
+    ctx.insert("page", &page);
+    ctx.insert("section", &section);
+    theme.render(template, &ctx)
+}
+
+/// `404.html` is served at any depth, so its links are rooted at the base path.
+fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Diagnostic> {
+    let root = base_path(&config.base_url);
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_ctx(config, index, root.clone()));
+    let page = PageCtx::generated("Page not found", "404.html");
+    ctx.insert("page", &page);
+    ctx.insert("section", &listing(index, "index.html", 0));
+    theme.render("404.html", &ctx)
+}
+
+#[derive(Serialize)]
+struct NavNode {
+    t: String,
+    u: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    c: Vec<NavNode>,
+}
+
+fn nav_node(index: &Index, s: usize) -> NavNode {
+    let target = index.section_target(s);
+    NavNode {
+        t: index.title(target).to_string(),
+        u: index.url(target).to_string(),
+        c: index.sections[s]
+            .children
+            .iter()
+            .map(|c| match *c {
+                Target::Page(i) => NavNode {
+                    t: index.pages[i].title.clone(),
+                    u: index.pages[i].url.clone(),
+                    c: Vec::new(),
+                },
+                Target::Section(c) => nav_node(index, c),
+            })
+            .collect(),
+    }
+}
+
+/// The whole nav tree as one script, shared by every page and cached by the browser (a
+/// script rather than JSON, because `fetch` fails from `file://`).
+fn nav_script(index: &Index) -> String {
+    let tree = serde_json::to_string(&nav_node(index, 0)).unwrap_or_else(|_| "null".into());
+    format!("window.STUDYSITE_NAV = {tree};\n")
+}
+
+/// Where the theme keeps Mermaid, which only sites that draw Mermaid diagrams get.
+const MERMAID_DIR: &str = "static/vendor/mermaid/";
+/// Where the theme keeps KaTeX, which only sites with math get.
+const KATEX_DIR: &str = "static/vendor/katex/";
+
+/// The theme's static files and the user's copied files.
+pub(crate) fn assets(
+    theme: &Theme,
+    index: &Index,
+    rendered: &[Rendered],
+    sources: &[SourceFile],
+    files: &mut BTreeMap<String, Content>,
+) {
+    let mermaid = rendered.iter().any(|r| r.has_mermaid);
+    let math = rendered.iter().any(|r| r.has_math);
+    for (name, content) in &theme.statics {
+        if (name.starts_with(MERMAID_DIR) && !mermaid) || (name.starts_with(KATEX_DIR) && !math) {
+            continue;
+        }
+        files.entry(name.clone()).or_insert_with(|| content.clone());
+    }
+    for s in sources.iter().filter(|s| s.kind == Kind::Asset) {
+        if let Some(out) = index.assets.get(&s.rel) {
+            files
+                .entry(out.clone())
+                .or_insert_with(|| Content::Copy(s.path.clone()));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `build`: the only place that sequences the stages, from the notes folder to the files of
+//! the site, held in memory until `output::write` (or `serve`) takes them. What a rebuild
+//! can reuse is kept in the [`Cache`].
+
+mod cache;
+
+pub use cache::Cache;
+
+use crate::config::Config;
+use crate::content::{hash_of, Built, Content};
+use crate::crossref::{Terms, Web};
+use crate::diagnostic::{self, Diagnostic, ExternalLink, Report};
+use crate::discover;
+use crate::index::{Index, Target};
+use crate::markdown::{self, Env, Rendered};
+use crate::publish;
+use crate::render::{self, Theme};
+use std::time::Instant;
+
+/// Builds the whole site in memory. Fatal problems in the user's files come back as error
+/// diagnostics in the report (all of them, not just the first); `Err` is for I/O failures.
+pub fn build(config: &Config) -> anyhow::Result<Built> {
+    build_with(config, &mut Cache::default())
+}
+
+/// [`build`], reusing what `cache` holds from the previous build and leaving this build's
+/// parts in it. The result is byte for byte what a clean build gives.
+pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
+    let mut built = build_pages(config, cache)?;
+    add_search(&mut built, cache);
+    Ok(built)
+}
+
+/// The search index of the pages `build_pages` last built into `cache`, added to `built`.
+/// Split from the rest so `serve` can show an edited page before the index is done.
+pub fn add_search(built: &mut Built, cache: &mut Cache) {
+    built.files.extend(cache.search_files());
+}
+
+/// Everything but the search index (see [`add_search`]): the pipeline, stage by stage.
+pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
+    let started = Instant::now();
+    let mut diags = Vec::new();
+    let theme = Theme::load(config, &mut diags)?;
+    cache.begin(hash_of((format!("{config:?}"), theme.fingerprint)));
+    diags.extend(config.warnings.iter().cloned());
+    let sources = discover::discover(config, &mut diags)?;
+    let pages = cache.pages(config, &sources, &mut diags);
+    let mut index = Index::build(config, pages, &sources, &mut diags);
+    let shape = cache.shape(&index);
+    let terms = cache.terms(shape, || Terms::build(config, &index));
+    let web = Web::build(config, &index, terms, &mut diags);
+    web.reserve_pages(&mut index, &mut diags);
+    let keys = cache.keys(&index, shape);
+    let rendered = cache.render_notes(&index, &keys, |i, highlighter| {
+        let view = web.view(&index, i);
+        let env = Env {
+            highlighter,
+            links: &index.resolver(i),
+            diagrams: config.diagrams,
+            config,
+            xref: Some(&view),
+        };
+        markdown::render(&index.pages[i].page.prepared, &env)
+    });
+    let external = findings(&index, &rendered, &mut diags);
+    let page_key = |t: Target| match t {
+        Target::Page(i) => keys[i],
+        Target::Section(s) => hash_of((shape, s)),
+    };
+    let mut files = render::pages(
+        config,
+        &theme,
+        &index,
+        &rendered,
+        &page_key,
+        &mut cache.html,
+        &mut diags,
+    );
+    let study_key = hash_of((shape, "study pages"));
+    let study = &mut cache.study_html;
+    files.extend(render::study_pages(
+        config, &theme, &index, &web, study_key, study, &mut diags,
+    ));
+    let css = cache.highlighter.stylesheet();
+    files.insert("static/highlight.css".into(), Content::Bytes(css));
+    render::assets(&theme, &index, &rendered, &sources, &mut files);
+    files.extend(publish::files(config, &files));
+    diagnostic::sort(&mut diags);
+    let urls = index
+        .pages
+        .iter()
+        .map(|p| (p.page.note.rel.clone(), p.url.clone()))
+        .collect();
+    let pages = index.pages.len();
+    cache.keep(index, &keys, rendered);
+    let report = Report {
+        pages,
+        elapsed: started.elapsed(),
+        diagnostics: diags,
+        external,
+    };
+    Ok(Built {
+        files,
+        report,
+        urls,
+    })
+}
+
+/// What rendering found in each note, as diagnostics at their line in the user's file;
+/// returns the external links, where each is written.
+fn findings(
+    index: &Index,
+    rendered: &[Rendered],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ExternalLink> {
+    let mut external = Vec::new();
+    for (placed, r) in index.pages.iter().zip(rendered) {
+        let note = &placed.page.note;
+        external.extend(r.external.iter().map(|(url, offset)| {
+            let (line, col) = note.line_col(*offset);
+            ExternalLink {
+                url: url.clone(),
+                file: note.display.clone(),
+                line,
+                col,
+            }
+        }));
+        let broken = r.broken_links.iter().map(|f| (f, true));
+        let found = r.findings.iter().map(|f| (f, false)).chain(broken);
+        diags.extend(found.map(|(f, link)| {
+            let mut d = note.warning(f.offset, &f.message);
+            d.broken_link = link;
+            match &f.help {
+                Some(h) => d.with_help(h),
+                None => d,
+            }
+        }));
+    }
+    external
+}
