@@ -101,3 +101,29 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<(), String> {
         Err(e) => Err(e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::site;
+
+    #[test]
+    fn broken_links_are_errors_and_external_links_listed_once() {
+        let (_dir, config) = site(&[(
+            "a.md",
+            "# A\n\n[gone](gone.md) [x](https://example.org/a) [y](https://example.org/a) [top](#a)\n",
+        )]);
+        let checked = check(&config, false).unwrap();
+        assert_eq!(
+            checked.report.errors(),
+            1,
+            "{:?}",
+            checked.report.diagnostics()
+        );
+        assert!(checked.report.diagnostics()[0]
+            .contains("a.md:3:1: error: link to missing note `gone.md`"));
+        assert_eq!(checked.external.len(), 1);
+        assert_eq!((checked.external[0].line, checked.external[0].col), (3, 17));
+        assert!(checked.failed_external.is_empty());
+    }
+}

@@ -126,3 +126,56 @@ pub(crate) fn canonical(path: &Path) -> PathBuf {
         _ => abs,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::site;
+
+    fn rels(config: &Config) -> Vec<(String, Kind)> {
+        let mut diags = Vec::new();
+        let found = discover(config, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        found.into_iter().map(|s| (s.rel, s.kind)).collect()
+    }
+
+    #[test]
+    fn notes_and_files_sorted_dot_entries_skipped() {
+        let (_dir, config) = site(&[
+            ("b.md", "b"),
+            ("a/z.png", "png"),
+            ("a/y.MD", "y"),
+            (".obsidian/app.json", "{}"),
+            ("a/.hidden.md", "h"),
+        ]);
+        assert_eq!(
+            rels(&config),
+            [
+                ("a/y.MD".to_string(), Kind::Note),
+                ("a/z.png".to_string(), Kind::Asset),
+                ("b.md".to_string(), Kind::Note)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_site_that_is_its_notes_folder_keeps_its_theme_out() {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in [
+            ("a.md", "a"),
+            ("templates/page.html", "x"),
+            ("static/s.css", "x"),
+            ("studysite.toml", ""),
+        ] {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = Config::load(&crate::config::BuildOptions {
+            path: dir.path().to_path_buf(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(rels(&config), [("a.md".to_string(), Kind::Note)]);
+    }
+}

@@ -49,6 +49,13 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
 }
 
+/// Did this error come from a file that is not there?
+pub(crate) fn is_not_found(e: &anyhow::Error) -> bool {
+    e.root_cause()
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+}
+
 /// A relative path as the site names it: `/`-separated, whatever the platform.
 pub(crate) fn rel_string(path: &Path) -> String {
     path.components()

@@ -33,6 +33,8 @@ pub mod serve;
 pub mod site;
 pub(crate) mod slug;
 pub(crate) mod source_map;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod url;
 
 pub use config::{BuildOptions, Config};

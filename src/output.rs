@@ -157,3 +157,57 @@ fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     }
     fsx::remove_dir_all(&old)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::site;
+    use std::collections::BTreeMap;
+
+    fn built(files: &[(&str, &str)]) -> Built {
+        let files: BTreeMap<String, Content> = files
+            .iter()
+            .map(|(rel, text)| (rel.to_string(), Content::Bytes(text.as_bytes().into())))
+            .collect();
+        Built {
+            files,
+            ..Built::default()
+        }
+    }
+
+    #[test]
+    fn writes_then_replaces_the_whole_site() {
+        let (dir, config) = site(&[("a.md", "a")]);
+        write(&built(&[("index.html", "one"), ("old.html", "x")]), &config).unwrap();
+        let out = dir.path().join("public");
+        assert!(out.join(MARKER).is_file());
+        write(&built(&[("index.html", "two")]), &config).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("old.html").exists());
+        let leftovers: Vec<String> = fsx::read_dir_names(dir.path())
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.contains("studysite"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn refuses_the_notes_folder_and_a_folder_it_did_not_write() {
+        let (dir, mut config) = site(&[("a.md", "a")]);
+        std::fs::create_dir_all(dir.path().join("public")).unwrap();
+        std::fs::write(dir.path().join("public/mine.txt"), "mine").unwrap();
+        let err = write(&built(&[("index.html", "x")]), &config).unwrap_err();
+        assert!(err.to_string().contains("did not write"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("public/mine.txt")).unwrap(),
+            "mine"
+        );
+        config.out_dir = config.notes_dir.clone();
+        let err = write(&built(&[("index.html", "x")]), &config).unwrap_err();
+        assert!(err.to_string().contains("holds your notes"), "{err}");
+    }
+}

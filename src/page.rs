@@ -63,13 +63,7 @@ impl Page {
 mod tests {
     use super::*;
 
-    fn config() -> Config {
-        Config::load(&crate::config::BuildOptions {
-            path: std::env::temp_dir().join("studysite-no-such-site"),
-            ..Default::default()
-        })
-        .unwrap()
-    }
+    use crate::testing::config;
 
     fn parse(text: &[u8]) -> Result<Option<Page>, Diagnostic> {
         Page::parse(&config(), "a.md".into(), "notes/a.md".into(), text.to_vec())

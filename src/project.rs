@@ -9,6 +9,7 @@
 //!   (`contentDir`) and the title; notes order themselves by `weight` as in Hugo.
 
 use crate::diagnostic::Diagnostic;
+use crate::fsx;
 use crate::source_map::LineIndex;
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{Event, Parser, Tag};
@@ -41,8 +42,8 @@ const HUGO_TOML: &[&str] = &["hugo.toml", "config.toml"];
 /// The project files in a site folder whose changes `serve` rebuilds for.
 pub(crate) const FILES: &[&str] = &[BOOK_TOML, MKDOCS_YML, "hugo.toml", "config.toml"];
 
-/// A Hugo site's config at `root` and its content folder, when `root` is one.
-fn hugo(root: &Path) -> Option<(toml::Table, PathBuf)> {
+/// A Hugo site's config file at `root` and its content folder, when `root` is one.
+fn hugo_files(root: &Path) -> Option<(PathBuf, PathBuf)> {
     let config = HUGO_TOML
         .iter()
         .map(|name| root.join(name))
@@ -53,7 +54,7 @@ fn hugo(root: &Path) -> Option<(toml::Table, PathBuf)> {
         .and_then(|d| d.as_str())
         .unwrap_or("content");
     let content = root.join(dir);
-    content.is_dir().then_some((table, content))
+    content.is_dir().then_some((config, content))
 }
 
 /// The notes folder a project at `root` names: mdBook's `src`, MkDocs' `docs_dir`.
@@ -68,7 +69,7 @@ pub(crate) fn notes_dir(root: &Path) -> Option<PathBuf> {
             .and_then(|y| Some(y.get("docs_dir")?.as_str()?.to_string()));
         return Some(root.join(dir.unwrap_or_else(|| "docs".into())));
     }
-    hugo(root).map(|(_, content)| content)
+    hugo_files(root).map(|(_, content)| content)
 }
 
 /// Reads the project that owns `root` (in it, or, for an mdBook, beside its `src/`), its
@@ -79,7 +80,7 @@ pub(crate) fn load(root: &Path, notes: &Path, warnings: &mut Vec<Diagnostic>) ->
     if let Some(toml) = book_toml(root) {
         let title = checked_toml(&toml, root, warnings)
             .and_then(|t| Some(t.get("book")?.get("title")?.as_str()?.trim().to_string()));
-        let summary = std::fs::read_to_string(notes.join(SUMMARY)).unwrap_or_default();
+        let summary = read(&notes.join(SUMMARY), root, warnings).unwrap_or_default();
         return Some(Project {
             kind: Kind::MdBook,
             title: title.filter(|t| !t.is_empty()),
@@ -103,7 +104,8 @@ pub(crate) fn load(root: &Path, notes: &Path, warnings: &mut Vec<Diagnostic>) ->
             order,
         });
     }
-    let (config, _) = hugo(root)?;
+    let (path, _) = hugo_files(root)?;
+    let config = checked_toml(&path, root, warnings)?;
     let title = config.get("title").and_then(|t| t.as_str()).map(str::trim);
     Some(Project {
         kind: Kind::Hugo,
@@ -123,8 +125,24 @@ fn book_toml(root: &Path) -> Option<PathBuf> {
     (src == root.canonicalize().ok()?).then_some(parent)
 }
 
+/// A project file read only to find the notes folder: what it does not say is the default
+/// (`load` reads it again and reports what is wrong with it).
 fn read_toml(path: &Path) -> Option<toml::Table> {
-    std::fs::read_to_string(path).ok()?.parse().ok()
+    fsx::read_to_string(path).ok()?.parse().ok()
+}
+
+/// A project file's text: `None` when it is not there, a warning when it cannot be read.
+fn read(path: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Option<String> {
+    match fsx::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if fsx::is_not_found(&e) => None,
+        Err(e) => {
+            let shown = path.strip_prefix(root).unwrap_or(path);
+            let message = format!("{e:#}");
+            warnings.push(Diagnostic::warning(shown, 0, 0, message).with_help(UNREAD_HELP));
+            None
+        }
+    }
 }
 
 const UNREAD_HELP: &str =
@@ -132,7 +150,7 @@ const UNREAD_HELP: &str =
 
 /// A project's TOML file, or a warning where it stops parsing.
 fn checked_toml(path: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Option<toml::Table> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = read(path, root, warnings)?;
     match text.parse::<toml::Table>() {
         Ok(table) => Some(table),
         Err(e) => {
@@ -152,7 +170,7 @@ fn checked_yaml(
     root: &Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = read(path, root, warnings)?;
     match serde_saphyr::from_str(&text) {
         Ok(value) => Some(value),
         Err(e) => {
@@ -175,7 +193,7 @@ fn checked_yaml(
 
 /// mkdocs.yml as plain data (its `!!python/name:` and `!ENV` tags read as plain values).
 fn read_yaml(path: &Path) -> Option<serde_json::Value> {
-    serde_saphyr::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    serde_saphyr::from_str(&fsx::read_to_string(path).ok()?).ok()
 }
 
 /// The pages of a MkDocs `nav`, depth first: `- page.md`, `- Title: page.md`, and

@@ -1,5 +1,8 @@
 //! Whole-site fixture tests: small note folders built by the real binary in a temp dir.
 
+#[path = "support/shared.rs"]
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -339,15 +342,9 @@ fn rebuild_is_byte_identical() {
 
 #[test]
 fn databricks_corpus_builds_with_warnings_only() {
-    let corpus =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/databricks-cert-guide");
-    if !corpus.is_dir() {
-        eprintln!(
-            "notice: {} is absent; corpus build skipped",
-            corpus.display()
-        );
+    let Some(corpus) = support::shared("corpora/databricks-cert-guide") else {
         return;
-    }
+    };
     let out = tempfile::tempdir().unwrap();
     let o = out.path().join("site");
     let r = Command::new(env!("CARGO_BIN_EXE_studysite"))

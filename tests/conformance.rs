@@ -1,6 +1,7 @@
 //! The CommonMark spec examples through studysite's markdown entry point, extras off.
 
-use std::path::Path;
+#[path = "support/shared.rs"]
+mod support;
 
 /// Decodes entities and collapses whitespace between tags, so equivalent HTML compares equal.
 fn normalize(html: &str) -> String {
@@ -21,15 +22,10 @@ fn normalize(html: &str) -> String {
 
 #[test]
 fn commonmark_spec_examples() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance/commonmark-0.31.2/spec.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "notice: {} is absent; CommonMark conformance skipped",
-            path.display()
-        );
+    let Some(path) = support::shared("conformance/commonmark-0.31.2/spec.json") else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let examples: Vec<serde_json::Value> = serde_json::from_str(&text).expect("spec.json parses");
     let mut failed = Vec::new();
     for ex in &examples {

@@ -1,6 +1,9 @@
 //! The scenario web on the bundled notes: every scenario the seed states reaches the "when to
 //! use what" page, its answer links to a section that exists, and no ELI5 prose is taken.
 
+#[path = "support/shared.rs"]
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use studysite::Content;
@@ -280,12 +283,9 @@ fn answered_sections_list_their_scenarios_and_study_pages_exist() {
 
 #[test]
 fn databricks_corpus_tables_make_sensible_scenarios() {
-    let corpus =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/databricks-cert-guide");
-    if !corpus.is_dir() {
-        eprintln!("skipped: {} not found", corpus.display());
+    let Some(corpus) = support::shared("corpora/databricks-cert-guide") else {
         return;
-    }
+    };
     let (files, _) = build(&corpus);
     for e in entries(&files["when-to-use-what.html"]) {
         assert!(

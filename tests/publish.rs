@@ -2,6 +2,8 @@
 //! anchors or assets; the sitemap; `studysite check` on a fixture with known broken links;
 //! and the JS stemmer agreeing with the Rust one.
 
+#[path = "support/shared.rs"]
+mod shared;
 #[path = "support/static_server.rs"]
 mod static_server;
 
@@ -412,8 +414,7 @@ fn check_external_fetches_links_on_localhost() {
 /// The JS stemmer in static/search.js against the word list the Rust unit test reads.
 #[test]
 fn js_stemmer_agrees_with_rust() {
-    if Command::new("node").arg("--version").output().is_err() {
-        eprintln!("note: node not found; the JS stemmer is covered by the browser tests only");
+    if !shared::node() {
         return;
     }
     let script = r#"

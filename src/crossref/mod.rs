@@ -216,3 +216,65 @@ impl StudyView for PageView<'_> {
         Some(html)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::index;
+
+    const NOTES: &[(&str, &str)] = &[
+        (
+            "compute.md",
+            "# Compute\n\n## ECS\n\nContainers.\n\n## Fargate\n\nServerless containers.\n",
+        ),
+        (
+            "choose.md",
+            "# Choose\n\n| Scenario | Service |\n|---|---|\n| Run containers | ECS + Fargate |\n| Paint a fence | Brush |\n",
+        ),
+    ];
+
+    fn web() -> (Index, Web, Vec<Diagnostic>) {
+        let (_dir, config, index, mut diags) = index(NOTES);
+        let terms = Arc::new(Terms::build(&config, &index));
+        let web = Web::build(&config, &index, terms, &mut diags);
+        (index, web, diags)
+    }
+
+    #[test]
+    fn answers_link_each_term_and_warn_when_none_is_known() {
+        let (index, web, diags) = web();
+        assert_eq!(web.entries.len(), 2);
+        let from = "when-to-use-what.html";
+        assert_eq!(
+            web.answer_html(&index, &web.entries[0], from),
+            "<a href=\"compute.html#ecs\">ECS</a> + <a href=\"compute.html#fargate\">Fargate</a>"
+        );
+        let warnings: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("no note defines `Brush`")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn each_page_sees_its_terms_and_boxes() {
+        let (index, web, _) = web();
+        let compute = index
+            .pages
+            .iter()
+            .position(|p| p.url == "compute.html")
+            .unwrap();
+        let view = web.view(&index, compute);
+        let found = view.terms_in("Fargate runs it");
+        assert_eq!(found.len(), 1);
+        let t = found[0].1;
+        assert!(view.defined_here(t, Some("fargate")));
+        assert!(!view.defined_here(t, Some("ecs")));
+        assert_eq!(view.term_href(t), "#fargate");
+        let boxed = view.backlinks_box(Some("fargate")).unwrap();
+        assert!(boxed.contains("choose.html#sc-run-containers"), "{boxed}");
+        assert!(view.backlinks_box(Some("compute")).is_none());
+    }
+}

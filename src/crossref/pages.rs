@@ -413,3 +413,50 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
     }
     sheet
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::index;
+    use std::sync::Arc;
+
+    fn built(files: &[(&str, &str)]) -> (Index, Web) {
+        let (_dir, config, index, mut diags) = index(files);
+        let terms = Arc::new(crate::crossref::Terms::build(&config, &index));
+        let web = Web::build(&config, &index, terms, &mut diags);
+        (index, web)
+    }
+
+    #[test]
+    fn tip_cards_blank_a_term_the_heading_does_not_name() {
+        let (index, web) = built(&[
+            (
+                "a.md",
+                "# A\n\n## Glue\n\nETL.\n\n## Storage\n\nExam tip: Glue writes to S3 fast.\n",
+            ),
+            ("b.md", "# B\n\n## S3\n\nObjects.\n"),
+        ]);
+        let deck = flashcards(&web, &index);
+        let cards: Vec<serde_json::Value> = serde_json::from_str(&deck.cards_json).unwrap();
+        let tip = cards.iter().find(|c| c["kind"] == "tip").unwrap();
+        assert_eq!(tip["prompt"], "_____ writes to S3 fast.");
+        assert_eq!(tip["context"], "Storage");
+        assert_eq!(tip["url"], "a.html#exam-tip");
+    }
+
+    #[test]
+    fn groups_and_entries_get_unique_ids() {
+        let (_, web) = built(&[(
+            "a.md",
+            "# A\n\n## Content\n\nx\n\n| Scenario | Service |\n|---|---|\n| one | Content |\n| two | Content |\n| three | Nothing known |\n",
+        )]);
+        let ids = ids("when-to-use-what.html", &web);
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
+        // A group named like a theme id takes another.
+        assert!(ids.contains(&"content-1".to_string()), "{ids:?}");
+        assert!(ids.contains(&"sc-one".to_string()), "{ids:?}");
+    }
+}

@@ -202,6 +202,14 @@ impl Index {
         by_key.into_values().collect()
     }
 
+    /// Each note's page: source path -> site-relative URL.
+    pub(crate) fn urls(&self) -> BTreeMap<String, String> {
+        self.pages
+            .iter()
+            .map(|p| (p.page.note.rel.clone(), p.url.clone()))
+            .collect()
+    }
+
     /// Is there a tags page (and so, somewhere for tag links to go)?
     pub(crate) fn has_tags_page(&self) -> bool {
         self.generated.contains_key(tags::TAGS_PAGE)

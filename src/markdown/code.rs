@@ -158,3 +158,74 @@ impl Blocks<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{Highlighter, LinkResolver, Resolved};
+    use crate::testing::config;
+
+    struct NoLinks;
+
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, _: &str, _: crate::markdown::links::LinkKind) -> Resolved {
+            Resolved::External
+        }
+    }
+
+    fn block(lang: &str, code: &str) -> (String, Vec<Finding>) {
+        let config = config();
+        let highlighter = Highlighter::default();
+        let env = Env {
+            highlighter: &highlighter,
+            links: &NoLinks,
+            diagrams: DiagramMode::Text,
+            config: &config,
+            xref: None,
+        };
+        let findings = RefCell::new(Vec::new());
+        let blocks = Blocks::new(&env, &findings, "");
+        let html = blocks.block_html(lang, code, 0);
+        (html, findings.into_inner())
+    }
+
+    #[test]
+    fn languages_from_info_strings() {
+        let fenced = |s: &str| language(&CodeBlockKind::Fenced(s.into()));
+        assert_eq!(fenced("Python title=\"x.py\""), "python");
+        assert_eq!(fenced("{.yaml}"), "yaml");
+        assert_eq!(fenced("sql,linenos"), "sql");
+        assert_eq!(language(&CodeBlockKind::Indented), "");
+    }
+
+    #[test]
+    fn each_kind_of_block() {
+        let (plain, _) = block("text", "a < b\n");
+        assert_eq!(
+            plain,
+            "<pre class=\"code\"><code class=\"language-text\">a &lt; b\n</code></pre>\n"
+        );
+        let (mermaid, _) = block("mermaid", "graph TD\nA-->B\n");
+        assert!(has_mermaid(&mermaid), "{mermaid}");
+        let (yaml, found) = block("yaml", "key: value\n");
+        assert!(
+            yaml.starts_with("<pre class=\"code hl-code\" data-lang=\"yaml\">"),
+            "{yaml}"
+        );
+        assert!(found.is_empty());
+        let (diagram, _) = block("", "┌─┐\n└─┘\n");
+        assert!(diagram.starts_with("<pre class=\"diagram\""), "{diagram}");
+    }
+
+    #[test]
+    fn an_unknown_language_is_a_finding_and_plain_code() {
+        let (html, found) = block("nosuchlang", "x <y>\n");
+        assert!(html.contains("x &lt;y&gt;"), "{html}");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("`nosuchlang`"),
+            "{}",
+            found[0].message
+        );
+    }
+}

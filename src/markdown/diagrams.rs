@@ -151,14 +151,7 @@ mod tests {
     /// A file of the shared fixtures beside the repository, or `None` (with a notice) when
     /// this checkout does not have them.
     pub(super) fn shared_file(path: &str) -> Option<String> {
-        let full = format!("{}/../shared/{path}", env!("CARGO_MANIFEST_DIR"));
-        match std::fs::read_to_string(&full) {
-            Ok(text) => Some(text),
-            Err(err) => {
-                eprintln!("skipping: cannot read `{full}`: {err}");
-                None
-            }
-        }
+        crate::testing::shared_text(path)
     }
 
     #[test]

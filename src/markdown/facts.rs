@@ -3,7 +3,6 @@
 
 use super::callouts::{Callout, Role};
 use super::questions::Question;
-use super::scenarios::Columns;
 
 /// A question and its answer, as a note states it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,4 +69,11 @@ impl Facts {
             q.offset = map(q.offset);
         }
     }
+}
+
+/// Which columns of a table hold the scenario and the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Columns {
+    pub(crate) scenario: usize,
+    pub(crate) answer: usize,
 }

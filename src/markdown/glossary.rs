@@ -153,3 +153,97 @@ impl<'a> Step<'a> for Backlinks<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::adapter::Adapter;
+    use pulldown_cmark::{html, Parser, TextMergeWithOffset};
+
+    /// Two terms: "Lambda" (key 0, defined by this page's `lambda` section) and "S3" (1,
+    /// elsewhere); the `s3` section of this page has a box.
+    struct Fake;
+
+    impl StudyView for Fake {
+        fn glossary(&self) -> bool {
+            true
+        }
+        fn terms_in(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+            ["Lambda", "S3"]
+                .iter()
+                .enumerate()
+                .flat_map(|(t, name)| {
+                    text.match_indices(name)
+                        .map(move |(i, m)| (i..i + m.len(), t))
+                })
+                .collect()
+        }
+        fn defined_here(&self, t: usize, section: Option<&str>) -> bool {
+            t == 0 && section == Some("lambda")
+        }
+        fn term_href(&self, t: usize) -> String {
+            format!("t{t}.html")
+        }
+        fn backlinks_box(&self, section: Option<&str>) -> Option<String> {
+            (section == Some("s3")).then(|| "<aside>box</aside>\n".to_string())
+        }
+    }
+
+    fn render(md: &str) -> String {
+        let mut ids = crate::markdown::IdSet::default();
+        let mut out = String::new();
+        let events = TextMergeWithOffset::new(Parser::new(md).into_offset_iter());
+        // Headings need ids for sections: give each its text, lowercased.
+        let events = events.map(|(e, r)| match e {
+            Event::Start(Tag::Heading { level, .. }) => (
+                Event::Start(Tag::Heading {
+                    level,
+                    id: Some(
+                        ids.claim(&md[r.clone()].trim_start_matches('#').trim().to_lowercase())
+                            .into(),
+                    ),
+                    classes: vec![],
+                    attrs: vec![],
+                }),
+                r,
+            ),
+            e => (e, r),
+        });
+        let view: &dyn StudyView = &Fake;
+        let events = Adapter::new(events, Glossary::new(Some(view)));
+        let events = Adapter::new(events, Backlinks::new(Some(view)));
+        html::push_html(&mut out, events.map(|(e, _)| e));
+        out
+    }
+
+    #[test]
+    fn first_mention_per_section_in_prose_only() {
+        let html = render(
+            "Use S3 and S3.\n\n## S3\n\nS3 again, `S3` in code, [S3](x) in a link.\n\n## Lambda\n\nLambda here, S3 too.\n",
+        );
+        assert_eq!(
+            html.matches("<a class=\"term\" href=\"t1.html\">S3</a>")
+                .count(),
+            3,
+            "{html}"
+        );
+        assert!(
+            !html.contains("href=\"t0.html\""),
+            "a term is not linked in its own section: {html}"
+        );
+        assert!(
+            html.contains("<h2 id=\"s3\">S3</h2>"),
+            "headings are not linked: {html}"
+        );
+    }
+
+    #[test]
+    fn the_box_closes_its_section() {
+        let html = render("## S3\n\ntext\n\n### Deeper\n\nmore\n\n## Lambda\n\nend\n");
+        let at = html.find("<aside>box</aside>").unwrap();
+        assert!(
+            html[..at].contains("more") && html[at..].starts_with("<aside>box</aside>\n<h2"),
+            "{html}"
+        );
+    }
+}

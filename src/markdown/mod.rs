@@ -322,3 +322,87 @@ impl<'a, S: Step<'a>> Step<'a> for Option<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::config;
+
+    struct NoLinks;
+
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, _: &str, _: links::LinkKind) -> Resolved {
+            Resolved::External
+        }
+    }
+
+    fn both(md: &str, config: &Config) -> (Outline, Rendered) {
+        let doc = Prepared::new(md);
+        let highlighter = Highlighter::default();
+        let env = Env {
+            highlighter: &highlighter,
+            links: &NoLinks,
+            diagrams: config.diagrams,
+            config,
+            xref: None,
+        };
+        (outline(&doc, config), render(&doc, &env))
+    }
+
+    #[test]
+    fn both_passes_give_every_element_the_same_id() {
+        let md = "# Notes\n\n## Tip\n\nExam tip: `x` -> Y\n\n> [!tip] Tip\n> more\n\n\
+                  | Scenario | Service |\n|---|---|\n| Store images | ECR |\n\n## Tip\n";
+        let (outline, rendered) = both(md, &config());
+        assert_eq!(
+            outline.ids,
+            [
+                "notes",
+                "tip",
+                "exam-tip",
+                "tip-1",
+                "sc-store-images",
+                "tip-2"
+            ]
+        );
+        for id in &outline.ids {
+            assert!(
+                rendered.html.contains(&format!("id=\"{id}\"")),
+                "{id} missing from {}",
+                rendered.html
+            );
+        }
+        assert_eq!(outline.facts.scenarios.len(), 1);
+        assert_eq!(outline.facts.callouts.len(), 2);
+    }
+
+    #[test]
+    fn rendering_adds_what_the_outline_does_not_need() {
+        let mut config = config();
+        config.hard_breaks = true;
+        let (_, r) = both("## A\n\none\ntwo\n\n| a |\n|---|\n| b |\n", &config);
+        assert!(
+            r.html.contains("class=\"anchor\" href=\"#a\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("one<br />\ntwo"), "{}", r.html);
+        assert!(
+            r.html.contains("<div class=\"table-wrap\"><table>")
+                && r.html.contains("</table>\n</div>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.has_mermaid && !r.has_math);
+    }
+
+    #[test]
+    fn offsets_lead_back_to_the_note() {
+        // The un-fenced diagram is fenced before parsing; the heading after it keeps its offset.
+        let md = "Intro\n\n┌──┐\n│ab│\n└──┘\n\n## After\n";
+        let (outline, rendered) = both(md, &config());
+        let after = md.find("## After").unwrap();
+        assert_eq!(outline.headings[0].offset, after);
+        assert_eq!(rendered.headings[0].offset, after);
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::adapter::{Step, Upstream};
 use super::callouts::{Role, Roles};
-use super::facts::{Block, Comparison, Facts, Scenario, ScenarioTable};
+use super::facts::{Block, Columns, Comparison, Facts, Scenario, ScenarioTable};
 use super::{IdSet, Spanned};
 use crate::config::Config;
 use crate::slug::slug;
@@ -13,13 +13,6 @@ use std::collections::VecDeque;
 
 /// The longest answer, in words, that an arrow or `=` form accepts.
 const MAX_ANSWER_WORDS: usize = 8;
-
-/// Which columns of a table hold the scenario and the answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Columns {
-    pub(crate) scenario: usize,
-    pub(crate) answer: usize,
-}
 
 /// Does `cell` start with one of `keywords`, as whole words, ignoring case?
 fn starts_with_keyword(cell: &str, keywords: &[String]) -> bool {
@@ -520,13 +513,7 @@ mod tests {
     use crate::markdown::callouts::Callouts;
     use pulldown_cmark::{html, Options, Parser, TextMergeWithOffset};
 
-    fn config() -> Config {
-        Config::load(&crate::config::BuildOptions {
-            path: std::env::temp_dir().join("studysite-no-such-site"),
-            ..Default::default()
-        })
-        .unwrap()
-    }
+    use crate::testing::config;
 
     fn run(md: &str) -> (String, Facts) {
         let config = config();

@@ -21,6 +21,30 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+/// What each output of a build depends on, as a hash: a cached output whose key is the
+/// same is the same.
+pub(super) struct Keys {
+    /// The site's shape (see [`Cache`]).
+    pub(super) shape: u64,
+    /// Each note's page: the shape and the note's own bytes.
+    pages: Vec<u64>,
+}
+
+impl Keys {
+    /// The key of a page or a generated section listing.
+    pub(super) fn of(&self, t: Target) -> u64 {
+        match t {
+            Target::Page(i) => self.pages[i],
+            Target::Section(s) => hash_of((self.shape, s)),
+        }
+    }
+
+    /// The key of the study pages, which read the whole site's shape.
+    pub(super) fn study(&self) -> u64 {
+        hash_of((self.shape, "study pages"))
+    }
+}
+
 /// A note's page read in an earlier build, with the hash of the bytes it came from.
 type Parsed = (u64, Page);
 
@@ -158,7 +182,7 @@ impl Cache {
 
     /// The hash of everything a page reads from the rest of the site. Byte offsets are left
     /// out: they only place diagnostics within the note they belong to.
-    pub(super) fn shape(&self, index: &Index) -> u64 {
+    fn shape(&self, index: &Index) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.env.hash(&mut h);
         for p in &index.pages {
@@ -180,27 +204,29 @@ impl Cache {
         terms
     }
 
-    /// Each page's key: what its rendered note depends on (the shape and its own bytes).
-    pub(super) fn keys(&self, index: &Index, shape: u64) -> Vec<u64> {
-        index
+    /// The keys of this build's pages: what each depends on.
+    pub(super) fn keys(&self, index: &Index) -> Keys {
+        let shape = self.shape(index);
+        let pages = index
             .pages
             .iter()
             .map(|p| hash_of((shape, self.hashes[&p.page.note.rel])))
-            .collect()
+            .collect();
+        Keys { shape, pages }
     }
 
     /// Every note rendered, in parallel: the last build's rendering where its key matches.
     pub(super) fn render_notes(
         &mut self,
         index: &Index,
-        keys: &[u64],
+        keys: &Keys,
         render: impl Fn(usize, &Highlighter) -> Rendered + Sync,
     ) -> Vec<Rendered> {
         let wanted = index
             .pages
             .iter()
             .map(|p| &p.page.note.rel)
-            .zip(keys.iter().copied());
+            .zip(keys.pages.iter().copied());
         let reused = take_matching(&mut self.rendered, wanted);
         let highlighter = &self.highlighter;
         reused
@@ -211,7 +237,8 @@ impl Cache {
     }
 
     /// Keeps this build's notes and renderings for the next, and plans its search index.
-    pub(super) fn keep(&mut self, index: Index, keys: &[u64], rendered: Vec<Rendered>) {
+    pub(super) fn keep(&mut self, index: Index, keys: &Keys, rendered: Vec<Rendered>) {
+        let keys = &keys.pages;
         self.search_plan = index
             .order
             .iter()

@@ -11,7 +11,7 @@ use crate::content::{hash_of, Built, Content};
 use crate::crossref::{Terms, Web};
 use crate::diagnostic::{self, Diagnostic, ExternalLink, Report};
 use crate::discover;
-use crate::index::{Index, Target};
+use crate::index::Index;
 use crate::markdown::{self, Env, Rendered};
 use crate::publish;
 use crate::render::{self, Theme};
@@ -40,64 +40,53 @@ pub fn add_search(built: &mut Built, cache: &mut Cache) {
 /// Everything but the search index (see [`add_search`]): the pipeline, stage by stage.
 pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
     let started = Instant::now();
-    let mut diags = Vec::new();
+    let mut diags = config.warnings.clone();
     let theme = Theme::load(config, &mut diags)?;
     cache.begin(hash_of((format!("{config:?}"), theme.fingerprint)));
-    diags.extend(config.warnings.iter().cloned());
     let sources = discover::discover(config, &mut diags)?;
     let pages = cache.pages(config, &sources, &mut diags);
     let mut index = Index::build(config, pages, &sources, &mut diags);
-    let shape = cache.shape(&index);
-    let terms = cache.terms(shape, || Terms::build(config, &index));
+    let keys = cache.keys(&index);
+    let terms = cache.terms(keys.shape, || Terms::build(config, &index));
     let web = Web::build(config, &index, terms, &mut diags);
     web.reserve_pages(&mut index, &mut diags);
-    let keys = cache.keys(&index, shape);
     let rendered = cache.render_notes(&index, &keys, |i, highlighter| {
-        let view = web.view(&index, i);
-        let env = Env {
-            highlighter,
-            links: &index.resolver(i),
-            diagrams: config.diagrams,
-            config,
-            xref: Some(&view),
-        };
-        markdown::render(&index.pages[i].page.prepared, &env)
+        render_note(config, &index, &web, i, highlighter)
     });
     let external = findings(&index, &rendered, &mut diags);
-    let page_key = |t: Target| match t {
-        Target::Page(i) => keys[i],
-        Target::Section(s) => hash_of((shape, s)),
-    };
     let mut files = render::pages(
         config,
         &theme,
         &index,
         &rendered,
-        &page_key,
+        &|t| keys.of(t),
         &mut cache.html,
         &mut diags,
     );
-    let study_key = hash_of((shape, "study pages"));
-    let study = &mut cache.study_html;
     files.extend(render::study_pages(
-        config, &theme, &index, &web, study_key, study, &mut diags,
+        config,
+        &theme,
+        &index,
+        &web,
+        keys.study(),
+        &mut cache.study_html,
+        &mut diags,
     ));
-    let css = cache.highlighter.stylesheet();
-    files.insert("static/highlight.css".into(), Content::Bytes(css));
+    files.insert(
+        "static/highlight.css".into(),
+        Content::Bytes(cache.highlighter.stylesheet()),
+    );
     render::assets(&theme, &index, &rendered, &sources, &mut files);
     files.extend(publish::files(config, &files));
     diagnostic::sort(&mut diags);
-    let urls = index
-        .pages
-        .iter()
-        .map(|p| (p.page.note.rel.clone(), p.url.clone()))
-        .collect();
+    let urls = index.urls();
     let pages = index.pages.len();
     cache.keep(index, &keys, rendered);
+    let (elapsed, diagnostics) = (started.elapsed(), diags);
     let report = Report {
         pages,
-        elapsed: started.elapsed(),
-        diagnostics: diags,
+        elapsed,
+        diagnostics,
         external,
     };
     Ok(Built {
@@ -105,6 +94,25 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         report,
         urls,
     })
+}
+
+/// One note's body as HTML, its links resolved from where its page is.
+fn render_note(
+    config: &Config,
+    index: &Index,
+    web: &Web,
+    i: usize,
+    highlighter: &markdown::Highlighter,
+) -> Rendered {
+    let view = web.view(index, i);
+    let env = Env {
+        highlighter,
+        links: &index.resolver(i),
+        diagrams: config.diagrams,
+        config,
+        xref: Some(&view),
+    };
+    markdown::render(&index.pages[i].page.prepared, &env)
 }
 
 /// What rendering found in each note, as diagnostics at their line in the user's file;
@@ -138,4 +146,49 @@ fn findings(
         }));
     }
     external
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::site;
+
+    #[test]
+    fn a_rebuild_from_the_cache_is_a_clean_build() {
+        let (dir, config) = site(&[
+            ("index.md", "# Home\n\nSee [b](sub/b.md).\n"),
+            ("sub/b.md", "# B\n\n## Part\n\nText.\n"),
+        ]);
+        let mut cache = Cache::default();
+        let first = build_with(&config, &mut cache).unwrap();
+        assert_eq!(first.report.pages, 2);
+        assert_eq!(first.urls["sub/b.md"], "sub/b.html");
+        std::fs::write(
+            dir.path().join("notes/sub/b.md"),
+            "# B\n\n## Part two\n\nText.\n",
+        )
+        .unwrap();
+        let again = build_with(&config, &mut cache).unwrap();
+        let clean = build(&config).unwrap();
+        assert_eq!(again.files, clean.files);
+        assert_ne!(again.files["sub/b.html"], first.files["sub/b.html"]);
+        assert!(clean.files.keys().any(|k| k.starts_with("static/search/")));
+    }
+
+    #[test]
+    fn problems_in_notes_come_back_as_diagnostics() {
+        let (_dir, config) = site(&[("a.md", "---\ntitle: [x\n---\n"), ("b.md", "[c](c.md)\n")]);
+        let built = build(&config).unwrap();
+        let all = built.report.diagnostics();
+        assert_eq!(built.report.errors(), 1, "{all:?}");
+        assert!(
+            all.iter().any(|d| d.starts_with("notes/a.md:2:")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|d| d.starts_with("notes/b.md:1:1: warning: link to missing note")),
+            "{all:?}"
+        );
+    }
 }

@@ -424,15 +424,11 @@ mod tests {
 
     #[test]
     fn databricks_prose_claims_no_markdown() {
-        let root = format!(
-            "{}/../shared/corpora/databricks-cert-guide",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let files = markdown_files(std::path::Path::new(&root));
-        if files.is_empty() {
-            eprintln!("skipping: no markdown under `{root}`");
+        let Some(root) = crate::testing::shared("corpora/databricks-cert-guide") else {
             return;
-        }
+        };
+        let files = markdown_files(&root);
+        assert!(!files.is_empty(), "no markdown under `{}`", root.display());
         let mut claimed = Vec::new();
         let mut unfenced_runs = 0;
         for path in &files {

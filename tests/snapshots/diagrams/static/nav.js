@@ -1,0 +1,1 @@
+window.STUDYSITE_NAV = {"t":"Diagrams that must align","u":"index.html"};
