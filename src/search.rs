@@ -25,6 +25,10 @@ const EXCERPT_LEN: usize = 160;
 /// A word in a part's title counts as this many in its text.
 const TITLE_WEIGHT: f64 = 5.0;
 
+/// Longer words are not indexed: a hex dump or a run of one letter is nothing anyone types,
+/// and a term's characters name its shard file, so this also bounds the shard depth.
+const MAX_TERM_CHARS: usize = 48;
+
 /// Words too common to index; the query drops them too.
 const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
@@ -421,7 +425,7 @@ fn hits(d: &Doc) -> (HashMap<String, Hit>, usize) {
         .into_iter()
         .map(|(w, _)| (w, None, TITLE_WEIGHT));
     for (w, at, weight) in body.chain(title) {
-        if STOP_WORDS.contains(&w.as_str()) {
+        if STOP_WORDS.contains(&w.as_str()) || w.chars().nth(MAX_TERM_CHARS).is_some() {
             continue;
         }
         let h = hits.entry(stem(&w)).or_insert(Hit {
@@ -436,7 +440,8 @@ fn hits(d: &Doc) -> (HashMap<String, Hit>, usize) {
     (hits, len)
 }
 
-/// Groups terms by key prefix, one more character at a time while a group is over budget.
+/// Groups terms by key prefix, one more character at a time while a group is over budget
+/// (at most [`MAX_TERM_CHARS`] deep).
 fn shard(entries: Vec<TermEntry>, depth: usize, out: &mut BTreeMap<String, Vec<TermEntry>>) {
     let mut groups: BTreeMap<String, Vec<TermEntry>> = BTreeMap::new();
     for e in entries {

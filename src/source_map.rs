@@ -100,13 +100,24 @@ impl SourceMap {
 #[derive(Debug, Clone)]
 pub(crate) struct LineIndex {
     starts: Vec<usize>,
+    /// Per line: is it all ASCII? Then a column is a byte count, found without reading the
+    /// line, so many diagnostics on one long line cost no more than on short ones.
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
     pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let ascii = starts
+            .iter()
+            .enumerate()
+            .map(|(n, &s)| {
+                let end = starts.get(n + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[s..end].is_ascii()
+            })
+            .collect();
+        LineIndex { starts, ascii }
     }
 
     /// 1-based line and column (column counted in characters) of byte `offset` in `text`.
@@ -114,6 +125,9 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset) - 1;
         let start = self.starts[line];
+        if self.ascii[line] {
+            return (line + 1, offset - start + 1);
+        }
         let col = text.get(start..offset).map_or(offset - start, |s| {
             s.trim_start_matches('\u{feff}').chars().count()
         });

@@ -136,7 +136,12 @@ impl Blocks<'_> {
         if fenced {
             pos += rest.find('\n').map_or(rest.len(), |i| i + 1);
         }
-        for line in self.text[pos.min(self.text.len())..].split_inclusive('\n') {
+        // The block's own lines only: a fault never lies past them.
+        let block_lines = code.split_inclusive('\n').count() + 1;
+        for line in self.text[pos.min(self.text.len())..]
+            .split_inclusive('\n')
+            .take(block_lines)
+        {
             line_starts.push(pos);
             pos += line.len();
         }

@@ -95,12 +95,7 @@ impl<'b> Rewrite<'b> {
     /// `href` and `src` values are resolved like markdown links, and reported when broken.
     /// HTML an adapter wrote is left alone.
     fn raw_html<'a>(&mut self, html: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
-        let Some(at) = self
-            .source
-            .get(range.clone())
-            .and_then(|s| s.find(html.as_ref()))
-            .map(|i| range.start + i)
-        else {
+        let Some(at) = written_at(self.source, range, &html) else {
             return html;
         };
         let attrs = url_attributes(&html);
@@ -315,6 +310,19 @@ impl<'a> Step<'a> for Rewrite<'_> {
         };
         out.push_back((ev, range));
     }
+}
+
+/// Where raw HTML the note holds starts: the parser gives it the range it was read from, so
+/// it stands at (or, past some indent, just after) the range's start. HTML an adapter made
+/// is not found there. Only the first few positions are tried, so a long range (a callout's
+/// whole body) costs no more than a short one.
+fn written_at(source: &str, range: &Range<usize>, html: &str) -> Option<usize> {
+    const SLACK: usize = 16;
+    let text = source.get(range.clone())?;
+    text.char_indices()
+        .take_while(|&(i, _)| i <= SLACK)
+        .find(|&(i, _)| text[i..].starts_with(html))
+        .map(|(i, _)| range.start + i)
 }
 
 /// The `href` and `src` attribute values in the tags of an HTML fragment: each attribute's

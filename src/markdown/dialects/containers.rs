@@ -1,7 +1,7 @@
 //! `:::tip Title` ... `:::` containers (Docusaurus `:::tip[Title]`, VuePress `::: details`,
 //! Pandoc `::: {.note}`), as Obsidian callouts.
 
-use super::{blank_quote, callout_line, lines, prefix, quote, Fences};
+use super::{blank_quote, callout_line, lines, prefix, quote, Fences, MAX_NESTING};
 use crate::source_map::{OffsetMap, Rewriter};
 
 /// A container opening line: `:::tip`, `:::tip Title`, `:::tip[Title]`, `::: tip Title`,
@@ -42,7 +42,8 @@ fn container_open(line: &str) -> Option<(usize, String, &'static str, String)> {
 }
 
 /// `:::type` ... `:::` containers. The closing line is only colons, at least as many as
-/// the opening's; they nest.
+/// the opening's; they nest (up to [`MAX_NESTING`] deep). One left open runs to the end of
+/// the note, as in Docusaurus.
 pub(super) fn containers(text: &str) -> Option<(String, OffsetMap)> {
     if !text.contains(":::") {
         return None;
@@ -64,7 +65,10 @@ pub(super) fn containers(text: &str) -> Option<(String, OffsetMap)> {
             open.pop();
             continue;
         }
-        if let Some((colons, kind, fold, title)) = container_open(line) {
+        let opened = (depth < MAX_NESTING)
+            .then(|| container_open(line))
+            .flatten();
+        if let Some((colons, kind, fold, title)) = opened {
             let mut head = callout_line(depth, &kind, fold, &title);
             if !line.ends_with('\n') {
                 head.pop();
@@ -124,5 +128,12 @@ mod tests {
             run(containers, ":::note\n```\n:::\n```\n:::\n"),
             "> [!note]\n> ```\n> :::\n> ```\n"
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let out = run(containers, &":::tip x\n".repeat(100));
+        assert_eq!(out.matches("[!tip]").count(), MAX_NESTING);
+        assert!(out.len() < 100 * 9 * (2 * MAX_NESTING + 1), "{}", out.len());
     }
 }

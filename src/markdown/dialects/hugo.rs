@@ -2,7 +2,7 @@
 //! image, and paired `hint`, `notice`, `alert`, `callout`, `admonition` and `details`
 //! shortcodes on their own lines `:::` containers (so callouts). Any other is left as written.
 
-use super::{code_spans, in_spans, lines, Fences};
+use super::{code_spans, in_spans, lines, Fences, MAX_NESTING};
 use crate::source_map::{OffsetMap, Rewriter};
 
 /// One Hugo shortcode at the start of `text` (`{{< name args >}}` or `{{% name args %}}`):
@@ -100,7 +100,7 @@ pub(super) fn shortcodes(text: &str) -> Option<(String, OffsetMap)> {
                     changed = true;
                     continue;
                 }
-            } else if BOXES.contains(&name) {
+            } else if BOXES.contains(&name) && open.len() < MAX_NESTING {
                 let args = Args::parse(args);
                 let (kind, title) = if name == "details" {
                     let title = args.get(&["title", "summary"], Some(0));

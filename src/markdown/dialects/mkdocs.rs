@@ -1,7 +1,9 @@
 //! MkDocs admonitions (`!!! tip "Title"`, folded `??? tip`, open `???+ tip`, the body
 //! indented four spaces) and Material's content tabs (`=== "Python"`), as Obsidian callouts.
 
-use super::{blank_quote, callout_line, indent, indent_bytes, lines, prefix, quote, Fences};
+use super::{
+    blank_quote, callout_line, indent, indent_bytes, lines, prefix, quote, Fences, MAX_NESTING,
+};
 use crate::source_map::{OffsetMap, Rewriter};
 
 /// A MkDocs admonition line: `!!! type "Title"`, `??? type`, `???+ type`; returns the
@@ -50,6 +52,16 @@ pub(super) fn admonitions(text: &str) -> Option<(String, OffsetMap)> {
         return None;
     }
     let all: Vec<(usize, &str)> = lines(text).collect();
+    // For each line, the indent level of the next line that is not blank (0 at the end).
+    let mut next_level = vec![0; all.len() + 1];
+    for n in (0..all.len()).rev() {
+        let line = all[n].1;
+        next_level[n] = if line.trim().is_empty() {
+            next_level[n + 1]
+        } else {
+            indent(line).0 / 4
+        };
+    }
     let mut w = Rewriter::with_capacity(text.len() + 64);
     let mut fences = Fences::default();
     let mut depth = 0;
@@ -57,11 +69,7 @@ pub(super) fn admonitions(text: &str) -> Option<(String, OffsetMap)> {
     for (n, &(start, line)) in all.iter().enumerate() {
         if line.trim().is_empty() {
             // Stays inside the callouts the next line (not blank) is indented into.
-            let next = all[n + 1..]
-                .iter()
-                .find(|(_, l)| !l.trim().is_empty())
-                .map_or(0, |(_, l)| indent(l).0 / 4);
-            depth = depth.min(next);
+            depth = depth.min(next_level[n + 1]);
             let cut = indent_bytes(line, 4 * depth);
             prefix(&mut w, &blank_quote(depth), start);
             w.copy(&line[cut..], start + cut);
@@ -78,7 +86,8 @@ pub(super) fn admonitions(text: &str) -> Option<(String, OffsetMap)> {
             w.copy(content, start + cut);
             continue;
         }
-        if let Some((kind, fold, title)) = admonition(content) {
+        let opened = (depth < MAX_NESTING).then(|| admonition(content)).flatten();
+        if let Some((kind, fold, title)) = opened {
             w.insert(&callout_line(depth, &kind, fold, &title), start + cut);
             depth += 1;
             changed = true;

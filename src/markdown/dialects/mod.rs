@@ -137,6 +137,11 @@ pub(super) fn in_spans(spans: &[(usize, usize)], at: usize) -> bool {
     spans.iter().any(|&(s, e)| s <= at && at < e)
 }
 
+/// How deep containers, admonitions and shortcode boxes nest. Each level adds a `> ` to
+/// every line inside it, so without a bound a run of unclosed openers would make the text
+/// grow with the square of its length; an opener deeper than this is left as text.
+pub(super) const MAX_NESTING: usize = 8;
+
 /// `"> "` repeated `depth` times: the block-quote prefix of a callout body.
 pub(super) fn quote(depth: usize) -> String {
     "> ".repeat(depth)
