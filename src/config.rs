@@ -42,6 +42,7 @@ struct FileConfig {
     term_prefixes: Option<Vec<String>>,
     glossary: Option<bool>,
     hard_breaks: Option<bool>,
+    follow_links: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -58,6 +59,7 @@ const KEYS: &[&str] = &[
     "term_prefixes",
     "glossary",
     "hard_breaks",
+    "follow_links",
     "extra",
 ];
 
@@ -86,6 +88,9 @@ pub struct Config {
     pub glossary: bool,
     /// Is a line break inside a paragraph kept (as Obsidian shows it), not a space?
     pub hard_breaks: bool,
+    /// Are symlinks that lead out of the site folder followed (and what they point to
+    /// published)? Off by default: a link to `/etc` must not put it on the web.
+    pub follow_links: bool,
     /// Problems found while loading that do not stop a build (a project file that does
     /// not parse); every build reports them.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -107,6 +112,16 @@ impl Config {
         } else {
             opts.path.clone()
         };
+        if root.is_file() {
+            let d = Diagnostic::error(&root, 0, 0, "this is a file; PATH is the site folder")
+                .with_help("give the folder that holds the notes (or `notes/` and `studysite.toml`), e.g. `studysite build .`");
+            return Err(vec![d]);
+        }
+        if !root.is_dir() {
+            let d = Diagnostic::error(&root, 0, 0, "no such folder")
+                .with_help("give the site folder: the one that holds the notes (or `notes/` and `studysite.toml`)");
+            return Err(vec![d]);
+        }
         let file_path = root.join("studysite.toml");
         let file = if file_path.is_file() {
             let text = fsx::read_to_string(&file_path)
@@ -162,6 +177,7 @@ impl Config {
             term_prefixes: file.term_prefixes.unwrap_or_default(),
             glossary: file.glossary.unwrap_or(true),
             hard_breaks,
+            follow_links: file.follow_links.unwrap_or(false),
             warnings,
             extra,
             drafts: opts.drafts,

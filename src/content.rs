@@ -8,6 +8,15 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Marks a folder as written by studysite and lists what it wrote (see `output`); a folder
+/// without it is never replaced, and one with it is never read as notes.
+pub(crate) const MARKER: &str = ".studysite-output";
+
+/// Files a static host reads at the site root (GitHub Pages, Netlify, Cloudflare Pages): put
+/// them at the root of the notes folder and they are copied like any other file, these
+/// dot-files too.
+pub(crate) const HOST_FILES: &[&str] = &["CNAME", ".nojekyll", "_headers", "_redirects"];
+
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Something the user should know that is not wrong (`--strict` lets it pass).
+    Note,
 }
 
 /// One problem at `file:line:col`, with an optional `help` line.
@@ -41,6 +43,13 @@ impl Diagnostic {
         }
     }
 
+    pub(crate) fn note(file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::warning(file, 0, 0, message)
+        }
+    }
+
     pub(crate) fn error(file: &Path, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -63,6 +72,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{}", self.file.display())?;
         if self.line > 0 {
@@ -101,7 +111,8 @@ impl Report {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        let warning = |d: &&Diagnostic| d.severity == Severity::Warning;
+        self.diagnostics.iter().filter(warning).count()
     }
 
     /// Every diagnostic, rustc-style, sorted by file and line.
@@ -111,7 +122,7 @@ impl Report {
 
     /// Did the build fail (an error, or any warning under `--strict`)?
     pub fn failed(&self, strict: bool) -> bool {
-        self.errors() > 0 || (strict && !self.diagnostics.is_empty())
+        self.errors() > 0 || (strict && self.warnings() > 0)
     }
 }
 

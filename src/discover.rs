@@ -1,7 +1,10 @@
 //! Finds the notes and the files copied beside them, in a stable order.
 
 use crate::config::Config;
+use crate::content::{HOST_FILES, MARKER};
 use crate::diagnostic::Diagnostic;
+use crate::fsx::canonical;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use walkdir::WalkDir;
@@ -37,8 +40,11 @@ pub(crate) fn discover(
 ) -> anyhow::Result<Vec<SourceFile>> {
     let notes = &config.notes_dir;
     let out = canonical(&config.out_dir);
-    let site_is_notes = canonical(notes) == canonical(&config.root);
+    let root = canonical(&config.root);
+    let site_is_notes = canonical(notes) == root;
     let mut files = Vec::new();
+    // Symlinks out of the site folder, skipped: (the link, where it leads).
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(notes)
         .follow_links(true)
         .sort_by_file_name()
@@ -48,10 +54,22 @@ pub(crate) fn discover(
                 return true;
             }
             let name = e.file_name().to_string_lossy();
-            if name.starts_with('.') {
+            let host_file = e.depth() == 1 && HOST_FILES.contains(&&*name);
+            if name.starts_with('.') && !host_file {
                 return false;
             }
-            if e.file_type().is_dir() && canonical(e.path()) == out {
+            if e.path_is_symlink() && !config.follow_links {
+                let target = canonical(e.path());
+                if !target.starts_with(&root) {
+                    outside.borrow_mut().push((e.path().to_path_buf(), target));
+                    return false;
+                }
+            }
+            // An output folder (this build's, or one an earlier build wrote with -o) is
+            // never read as notes.
+            if e.file_type().is_dir()
+                && (canonical(e.path()) == out || e.path().join(MARKER).is_file())
+            {
                 return false;
             }
             let book =
@@ -108,23 +126,55 @@ pub(crate) fn discover(
             stamp,
         });
     }
-    Ok(files)
+    for (link, target) in outside.into_inner() {
+        diags.push(
+            Diagnostic::warning(
+                &config.display_path(&link),
+                0,
+                0,
+                format!(
+                    "symlink to `{}`, outside the site folder: skipped",
+                    target.display()
+                ),
+            )
+            .with_help("set `follow_links = true` in studysite.toml to publish what it points to"),
+        );
+    }
+    Ok(one_per_name(config, files, diags))
 }
 
-/// The canonical form of a path that may not exist yet (its parent is canonicalised).
-pub(crate) fn canonical(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
+/// Files whose names are not UTF-8 are named with their invalid bytes replaced, so two can
+/// come out the same; both are named in an error and neither is used.
+fn one_per_name(
+    config: &Config,
+    files: Vec<SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut clash: HashSet<String> = HashSet::new();
+    for f in &files {
+        if let Some(first) = seen.insert(&f.rel, &f.path) {
+            clash.insert(f.rel.clone());
+            diags.push(
+                Diagnostic::error(
+                    &config.display_path(first),
+                    0,
+                    0,
+                    format!(
+                        "`{}` and `{}` have one name once their bytes that are not UTF-8 are replaced: `{}`",
+                        first.display(),
+                        f.path.display(),
+                        f.rel
+                    ),
+                )
+                .with_help("rename them with UTF-8 names"),
+            );
+        }
     }
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    match (abs.parent(), abs.file_name()) {
-        (Some(parent), Some(name)) => canonical(parent).join(name),
-        _ => abs,
-    }
+    files
+        .into_iter()
+        .filter(|f| !clash.contains(&f.rel))
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
@@ -17,15 +17,6 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         create_dir_all(parent)?;
     }
     fs::write(path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
-}
-
-pub(crate) fn copy(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        create_dir_all(parent)?;
-    }
-    fs::copy(from, to)
-        .map(drop)
-        .with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))
 }
 
 /// A second name for an existing file (no error context: callers fall back to writing).
@@ -74,4 +65,20 @@ pub(crate) fn read_dir_names(path: &Path) -> Result<Vec<String>> {
     }
     names.sort();
     Ok(names)
+}
+
+/// The canonical form of a path that may not exist yet (its parent is canonicalised).
+pub(crate) fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => abs,
+    }
 }

@@ -24,7 +24,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// `robots.txt` always; `sitemap.xml` (every page of `site` under the base URL) with a full
-/// base URL.
+/// base URL. Either is left out when the site already has the user's own.
 pub(crate) fn files(config: &Config, site: &BTreeMap<String, Content>) -> Vec<(String, Content)> {
     let base = full_base(&config.base_url);
     let mut robots = String::from("User-agent: *\nAllow: /\n");
@@ -53,5 +53,6 @@ pub(crate) fn files(config: &Config, site: &BTreeMap<String, Content>) -> Vec<(S
         "robots.txt".to_string(),
         Content::Bytes(robots.into_bytes().into()),
     ));
+    out.retain(|(name, _)| !site.contains_key(name));
     out
 }

@@ -27,10 +27,12 @@ pub(crate) fn shared_text(rel: &str) -> Option<String> {
     Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
-/// A config for a site that does not exist: every default.
+/// A config for an empty site folder: every default.
 pub(crate) fn config() -> crate::config::Config {
+    static EMPTY: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = EMPTY.get_or_init(|| tempfile::tempdir().unwrap());
     crate::config::Config::load(&crate::config::BuildOptions {
-        path: std::env::temp_dir().join("studysite-no-such-site"),
+        path: dir.path().to_path_buf(),
         ..Default::default()
     })
     .unwrap()

@@ -377,17 +377,26 @@ fn rebuild_reuses_unchanged_files_but_never_a_touched_one() {
     let s = site(&[("notes/a.md", "# A\n\nfirst\n"), ("notes/b.md", "# B\n")]);
     assert!(build(s.path()).0);
     let b_before = read(s.path(), "b.html");
-    // Someone edits the output by hand: the next build must not carry that over.
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    // Someone edits the output by hand: the next build refuses, naming it, and leaves the
+    // site as it was (the edit included) rather than lose it.
     fs::write(s.path().join("public/b.html"), "tampered").unwrap();
     fs::write(s.path().join("notes/a.md"), "# A\n\nsecond\n").unwrap();
+    let (ok, err) = build(s.path());
+    assert!(!ok);
+    assert!(
+        err.contains("public/b.html (changed since studysite wrote it)"),
+        "{err}"
+    );
+    assert_eq!(read(s.path(), "b.html"), "tampered");
+    assert!(read(s.path(), "a.html").contains("first"));
+    // Once the edit is gone, the build goes through, and a build with nothing changed
+    // gives the same bytes again.
+    fs::remove_file(s.path().join("public/b.html")).unwrap();
     assert!(build(s.path()).0);
     assert!(read(s.path(), "a.html").contains("second"));
     assert_eq!(read(s.path(), "b.html"), b_before);
-    // And a third build, with nothing changed, gives the same bytes again.
     assert!(build(s.path()).0);
     assert_eq!(read(s.path(), "b.html"), b_before);
-    assert!(read(s.path(), "a.html").contains("second"));
 }
 
 #[test]

@@ -213,7 +213,7 @@ fn no_import_circle() {
                 .zip(&target)
                 .take_while(|(a, b)| a == b)
                 .count();
-            if common < module.len() && common < target.len() {
+            if common > 0 && common < module.len() && common < target.len() {
                 let parent = module[..common].to_vec();
                 siblings
                     .entry(parent)

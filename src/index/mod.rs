@@ -167,7 +167,7 @@ impl Index {
             by_source,
             by_name,
             by_url,
-            assets: assets(sources),
+            assets: assets(config, sources, diags),
             ids,
             generated: HashMap::new(),
         };
@@ -457,17 +457,39 @@ fn reading_order(sections: &[Section]) -> Vec<Target> {
     order
 }
 
-/// Copied files: source path -> output path (folders slugged, the name kept).
-fn assets(sources: &[SourceFile]) -> BTreeMap<String, String> {
-    sources
-        .iter()
-        .filter(|s| s.kind == Kind::Asset)
-        .map(|s| {
-            let dir = parent_dir(&s.rel);
-            let name = s.rel.rsplit('/').next().unwrap_or(&s.rel);
-            (s.rel.clone(), join(&slug_dir(dir), name))
-        })
-        .collect()
+/// Copied files: source path -> output path (folders slugged, the name kept). Two files
+/// whose folders slug alike would be written to one path: an error naming both.
+fn assets(
+    config: &Config,
+    sources: &[SourceFile],
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let mut by_out: HashMap<String, &SourceFile> = HashMap::new();
+    let mut out = BTreeMap::new();
+    for s in sources.iter().filter(|s| s.kind == Kind::Asset) {
+        let dir = parent_dir(&s.rel);
+        let name = s.rel.rsplit('/').next().unwrap_or(&s.rel);
+        let to = join(&slug_dir(dir), name);
+        if let Some(first) = by_out.get(&to) {
+            diags.push(
+                Diagnostic::error(
+                    &config.display_path(&s.path),
+                    0,
+                    0,
+                    format!(
+                        "`{}` and `{}` would both be written to `{to}`",
+                        config.display_path(&first.path).display(),
+                        config.display_path(&s.path).display()
+                    ),
+                )
+                .with_help("rename one of their folders (folder names are slugged: case, spaces and punctuation do not tell them apart)"),
+            );
+            continue;
+        }
+        by_out.insert(to.clone(), s);
+        out.insert(s.rel.clone(), to);
+    }
+    out
 }
 
 /// Each page by its source path, and by every name a wikilink may call it.
@@ -503,7 +525,7 @@ fn site_title(config: &Config, pages: &[Placed], sections: &[Section]) -> String
         .clone()
         .unwrap_or_else(|| match sections[0].index {
             Some(i) => pages[i].title.clone(),
-            None => crate::discover::canonical(&config.root)
+            None => crate::fsx::canonical(&config.root)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "Notes".into()),

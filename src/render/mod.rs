@@ -40,6 +40,9 @@ pub(crate) fn pages(
     cache: &mut HtmlCache,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Content> {
+    if theme.broken {
+        return BTreeMap::new();
+    }
     let results: Vec<(String, u64, Rendering)> = index
         .order
         .par_iter()
@@ -72,15 +75,22 @@ pub(crate) fn pages(
             }
         }
     }
-    match not_found(config, theme, index) {
-        Ok(html) => {
-            files.insert("404.html".into(), Content::Bytes(html.into_bytes().into()));
-        }
-        Err(d) => {
-            if seen_errors.insert(d.to_string()) {
-                diags.push(d);
+    // A note at `404.html` (a `404.md`) is the site's 404 page.
+    match index.pages.iter().find(|p| p.url == NOT_FOUND) {
+        Some(p) => diags.push(Diagnostic::note(
+            &p.page.note.display,
+            "this note is the site's 404 page (studysite's own is not written)",
+        )),
+        None => match not_found(config, theme, index) {
+            Ok(html) => {
+                files.insert(NOT_FOUND.into(), Content::Bytes(html.into_bytes().into()));
             }
-        }
+            Err(d) => {
+                if seen_errors.insert(d.to_string()) {
+                    diags.push(d);
+                }
+            }
+        },
     }
     files.insert(
         "static/nav.js".into(),
@@ -102,7 +112,12 @@ fn render_target(
     let prev = pos.checked_sub(1).map(|p| link(index, url, index.order[p]));
     let next = index.order.get(pos + 1).map(|&n| link(index, url, n));
     let mut ctx = tera::Context::new();
-    ctx.insert("site", &site_ctx(config, index, root_prefix(url)));
+    // A note that is the 404 page is served at any depth too.
+    let root = match url {
+        NOT_FOUND => base_path(&config.base_url),
+        _ => root_prefix(url),
+    };
+    ctx.insert("site", &site_ctx(config, index, root));
     let (page, section, template) = match t {
         Target::Page(i) => {
             let info = &index.pages[i];
@@ -177,6 +192,12 @@ fn render_target(
     theme.render(template, &ctx)
 }
 
+/// The page a host serves for a missing URL.
+const NOT_FOUND: &str = "404.html";
+
+/// Files the user's own copy of replaces studysite's (with a notice), when the notes hold one.
+const USER_WINS: &[&str] = &[NOT_FOUND, "robots.txt", "sitemap.xml"];
+
 /// `404.html` is served at any depth, so its links are rooted at the base path.
 fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Diagnostic> {
     let root = base_path(&config.base_url);
@@ -228,13 +249,17 @@ const MERMAID_DIR: &str = "static/vendor/mermaid/";
 /// Where the theme keeps KaTeX, which only sites with math get.
 const KATEX_DIR: &str = "static/vendor/katex/";
 
-/// The theme's static files and the user's copied files.
+/// The theme's static files and the user's copied files. A copied file at a path studysite
+/// writes is an error naming both, except a `404.html`, `robots.txt` or `sitemap.xml` of the
+/// user's, which replaces studysite's (with a notice).
 pub(crate) fn assets(
+    config: &Config,
     theme: &Theme,
     index: &Index,
     rendered: &[Rendered],
     sources: &[SourceFile],
     files: &mut BTreeMap<String, Content>,
+    diags: &mut Vec<Diagnostic>,
 ) {
     let mermaid = rendered.iter().any(|r| r.has_mermaid);
     let math = rendered.iter().any(|r| r.has_math);
@@ -245,10 +270,47 @@ pub(crate) fn assets(
         files.entry(name.clone()).or_insert_with(|| content.clone());
     }
     for s in sources.iter().filter(|s| s.kind == Kind::Asset) {
-        if let Some(out) = index.assets.get(&s.rel) {
-            files
-                .entry(out.clone())
-                .or_insert_with(|| Content::Copy(s.path.clone()));
+        let Some(out) = index.assets.get(&s.rel) else {
+            continue;
+        };
+        let shown = config.display_path(&s.path);
+        if USER_WINS.contains(&out.as_str()) {
+            if let Some(p) = index.pages.iter().find(|p| &p.url == out) {
+                diags.push(clash(
+                    &shown,
+                    out,
+                    &format!("the page of `{}`", p.page.note.display.display()),
+                ));
+                continue;
+            }
+            let ours = if out == NOT_FOUND {
+                "404 page"
+            } else {
+                out.as_str()
+            };
+            diags.push(Diagnostic::note(
+                &shown,
+                format!("copied as it is: studysite does not write its own {ours}"),
+            ));
+        } else if out.starts_with("static/search/") || files.contains_key(out) {
+            let what = match index.pages.iter().find(|p| &p.url == out) {
+                Some(p) => format!("the page of `{}`", p.page.note.display.display()),
+                None => format!("studysite's own `{out}`"),
+            };
+            diags.push(clash(&shown, out, &what));
+            continue;
         }
+        files.insert(out.clone(), Content::Copy(s.path.clone()));
     }
+}
+
+/// A copied file that would be written where something else is.
+fn clash(shown: &std::path::Path, out: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        shown,
+        0,
+        0,
+        format!("this file would be written to `{out}`, where {what} goes"),
+    )
+    .with_help("rename or move the file; theme files that replace studysite's go in the site folder's `static/` and `templates/`, not among the notes")
 }

@@ -23,6 +23,9 @@ pub(crate) fn study_pages(
     cache: &mut HtmlCache,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Content)> {
+    if theme.broken {
+        return Vec::new();
+    }
     // The pages are independent and, on a big site, each is large: render them at once.
     let mut wanted: Vec<(&str, &str)> = crossref::STUDY_PAGES.to_vec();
     if index.has_tags_page() {

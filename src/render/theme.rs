@@ -21,6 +21,8 @@ pub(crate) struct Theme {
     pub(super) statics: BTreeMap<String, Content>,
     /// Changes whenever any template does, so cached pages are rendered again.
     pub(crate) fingerprint: u64,
+    /// A template did not parse (and was reported once): nothing can be rendered.
+    pub(super) broken: bool,
 }
 
 fn embedded_files(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
@@ -95,9 +97,13 @@ impl Theme {
         }
         // All at once: templates extend each other, so they must be loaded together.
         let batch = templates.iter().map(|(name, (text, _))| (name, text));
-        if let Err(e) = tera.add_raw_templates(batch) {
-            diags.push(template_error(&e, &sources));
-        }
+        let broken = match tera.add_raw_templates(batch) {
+            Ok(()) => false,
+            Err(e) => {
+                diags.push(template_error(&e, &sources));
+                true
+            }
+        };
         let mut statics = BTreeMap::new();
         for (name, bytes) in embedded_files(&DEFAULT_STATIC) {
             statics.insert(format!("static/{name}"), Content::Bytes(bytes.into()));
@@ -110,6 +116,7 @@ impl Theme {
             sources,
             statics,
             fingerprint,
+            broken,
         })
     }
 

@@ -9,7 +9,7 @@ mod watch;
 use crate::config::{BuildOptions, Config};
 use crate::content::{Built, Content};
 use crate::diagnostic::Diagnostic;
-use crate::discover::canonical;
+use crate::fsx::canonical;
 use crate::site::Cache;
 use anyhow::{bail, Context, Result};
 use reload::{Changes, Live};

@@ -3,7 +3,7 @@
 //! OUT are ignored, so nothing `serve` or a concurrent `build` writes can cause a rebuild loop.
 
 use crate::config::{BuildOptions, Config};
-use crate::discover::canonical;
+use crate::fsx::canonical;
 use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 use std::path::{Path, PathBuf};

@@ -76,7 +76,9 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         "static/highlight.css".into(),
         Content::Bytes(cache.highlighter.stylesheet()),
     );
-    render::assets(&theme, &index, &rendered, &sources, &mut files);
+    render::assets(
+        config, &theme, &index, &rendered, &sources, &mut files, &mut diags,
+    );
     files.extend(publish::files(config, &files));
     diagnostic::sort(&mut diags);
     let urls = index.urls();
