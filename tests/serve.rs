@@ -175,6 +175,17 @@ fn serves_pages_and_files_with_their_types() {
     let other = request(server.addr, "GET", "/a.html", "If-None-Match: \"old\"\r\n");
     assert_eq!(other.status, 200);
 
+    // A weak ETag (as a compressing proxy sends it back) matches too.
+    for weak in [format!("W/{etag}"), format!("\"old\", W/{etag}")] {
+        let again = request(
+            server.addr,
+            "GET",
+            "/a.html",
+            &format!("If-None-Match: {weak}\r\n"),
+        );
+        assert_eq!(again.status, 304, "{weak}");
+    }
+
     // A folder: redirected to its slash form, then its index.
     let folder = get(server.addr, "/topic");
     assert_eq!(

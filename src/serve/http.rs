@@ -205,12 +205,7 @@ fn send(request: Request, body: Vec<u8>, kind: &str, status: u16) {
         .headers()
         .iter()
         .filter(|h| h.field.equiv("If-None-Match"))
-        .any(|h| {
-            h.value
-                .as_str()
-                .split(',')
-                .any(|t| t.trim() == etag || t.trim() == "*")
-        });
+        .any(|h| none_match(h.value.as_str(), &etag));
     let headers = [
         ("Content-Type", kind),
         ("ETag", &etag),
@@ -223,6 +218,16 @@ fn send(request: Request, body: Vec<u8>, kind: &str, status: u16) {
     } else {
         respond(request, status, &headers, &body)
     }
+}
+
+/// Does an `If-None-Match` value name `etag` (or `*`)? By weak comparison, as RFC 9110
+/// (section 13.1.2) asks: a `W/` before a tag does not count. Browsers send back our ETags as
+/// they got them, but a proxy that compresses a response makes its ETag weak.
+fn none_match(value: &str, etag: &str) -> bool {
+    value.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || tag == etag
+    })
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -347,6 +352,27 @@ mod tests {
             "etc/passwd",
         ] {
             assert_eq!(route(bad, "/"), Route::Bad, "{bad}");
+        }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let etag = "\"0123456789abcdef\"";
+        for value in [
+            "\"0123456789abcdef\"",
+            "W/\"0123456789abcdef\"",
+            "\"other\", W/\"0123456789abcdef\"",
+            "*",
+        ] {
+            assert!(none_match(value, etag), "{value}");
+        }
+        for value in [
+            "\"other\"",
+            "W/\"other\"",
+            "0123456789abcdef",
+            "w/\"0123456789abcdef\"",
+        ] {
+            assert!(!none_match(value, etag), "{value}");
         }
     }
 
