@@ -243,13 +243,12 @@ fn text(request: Request, status: u16, message: &str) {
 
 /// Writes the whole response on the request's raw stream, ending with `Connection: close`.
 ///
-/// tiny_http 0.12 gives each connection a task of its thread pool for as long as the client
-/// keeps it open, and when several connections arrive at once (a browser loading a page) the
-/// pool can queue more of them than it has idle threads: a queued one is not read until
-/// another connection ends, and the page never finishes loading. Closing after every
-/// response makes the browser end each connection within milliseconds, so a queued one waits
-/// for one request at most. tiny_http's `Response` drops a `Connection` header, hence the
-/// raw stream ([`Request::into_writer`]). `headers` must be plain ASCII without line breaks.
+/// Every connection carries one request: the gate ([`super::gate`]) passes tiny_http one
+/// request per connection and closes the connection when the response ends, so the response
+/// must say so, and no connection idles between requests (a browser opens a new one, within
+/// its six per host, for the next request). tiny_http's `Response` drops a `Connection`
+/// header, hence the raw stream ([`Request::into_writer`]). `headers` must be plain ASCII
+/// without line breaks.
 pub(crate) fn respond(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
     let reason = StatusCode(status).default_reason_phrase();
     let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
