@@ -176,6 +176,7 @@ fn serve(args: &ServeArgs) -> Result<ExitCode> {
         bind: args.bind,
         follow: args.follow,
         verbose: true,
+        ..Default::default()
     };
     studysite::serve::run(&options, &serve, args.open)?;
     Ok(ExitCode::SUCCESS)

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use studysite::serve::{self, Handle, ServeOptions};
+use studysite::serve::{self, Handle, Limits, ServeOptions};
 use studysite::BuildOptions;
 
 /// A fresh site folder: `notes/` with three notes, and `studysite.toml`.
@@ -46,6 +46,33 @@ fn start_with(dir: &Path, base_url: Option<&str>) -> Handle {
         ..ServeOptions::default()
     };
     serve::start(&options, &serve).expect("the server starts")
+}
+
+fn start_limited(dir: &Path, limits: Limits) -> Handle {
+    let options = BuildOptions {
+        path: dir.to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let serve = ServeOptions {
+        port: Some(0),
+        verbose: false,
+        limits,
+        ..ServeOptions::default()
+    };
+    serve::start(&options, &serve).expect("the server starts")
+}
+
+/// Sends `bytes` exactly as given on a new connection, and reads until the server closes it
+/// (10 s at most).
+fn raw(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("the server closes");
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 struct Reply {
@@ -174,6 +201,16 @@ fn serves_pages_and_files_with_their_types() {
     assert!(again.body.is_empty());
     let other = request(server.addr, "GET", "/a.html", "If-None-Match: \"old\"\r\n");
     assert_eq!(other.status, 200);
+    // A weak ETag (as a compressing proxy sends it back) matches too.
+    for weak in [format!("W/{etag}"), format!("\"old\", W/{etag}")] {
+        let again = request(
+            server.addr,
+            "GET",
+            "/a.html",
+            &format!("If-None-Match: {weak}\r\n"),
+        );
+        assert_eq!(again.status, 304, "{weak}");
+    }
 
     // A folder: redirected to its slash form, then its index.
     let folder = get(server.addr, "/topic");
@@ -450,4 +487,193 @@ fn follow_names_the_page_of_the_changed_note() {
     let reply = get(server.addr, &format!("/__studysite/wait?v={v}"));
     let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(json["follow"], "topic/b.html", "{json}");
+}
+
+#[test]
+fn a_request_with_bare_lf_line_ends_is_answered() {
+    let dir = site("bare-lf");
+    let server = start(&dir);
+    let answer = raw(server.addr, b"GET / HTTP/1.1\nHost: x\n\n");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains("Welcome."));
+    let head = raw(server.addr, b"HEAD /a.html HTTP/1.1\nHost: x\n\n");
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(head.ends_with("\r\n\r\n"), "HEAD has no body: {head}");
+}
+
+#[test]
+fn a_request_that_stops_halfway_is_answered_408_in_time() {
+    let dir = site("request-time");
+    let request_time = Duration::from_millis(800);
+    let server = start_limited(
+        &dir,
+        Limits {
+            request_time,
+            ..Limits::default()
+        },
+    );
+    let started = Instant::now();
+    let answer = raw(server.addr, b"GET /a.html HTTP/1.1\r\nHost: x\r\n");
+    let took = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(
+        took >= request_time && took < request_time + Duration::from_millis(1500),
+        "answered after {took:?}"
+    );
+    // A connection that says nothing at all is closed too.
+    let answer = raw(server.addr, b"");
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+}
+
+#[test]
+fn beyond_the_cap_connections_are_answered_503_until_some_close() {
+    let dir = site("cap");
+    let server = start_limited(
+        &dir,
+        Limits {
+            connections: 8,
+            ..Limits::default()
+        },
+    );
+    let mut held: Vec<TcpStream> = (0..8)
+        .map(|_| TcpStream::connect(server.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let busy = get(server.addr, "/a.html");
+    assert_eq!(busy.status, 503);
+    assert_eq!(busy.header("Retry-After"), Some("1"));
+    assert_eq!(busy.header("Connection"), Some("close"));
+    // The eight are still open: nothing to read, no end of stream.
+    for stream in &mut held {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let err = stream
+            .read(&mut [0; 16])
+            .expect_err("still open, nothing sent");
+        assert!(
+            matches!(
+                err.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "{err}"
+        );
+    }
+    // One of them can still make its request.
+    write!(held[0], "GET /a.html HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    held[0]
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = String::new();
+    held[0].read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    drop(held);
+    wait_until("a free connection", || {
+        get(server.addr, "/a.html").status == 200
+    });
+}
+
+/// A large copied file reaches a client that reads it slowly, whole: the gate relays it
+/// through its small buffer as fast as the client takes it.
+#[test]
+fn a_large_file_reaches_a_slow_reader_whole() {
+    let dir = site("large");
+    let big: Vec<u8> = (0..5 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(dir.join("notes/big.bin"), &big).unwrap();
+    let server = start(&dir);
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    // Every buffer on the way fills before the client starts reading.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut answer = Vec::new();
+    let mut chunk = vec![0; 256 * 1024];
+    let mut reads = 0;
+    loop {
+        let n = stream.read(&mut chunk).unwrap();
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&chunk[..n]);
+        reads += 1;
+        if reads % 4 == 0 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let at = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&answer[..at]);
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+    assert!(
+        head.contains(&format!("Content-Length: {}\r\n", big.len())),
+        "{head}"
+    );
+    assert_eq!(answer.len() - at, big.len());
+    assert!(answer[at..] == big[..], "the body arrives unchanged");
+}
+
+/// Idle connections cost no thread: `studysite serve` itself, with 300 connections open that
+/// send nothing, runs a few dozen threads and still answers a page at once.
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_connections_cost_no_thread() {
+    use std::io::BufRead;
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let dir = site("threads");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .arg("serve")
+        .arg(&dir)
+        .args(["-p", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Killed(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    let threads = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.0.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .unwrap()
+            .trim()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let held: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let count = threads();
+    assert!(count < 40, "{count} threads with 300 idle connections");
+    let started = Instant::now();
+    assert_eq!(get(addr, "/a.html").status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "a page took {:?}",
+        started.elapsed()
+    );
+    drop(held);
 }

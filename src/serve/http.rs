@@ -205,12 +205,7 @@ fn send(request: Request, body: Vec<u8>, kind: &str, status: u16) {
         .headers()
         .iter()
         .filter(|h| h.field.equiv("If-None-Match"))
-        .any(|h| {
-            h.value
-                .as_str()
-                .split(',')
-                .any(|t| t.trim() == etag || t.trim() == "*")
-        });
+        .any(|h| none_match(h.value.as_str(), &etag));
     let headers = [
         ("Content-Type", kind),
         ("ETag", &etag),
@@ -223,6 +218,16 @@ fn send(request: Request, body: Vec<u8>, kind: &str, status: u16) {
     } else {
         respond(request, status, &headers, &body)
     }
+}
+
+/// Does an `If-None-Match` value name `etag` (or `*`)? By weak comparison, as RFC 9110
+/// (section 13.1.2) asks: a `W/` before a tag does not count. Browsers send back our ETags as
+/// they got them, but a proxy that compresses a response makes its ETag weak.
+fn none_match(value: &str, etag: &str) -> bool {
+    value.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || tag == etag
+    })
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -238,13 +243,12 @@ fn text(request: Request, status: u16, message: &str) {
 
 /// Writes the whole response on the request's raw stream, ending with `Connection: close`.
 ///
-/// tiny_http 0.12 gives each connection a task of its thread pool for as long as the client
-/// keeps it open, and when several connections arrive at once (a browser loading a page) the
-/// pool can queue more of them than it has idle threads: a queued one is not read until
-/// another connection ends, and the page never finishes loading. Closing after every
-/// response makes the browser end each connection within milliseconds, so a queued one waits
-/// for one request at most. tiny_http's `Response` drops a `Connection` header, hence the
-/// raw stream ([`Request::into_writer`]). `headers` must be plain ASCII without line breaks.
+/// Every connection carries one request: the gate ([`super::gate`]) passes tiny_http one
+/// request per connection and closes the connection when the response ends, so the response
+/// must say so, and no connection idles between requests (a browser opens a new one, within
+/// its six per host, for the next request). tiny_http's `Response` drops a `Connection`
+/// header, hence the raw stream ([`Request::into_writer`]). `headers` must be plain ASCII
+/// without line breaks.
 pub(crate) fn respond(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
     let reason = StatusCode(status).default_reason_phrase();
     let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
@@ -347,6 +351,27 @@ mod tests {
             "etc/passwd",
         ] {
             assert_eq!(route(bad, "/"), Route::Bad, "{bad}");
+        }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let etag = "\"0123456789abcdef\"";
+        for value in [
+            "\"0123456789abcdef\"",
+            "W/\"0123456789abcdef\"",
+            "\"other\", W/\"0123456789abcdef\"",
+            "*",
+        ] {
+            assert!(none_match(value, etag), "{value}");
+        }
+        for value in [
+            "\"other\"",
+            "W/\"other\"",
+            "0123456789abcdef",
+            "w/\"0123456789abcdef\"",
+        ] {
+            assert!(!none_match(value, etag), "{value}");
         }
     }
 

@@ -1,10 +1,15 @@
 //! `studysite serve`: builds the site in memory, serves it from memory, rebuilds when a
 //! source changes, and tells open pages to reload once the new site is complete. A thin
-//! shell over [`crate::build`]; nothing is written to OUT.
+//! shell over [`crate::build`]; nothing is written to OUT. Clients meet the gate
+//! (`gate.rs`) first, which bounds them and passes complete requests to tiny_http and the
+//! handlers (`http.rs`).
 
+mod gate;
 mod http;
 mod reload;
 mod watch;
+
+pub use gate::Limits;
 
 use crate::config::{BuildOptions, Config};
 use crate::content::{Built, Content};
@@ -14,7 +19,7 @@ use crate::site::Cache;
 use anyhow::{bail, Context, Result};
 use reload::{Changes, Live};
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +36,8 @@ pub struct ServeOptions {
     pub follow: bool,
     /// Print builds and diagnostics to the terminal.
     pub verbose: bool,
+    /// How many clients are taken at once, and how long they may take.
+    pub limits: Limits,
 }
 
 impl Default for ServeOptions {
@@ -40,6 +47,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             follow: false,
             verbose: true,
+            limits: Limits::default(),
         }
     }
 }
@@ -47,10 +55,10 @@ impl Default for ServeOptions {
 const DEFAULT_PORT: u16 = 3000;
 /// Tried after 3000 when it is taken and no port was asked for.
 const PORTS_TO_TRY: u16 = 50;
-/// Request handlers. Idle and slow connections do not hold them: tiny_http reads each
-/// connection on a pool thread of its own and hands over only complete requests (every
-/// response closes its connection, see [`http::respond`], so those threads come free), and
-/// long-polls are parked in [`Live`], not held by a handler.
+/// Request handlers. Idle and slow connections do not hold them: the gate ([`gate`]) passes
+/// tiny_http only complete requests, one per connection, and long-polls are parked in
+/// [`Live`], not held by a handler. A client reading a large file slowly holds its handler
+/// until the loopback socket buffers take the rest, at most [`Limits::write_time`].
 const WORKERS: usize = 8;
 /// A build that changed more files than this is announced as "reload everything": a page
 /// gains nothing from a long list.
@@ -91,6 +99,7 @@ pub struct Handle {
     /// The site's address, with its base path: `http://127.0.0.1:3000/sub/`.
     pub url: String,
     state: Arc<State>,
+    gate: gate::Gate,
     server: Arc<tiny_http::Server>,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
@@ -108,6 +117,7 @@ impl Handle {
     }
 
     fn stop_threads(&mut self) {
+        self.gate.stop();
         self.stop.store(true, Ordering::SeqCst);
         for _ in 0..WORKERS {
             self.server.unblock();
@@ -147,11 +157,19 @@ pub fn start(options: &BuildOptions, serve: &ServeOptions) -> Result<Handle> {
         cache: Mutex::new(Cache::default()),
     });
     rebuild(&state, &[]);
-    let server = Arc::new(bind(serve)?);
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .context("the server is not listening on an IP address")?;
+    let listener = bind(serve)?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the address the server listens on")?;
+    // tiny_http behind the gate, on a port of its own.
+    let private = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .context("cannot listen on a loopback port for the request handlers")?;
+    let private_addr = private.local_addr()?;
+    let server = tiny_http::Server::from_listener(private, None)
+        .map_err(|e| anyhow::anyhow!("cannot start the request handlers: {e}"))?;
+    let server = Arc::new(server);
+    let gate = gate::Gate::start(listener, private_addr, serve.limits)
+        .context("cannot start watching connections")?;
     let base = state.site().base.clone();
     let url = format!("http://{}{base}", display_addr(addr));
     let stop = Arc::new(AtomicBool::new(false));
@@ -180,6 +198,7 @@ pub fn start(options: &BuildOptions, serve: &ServeOptions) -> Result<Handle> {
         addr,
         url,
         state,
+        gate,
         server,
         stop,
         threads,
@@ -195,8 +214,8 @@ fn display_addr(addr: SocketAddr) -> String {
 }
 
 /// Listens on the asked port, or on 3000 or the next free one after it.
-fn bind(serve: &ServeOptions) -> Result<tiny_http::Server> {
-    let listen = |port| tiny_http::Server::http(SocketAddr::new(serve.bind, port));
+fn bind(serve: &ServeOptions) -> Result<TcpListener> {
+    let listen = |port| TcpListener::bind(SocketAddr::new(serve.bind, port));
     if let Some(port) = serve.port {
         return listen(port).map_err(|e| {
             anyhow::anyhow!(
