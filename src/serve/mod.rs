@@ -266,10 +266,15 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
         files,
         base: crate::url::base_path(&config.base_url),
         version: 0,
-        readable: vec![
-            canonical(&config.notes_dir),
-            canonical(&config.root.join("static")),
-        ],
+        // With `follow_links`, the build lists files symlinks lead to, wherever they are.
+        readable: if config.follow_links {
+            vec![PathBuf::from("/")]
+        } else {
+            vec![
+                canonical(&config.notes_dir),
+                canonical(&config.root.join("static")),
+            ]
+        },
     };
     let mut files = built.files;
     let old = state.site();
