@@ -29,7 +29,7 @@ pub fn check(config: &Config, fetch: bool) -> anyhow::Result<Checked> {
     let built = site::build(config)?;
     let mut report = built.report;
     for d in &mut report.diagnostics {
-        if d.broken_link {
+        if d.lint == Some(crate::diagnostic::Lint::BrokenLink) && d.severity == Severity::Warning {
             d.severity = Severity::Error;
         }
     }

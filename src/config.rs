@@ -44,6 +44,8 @@ struct FileConfig {
     hard_breaks: Option<bool>,
     follow_links: Option<bool>,
     #[serde(default)]
+    lints: toml::Table,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -60,6 +62,7 @@ const KEYS: &[&str] = &[
     "glossary",
     "hard_breaks",
     "follow_links",
+    "lints",
     "extra",
 ];
 
@@ -91,6 +94,8 @@ pub struct Config {
     /// Are symlinks that lead out of the site folder followed (and what they point to
     /// published)? Off by default: a link to `/etc` must not put it on the web.
     pub follow_links: bool,
+    /// `[lints]`: what becomes of each kind of warning.
+    pub lints: Vec<(crate::diagnostic::Lint, crate::diagnostic::Level)>,
     /// Problems found while loading that do not stop a build (a project file that does
     /// not parse); every build reports them.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -123,13 +128,13 @@ impl Config {
             return Err(vec![d]);
         }
         let file_path = root.join("studysite.toml");
-        let file = if file_path.is_file() {
-            let text = fsx::read_to_string(&file_path)
-                .map_err(|e| vec![Diagnostic::error(&file_path, 0, 0, format!("{e:#}"))])?;
-            parse_file(&file_path, &text)?
+        let file_text = if file_path.is_file() {
+            fsx::read_to_string(&file_path)
+                .map_err(|e| vec![Diagnostic::error(&file_path, 0, 0, format!("{e:#}"))])?
         } else {
-            FileConfig::default()
+            String::new()
         };
+        let file = parse_file(&file_path, &file_text)?;
         let notes_dir = if root.join("notes").is_dir() {
             root.join("notes")
         } else {
@@ -143,6 +148,8 @@ impl Config {
             .hard_breaks
             .unwrap_or_else(|| obsidian_breaks(&root, &notes_dir));
         let out_dir = opts.out.clone().unwrap_or_else(|| root.join("public"));
+        let project_base = project.as_ref().and_then(|p| p.base_url.clone());
+        let project_description = project.as_ref().and_then(|p| p.description.clone());
         let extra = serde_json::to_value(&file.extra).unwrap_or(serde_json::Value::Null);
         Ok(Config {
             notes_dir,
@@ -151,8 +158,13 @@ impl Config {
                 .title
                 .or_else(|| project.as_ref().and_then(|p| p.title.clone())),
             project,
-            base_url: opts.base_url.clone().or(file.base_url).unwrap_or_default(),
-            description: file.description.unwrap_or_default(),
+            base_url: opts
+                .base_url
+                .clone()
+                .or(file.base_url)
+                .or(project_base)
+                .unwrap_or_default(),
+            description: file.description.or(project_description).unwrap_or_default(),
             edit_url: file.edit_url,
             diagrams: file.diagrams.unwrap_or_default(),
             callout_prefixes: file
@@ -178,6 +190,7 @@ impl Config {
             glossary: file.glossary.unwrap_or(true),
             hard_breaks,
             follow_links: file.follow_links.unwrap_or(false),
+            lints: lints(&file_path, &file_text, &file.lints)?,
             warnings,
             extra,
             drafts: opts.drafts,
@@ -232,6 +245,68 @@ fn parse_file(path: &Path, text: &str) -> Result<FileConfig, Vec<Diagnostic>> {
     })
 }
 
+/// `[lints]`: each key a kind of warning, each value `"allow"`, `"warn"` or `"error"`;
+/// anything else is an error at its line.
+fn lints(
+    path: &Path,
+    text: &str,
+    table: &toml::Table,
+) -> Result<Vec<(crate::diagnostic::Lint, crate::diagnostic::Level)>, Vec<Diagnostic>> {
+    use crate::diagnostic::{Level, Lint};
+    let names: Vec<&str> = Lint::ALL.iter().map(|l| l.name()).collect();
+    let at = |key: &str| {
+        let offset = text
+            .find(&format!("{key} "))
+            .or_else(|| text.find(key))
+            .unwrap_or(0);
+        LineIndex::new(text).line_col(text, offset)
+    };
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (key, value) in table {
+        let (line, col) = at(key);
+        let Some(lint) = Lint::named(key) else {
+            let help = match did_you_mean(key, names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the kinds are: {}", names.join(", ")),
+            };
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("unknown kind of warning `{key}` in [lints]"),
+                )
+                .with_help(help),
+            );
+            continue;
+        };
+        let level = match value.as_str() {
+            Some("allow") => Level::Allow,
+            Some("warn") => Level::Warn,
+            Some("error") => Level::Error,
+            _ => {
+                errors.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("`{key}` in [lints] must be \"allow\", \"warn\" or \"error\""),
+                    )
+                    .with_help("for example `box-drawing = \"allow\"`"),
+                );
+                continue;
+            }
+        };
+        out.push((lint, level));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("unknown field `")?;
     rest.split('`').next()
@@ -261,6 +336,26 @@ mod tests {
         let diags = parse_file(Path::new("s.toml"), "\n\nglossary = \"yes\"\n").unwrap_err();
         assert_eq!(diags[0].line, 3);
         assert!(diags[0].message.contains("bool"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn lints_by_name_and_level() {
+        let text = "[lints]\nbox-drawing = \"allow\"\nbroken-link = \"error\"\n";
+        let file = parse_file(Path::new("s.toml"), text).unwrap();
+        let levels = lints(Path::new("s.toml"), text, &file.lints).unwrap();
+        assert_eq!(levels.len(), 2);
+        let text = "[lints]\nbox-drawings = \"allow\"\nliquid = \"off\"\n";
+        let file = parse_file(Path::new("s.toml"), text).unwrap();
+        let errors = lints(Path::new("s.toml"), text, &file.lints).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("did you mean `box-drawing`?"),
+            "{}",
+            errors[0]
+        );
+        assert_eq!(errors[1].line, 3);
     }
 
     #[test]

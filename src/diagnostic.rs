@@ -21,8 +21,69 @@ pub struct Diagnostic {
     pub(crate) col: usize,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    /// The kind of warning, which `[lints]` in studysite.toml can turn off or make an error.
+    pub(crate) lint: Option<Lint>,
+    /// Warnings of one kind and group are reported once, as one (the blocks of one unknown
+    /// language).
+    pub(crate) group: Option<String>,
+}
+
+/// The kinds of warning, by the name `[lints]` knows them by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lint {
     /// A link, anchor or image that points at nothing: an error under `check`.
-    pub(crate) broken_link: bool,
+    BrokenLink,
+    UnknownLanguage,
+    BoxDrawing,
+    UndefinedAnswer,
+    Liquid,
+    Symlink,
+}
+
+impl Lint {
+    pub(crate) const ALL: [Lint; 6] = [
+        Lint::BrokenLink,
+        Lint::UnknownLanguage,
+        Lint::BoxDrawing,
+        Lint::UndefinedAnswer,
+        Lint::Liquid,
+        Lint::Symlink,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lint::BrokenLink => "broken-link",
+            Lint::UnknownLanguage => "unknown-language",
+            Lint::BoxDrawing => "box-drawing",
+            Lint::UndefinedAnswer => "undefined-answer",
+            Lint::Liquid => "liquid",
+            Lint::Symlink => "symlink",
+        }
+    }
+
+    /// How the summary counts them.
+    fn plural(self) -> &'static str {
+        match self {
+            Lint::BrokenLink => "broken links, anchors or images",
+            Lint::UnknownLanguage => "unknown code languages",
+            Lint::BoxDrawing => "diagrams with box lines that do not meet",
+            Lint::UndefinedAnswer => "scenario answers no note defines",
+            Lint::Liquid => "kinds of Liquid shown as written",
+            Lint::Symlink => "symlinks out of the site folder",
+        }
+    }
+
+    pub(crate) fn named(name: &str) -> Option<Lint> {
+        Lint::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
+/// What `[lints]` makes of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Allow,
+    Warn,
+    Error,
 }
 
 impl Diagnostic {
@@ -39,7 +100,8 @@ impl Diagnostic {
             col,
             message: message.into(),
             help: None,
-            broken_link: false,
+            lint: None,
+            group: None,
         }
     }
 
@@ -59,6 +121,11 @@ impl Diagnostic {
 
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn with_lint(mut self, lint: Lint) -> Self {
+        self.lint = Some(lint);
         self
     }
 
@@ -123,6 +190,163 @@ impl Report {
     /// Did the build fail (an error, or any warning under `--strict`)?
     pub fn failed(&self, strict: bool) -> bool {
         self.errors() > 0 || (strict && self.warnings() > 0)
+    }
+}
+
+/// Applies `[lints]`: an allowed kind is dropped, one made an error is one.
+pub(crate) fn apply_levels(diags: &mut Vec<Diagnostic>, levels: &[(Lint, Level)]) {
+    let level = |d: &Diagnostic| {
+        let lint = d.lint?;
+        levels.iter().find(|(l, _)| *l == lint).map(|(_, v)| *v)
+    };
+    diags.retain(|d| level(d) != Some(Level::Allow));
+    for d in diags.iter_mut() {
+        if level(d) == Some(Level::Error) && d.severity == Severity::Warning {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// Warnings of one kind and group become one, at the first (in file order), saying how many
+/// there were and where else: `unknown code language `cypher` (820 blocks in 12 notes...)`.
+/// Run after [`sort`].
+pub(crate) fn consolidate(diags: &mut Vec<Diagnostic>) {
+    let mut first: std::collections::HashMap<(Lint, String), usize> = Default::default();
+    let mut counts: Vec<(usize, Vec<PathBuf>)> = vec![(0, Vec::new()); diags.len()];
+    let mut keep = vec![true; diags.len()];
+    for (i, d) in diags.iter().enumerate() {
+        let (Some(lint), Some(group)) = (d.lint, &d.group) else {
+            continue;
+        };
+        let at = *first.entry((lint, group.clone())).or_insert(i);
+        keep[i] = at == i;
+        counts[at].0 += 1;
+        if !counts[at].1.contains(&d.file) {
+            counts[at].1.push(d.file.clone());
+        }
+    }
+    for (i, d) in diags.iter_mut().enumerate() {
+        let (n, files) = &counts[i];
+        if keep[i] && *n > 1 {
+            let others: Vec<String> = files
+                .iter()
+                .skip(1)
+                .take(3)
+                .map(|f| format!("`{}`", f.display()))
+                .collect();
+            let more = if files.len() > 4 { ", ..." } else { "" };
+            let also = if others.is_empty() {
+                String::new()
+            } else {
+                format!("; also in {}{more}", others.join(", "))
+            };
+            d.message = format!("{} ({n} times in {} file(s){also})", d.message, files.len());
+        }
+    }
+    let mut i = 0;
+    diags.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+/// How much of a report to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Errors and the summary.
+    Quiet,
+    /// Errors and broken links in full, up to [`SHOWN_PER_KIND`] of each other kind.
+    Normal,
+    /// Everything.
+    Verbose,
+}
+
+/// How many warnings of one kind are printed before they are only counted.
+pub const SHOWN_PER_KIND: usize = 10;
+
+impl Report {
+    /// The report as a person reads it: what is broken first (errors, then broken links),
+    /// then the other warnings grouped by kind, then notes, then a summary by kind with the
+    /// way to turn each off.
+    pub fn lines(&self, detail: Detail) -> Vec<String> {
+        let mut out = Vec::new();
+        let d = &self.diagnostics;
+        let errors = d.iter().filter(|x| x.is_error());
+        out.extend(errors.map(ToString::to_string));
+        if detail == Detail::Quiet {
+            out.extend(self.summary());
+            return out;
+        }
+        let warning = |x: &&Diagnostic| x.severity == Severity::Warning;
+        let broken = d
+            .iter()
+            .filter(warning)
+            .filter(|x| x.lint == Some(Lint::BrokenLink));
+        out.extend(broken.map(ToString::to_string));
+        let untyped = d.iter().filter(warning).filter(|x| x.lint.is_none());
+        out.extend(untyped.map(ToString::to_string));
+        for lint in Lint::ALL.into_iter().filter(|l| *l != Lint::BrokenLink) {
+            let of_kind: Vec<&Diagnostic> = d
+                .iter()
+                .filter(warning)
+                .filter(|x| x.lint == Some(lint))
+                .collect();
+            let shown = match detail {
+                Detail::Verbose => of_kind.len(),
+                _ => of_kind.len().min(SHOWN_PER_KIND),
+            };
+            out.extend(of_kind[..shown].iter().map(|x| x.to_string()));
+            if shown < of_kind.len() {
+                out.push(format!(
+                    "... and {} more `{}` warnings (--verbose prints them all)",
+                    of_kind.len() - shown,
+                    lint.name()
+                ));
+            }
+        }
+        let notes = d.iter().filter(|x| x.severity == Severity::Note);
+        out.extend(notes.map(ToString::to_string));
+        out.extend(self.summary());
+        out
+    }
+
+    /// One line counting the warnings of each kind, and how to turn a kind off.
+    fn summary(&self) -> Option<String> {
+        let warning = |x: &&Diagnostic| x.severity == Severity::Warning;
+        let mut parts = Vec::new();
+        let mut first_kind = None;
+        for lint in Lint::ALL {
+            let n = self
+                .diagnostics
+                .iter()
+                .filter(warning)
+                .filter(|x| x.lint == Some(lint))
+                .count();
+            if n > 0 {
+                parts.push(format!("{n} {}", lint.plural()));
+                first_kind.get_or_insert(lint);
+            }
+        }
+        let other = self
+            .diagnostics
+            .iter()
+            .filter(warning)
+            .filter(|x| x.lint.is_none())
+            .count();
+        if other > 0 {
+            parts.push(format!("{other} other"));
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let mut line = format!("warnings: {}", parts.join(", "));
+        if let Some(kind) = first_kind {
+            line.push_str(&format!(
+                "\n  = help: studysite.toml can turn a kind off or make it an error: `[lints]` then `{} = \"allow\"` (or \"error\")",
+                kind.name()
+            ));
+        }
+        Some(line)
     }
 }
 

@@ -43,8 +43,14 @@ pub(crate) fn discover(
     let root = canonical(&config.root);
     let site_is_notes = canonical(notes) == root;
     let mut files = Vec::new();
+    let mut templates = Vec::new();
     // Symlinks out of the site folder, skipped: (the link, where it leads).
     let outside = std::cell::RefCell::new(Vec::new());
+    let jekyll = config
+        .project
+        .as_ref()
+        .filter(|p| p.kind == crate::project::Kind::Jekyll);
+    let excluded = jekyll.map(|p| exclusions(&p.exclude));
     let walker = WalkDir::new(notes)
         .follow_links(true)
         .sort_by_file_name()
@@ -71,6 +77,14 @@ pub(crate) fn discover(
                 && (canonical(e.path()) == out || e.path().join(MARKER).is_file())
             {
                 return false;
+            }
+            if let Some(excluded) = &excluded {
+                // Jekyll reads nothing whose name starts with `_` (its layouts, includes,
+                // config, built `_site/`), nor what `exclude` lists.
+                let rel = crate::fsx::rel_string(e.path().strip_prefix(notes).unwrap_or(e.path()));
+                if name.starts_with('_') || excluded.is_match(&rel) {
+                    return false;
+                }
             }
             let book =
                 config.project.as_ref().map(|p| p.kind) == Some(crate::project::Kind::MdBook);
@@ -115,6 +129,14 @@ pub(crate) fn discover(
         } else {
             Kind::Asset
         };
+        if jekyll.is_some()
+            && kind == Kind::Asset
+            && crate::fsx::starts_with(&path, &[b"---\n", b"---\r\n"])
+        {
+            // A Jekyll page or template (HTML with Liquid in a layout): not content as it is.
+            templates.push(config.display_path(&path).display().to_string());
+            continue;
+        }
         let stamp = entry
             .metadata()
             .ok()
@@ -137,10 +159,39 @@ pub(crate) fn discover(
                     target.display()
                 ),
             )
-            .with_help("set `follow_links = true` in studysite.toml to publish what it points to"),
+            .with_help("set `follow_links = true` in studysite.toml to publish what it points to")
+            .with_lint(crate::diagnostic::Lint::Symlink),
+        );
+    }
+    if let Some(first) = templates.first() {
+        diags.push(
+            Diagnostic::note(
+                &config.display_path(&config.root.join("_config.yml")),
+                format!(
+                    "{} Jekyll page(s) with front matter that are not markdown are not copied: {}",
+                    templates.len(),
+                    templates.join(", ")
+                ),
+            )
+            .with_help(format!("their Liquid and layouts are Jekyll's; write `{first}` as a markdown note to have it on the site")),
         );
     }
     Ok(one_per_name(config, files, diags))
+}
+
+/// Jekyll's `exclude` patterns (and the names it never reads), as globs over paths from the
+/// site folder: `vendor` excludes the folder and all in it.
+fn exclusions(patterns: &[String]) -> globset::GlobSet {
+    let mut set = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let p = p.trim().trim_start_matches("./").trim_matches('/');
+        for glob in [p.to_string(), format!("{p}/**")] {
+            if let Ok(g) = globset::Glob::new(&glob) {
+                set.add(g);
+            }
+        }
+    }
+    set.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 /// Files whose names are not UTF-8 are named with their invalid bytes replaced, so two can

@@ -40,6 +40,18 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
 }
 
+/// Does the file begin with one of `prefixes`? (Reads only that far; `false` when it cannot
+/// be read.)
+pub(crate) fn starts_with(path: &Path, prefixes: &[&[u8]]) -> bool {
+    use std::io::Read;
+    let longest = prefixes.iter().map(|p| p.len()).max().unwrap_or(0);
+    let mut head = vec![0u8; longest];
+    let n = fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    prefixes.iter().any(|p| head[..n].starts_with(p))
+}
+
 /// Did this error come from a file that is not there?
 pub(crate) fn is_not_found(e: &anyhow::Error) -> bool {
     e.root_cause()

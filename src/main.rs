@@ -38,6 +38,8 @@ struct CheckArgs {
     /// Also request every external link (a few at a time, with a time limit)
     #[arg(long)]
     external: bool,
+    #[command(flatten)]
+    output: Output,
     /// Include notes marked `draft: true`
     #[arg(long)]
     drafts: bool,
@@ -60,6 +62,30 @@ struct BuildArgs {
     /// Include notes marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    #[command(flatten)]
+    output: Output,
+}
+
+/// How much of the report to print.
+#[derive(Args)]
+struct Output {
+    /// Print only errors and the summary of warnings
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every warning (by default at most ten of each kind, then a count)
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+impl Output {
+    fn detail(&self) -> studysite::diagnostic::Detail {
+        use studysite::diagnostic::Detail;
+        match (self.quiet, self.verbose) {
+            (true, _) => Detail::Quiet,
+            (_, true) => Detail::Verbose,
+            _ => Detail::Normal,
+        }
+    }
 }
 
 impl BuildArgs {
@@ -138,8 +164,8 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
     studysite::output::check_out_dir(&config)?;
     let built = studysite::build(&config)?;
     let report = &built.report;
-    for d in report.diagnostics() {
-        eprintln!("{d}");
+    for line in report.lines(args.output.detail()) {
+        eprintln!("{line}");
     }
     if report.failed(config.strict) {
         eprintln!(
@@ -194,8 +220,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     };
     let checked = studysite::check::check(&config, args.external)?;
     let report = &checked.report;
-    for d in report.diagnostics() {
-        eprintln!("{d}");
+    for line in report.lines(args.output.detail()) {
+        eprintln!("{line}");
     }
     for (link, why) in &checked.failed_external {
         eprintln!(

@@ -1,6 +1,7 @@
 //! One note: its front matter, its body made ready for the markdown parser, and where it came from.
 
 use crate::diagnostic::Diagnostic;
+pub(crate) use crate::markdown::dialects::jekyll::Liquid;
 use crate::source_map::{LineIndex, OffsetMap, Rewriter, SourceMap};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -20,6 +21,9 @@ pub(crate) struct FrontMatter {
     pub(crate) aliases: Vec<String>,
     #[serde(default)]
     pub(crate) draft: bool,
+    /// The page's URL as Jekyll (and Hugo's `url`) give it: `/about/` or `/about.html`.
+    #[serde(default, deserialize_with = "text", alias = "url")]
+    pub(crate) permalink: Option<String>,
     #[serde(flatten)]
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
 }
@@ -83,6 +87,8 @@ pub(crate) struct Note {
     pub(crate) body: String,
     pub(crate) map: SourceMap,
     pub(crate) front: FrontMatter,
+    /// Syntax of another tool left as written (Liquid in a Jekyll site): kind, line, column.
+    pub(crate) unread: Vec<(String, usize, usize)>,
 }
 
 impl Note {
@@ -91,6 +97,7 @@ impl Note {
         rel: String,
         display: PathBuf,
         original: String,
+        liquid: Option<&Liquid>,
     ) -> Result<Note, Diagnostic> {
         let lines = LineIndex::new(&original);
         let mut map = SourceMap::default();
@@ -109,7 +116,16 @@ impl Note {
         };
         let (body, m) = web_bullets(&text[body_start..], body_start);
         map.push(m);
-        let (body, maps) = crate::markdown::dialects::rewrite(body);
+        let mut unread_at = Vec::new();
+        let (body, maps) = crate::markdown::dialects::rewrite(body, liquid, &mut unread_at);
+        // Placed now: the offsets are in the text before the dialect passes.
+        let unread = unread_at
+            .into_iter()
+            .map(|(kind, at)| {
+                let (line, col) = lines.line_col(&original, map.original(at));
+                (kind, line, col)
+            })
+            .collect();
         for m in maps {
             map.push(m);
         }
@@ -121,6 +137,7 @@ impl Note {
             body,
             map,
             front,
+            unread,
         })
     }
 
@@ -306,7 +323,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Note, Diagnostic> {
-        Note::parse("a.md".into(), "notes/a.md".into(), text.into())
+        Note::parse("a.md".into(), "notes/a.md".into(), text.into(), None)
     }
 
     #[test]

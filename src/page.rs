@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::content::hash_of;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Outline, Prepared};
-use crate::note::Note;
+use crate::note::{Liquid, Note};
 use crate::source_map::LineIndex;
 use std::path::PathBuf;
 
@@ -36,7 +36,7 @@ impl Page {
             Diagnostic::error(&display, line, col, "the note is not valid UTF-8")
                 .with_help("save the file as UTF-8")
         })?;
-        let note = Note::parse(rel, display, text)?;
+        let note = Note::parse(rel, display, text, liquid(config).as_ref())?;
         if note.front.draft && !config.drafts {
             return Ok(None);
         }
@@ -57,6 +57,15 @@ impl Page {
             digest,
         }
     }
+}
+
+/// In a Jekyll site, what its Liquid variables say.
+fn liquid(config: &Config) -> Option<Liquid> {
+    let jekyll = config.project.as_ref()?.kind == crate::project::Kind::Jekyll;
+    jekyll.then(|| Liquid {
+        title: config.title.clone().unwrap_or_default(),
+        description: config.description.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@
 //! - a MkDocs project: `mkdocs.yml` names the notes folder (`docs_dir`, default `docs`),
 //!   the title (`site_name`) and the reading order (`nav`);
 //! - a Hugo site: `hugo.toml` (or `config.toml`) beside `content/` names the notes folder
-//!   (`contentDir`) and the title; notes order themselves by `weight` as in Hugo.
+//!   (`contentDir`) and the title; notes order themselves by `weight` as in Hugo;
+//! - a Jekyll site: `_config.yml` gives the title, description, base URL (`url` and
+//!   `baseurl`) and the files that are not content (`exclude`; Jekyll's own folders, those
+//!   starting with `_`, and `Gemfile`s and `vendor/` never are).
 
 use crate::diagnostic::Diagnostic;
 use crate::fsx;
@@ -20,6 +23,7 @@ pub enum Kind {
     MdBook,
     MkDocs,
     Hugo,
+    Jekyll,
 }
 
 /// What studysite takes from the project.
@@ -30,17 +34,52 @@ pub struct Project {
     pub title: Option<String>,
     /// The notes the table of contents lists, as paths from the notes folder, in its order.
     pub order: Vec<String>,
+    /// Jekyll's `description`.
+    pub description: Option<String>,
+    /// Jekyll's `url` + `baseurl`: where the site is published.
+    pub base_url: Option<String>,
+    /// Jekyll's `exclude` patterns, and the names Jekyll never reads as content.
+    pub exclude: Vec<String>,
+}
+
+impl Project {
+    fn new(kind: Kind, title: Option<String>, order: Vec<String>) -> Project {
+        Project {
+            kind,
+            title,
+            order,
+            description: None,
+            base_url: None,
+            exclude: Vec::new(),
+        }
+    }
 }
 
 /// mdBook's table of contents, in the notes folder.
 pub(crate) const SUMMARY: &str = "SUMMARY.md";
 const BOOK_TOML: &str = "book.toml";
 const MKDOCS_YML: &str = "mkdocs.yml";
+const JEKYLL_YML: &str = "_config.yml";
+/// What a Jekyll site holds that is not content, besides names starting with `_` or `.`.
+const JEKYLL_NOT_CONTENT: &[&str] = &[
+    "Gemfile",
+    "Gemfile.lock",
+    "vendor",
+    "node_modules",
+    "package.json",
+    "package-lock.json",
+];
 /// Hugo's config file names, newest first (TOML only: the common case).
 const HUGO_TOML: &[&str] = &["hugo.toml", "config.toml"];
 
 /// The project files in a site folder whose changes `serve` rebuilds for.
-pub(crate) const FILES: &[&str] = &[BOOK_TOML, MKDOCS_YML, "hugo.toml", "config.toml"];
+pub(crate) const FILES: &[&str] = &[
+    BOOK_TOML,
+    MKDOCS_YML,
+    "hugo.toml",
+    "config.toml",
+    JEKYLL_YML,
+];
 
 /// A Hugo site's config file at `root` and its content folder, when `root` is one.
 fn hugo_files(root: &Path) -> Option<(PathBuf, PathBuf)> {
@@ -81,11 +120,11 @@ pub(crate) fn load(root: &Path, notes: &Path, warnings: &mut Vec<Diagnostic>) ->
         let title = checked_toml(&toml, root, warnings)
             .and_then(|t| Some(t.get("book")?.get("title")?.as_str()?.trim().to_string()));
         let summary = read(&notes.join(SUMMARY), root, warnings).unwrap_or_default();
-        return Some(Project {
-            kind: Kind::MdBook,
-            title: title.filter(|t| !t.is_empty()),
-            order: summary_chapters(&summary),
-        });
+        return Some(Project::new(
+            Kind::MdBook,
+            title.filter(|t| !t.is_empty()),
+            summary_chapters(&summary),
+        ));
     }
     let yml = root.join(MKDOCS_YML);
     if yml.is_file() {
@@ -98,20 +137,54 @@ pub(crate) fn load(root: &Path, notes: &Path, warnings: &mut Vec<Diagnostic>) ->
         if let Some(nav) = yaml.get("nav") {
             nav_pages(nav, &mut order);
         }
-        return Some(Project {
-            kind: Kind::MkDocs,
-            title: title.filter(|t| !t.is_empty()).map(String::from),
+        return Some(Project::new(
+            Kind::MkDocs,
+            title.filter(|t| !t.is_empty()).map(String::from),
             order,
-        });
+        ));
     }
-    let (path, _) = hugo_files(root)?;
-    let config = checked_toml(&path, root, warnings)?;
-    let title = config.get("title").and_then(|t| t.as_str()).map(str::trim);
-    Some(Project {
-        kind: Kind::Hugo,
-        title: title.filter(|t| !t.is_empty()).map(String::from),
-        order: Vec::new(),
-    })
+    if let Some((path, _)) = hugo_files(root) {
+        let config = checked_toml(&path, root, warnings)?;
+        let title = config.get("title").and_then(|t| t.as_str()).map(str::trim);
+        return Some(Project::new(
+            Kind::Hugo,
+            title.filter(|t| !t.is_empty()).map(String::from),
+            Vec::new(),
+        ));
+    }
+    let yml = root.join(JEKYLL_YML);
+    yml.is_file().then(|| jekyll(&yml, root, warnings))
+}
+
+/// A Jekyll site's `_config.yml`: title, description, where it is published, and what is
+/// not content.
+fn jekyll(yml: &Path, root: &Path, warnings: &mut Vec<Diagnostic>) -> Project {
+    let yaml = checked_yaml(yml, root, warnings).unwrap_or_default();
+    let text = |key: &str| {
+        yaml.get(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+    };
+    let base_url = match (text("url"), text("baseurl")) {
+        (Some(url), base) => Some(format!(
+            "{}/{}",
+            url.trim_end_matches('/'),
+            base.unwrap_or_default().trim_matches('/')
+        )),
+        (None, Some(base)) => Some(format!("/{}/", base.trim_matches('/'))),
+        (None, None) => None,
+    };
+    let mut exclude: Vec<String> = JEKYLL_NOT_CONTENT.iter().map(|s| s.to_string()).collect();
+    if let Some(list) = yaml.get("exclude").and_then(|v| v.as_array()) {
+        exclude.extend(list.iter().filter_map(|v| v.as_str()).map(String::from));
+    }
+    let mut project = Project::new(Kind::Jekyll, text("title"), Vec::new());
+    project.description = text("description");
+    project.base_url = base_url.map(|b| b.trim_end_matches('/').to_string() + "/");
+    project.exclude = exclude;
+    project
 }
 
 /// The `book.toml` that owns `root`: in it, or (when `root` is a book's `src/`) beside it.

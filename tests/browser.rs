@@ -485,8 +485,13 @@ async fn phone_menu_opens_and_closes(b: Browser) -> Result<()> {
 
 async fn code_blocks_have_copy_buttons(b: Browser) -> Result<()> {
     b.open(DEEP_PAGE).await?;
+    // The buttons are the page script's; on a loaded machine it may run a moment later.
     let (blocks, buttons): (usize, usize) = b
-        .js("return [document.querySelectorAll('main pre.code').length, document.querySelectorAll('main .code-block > button.copy-button').length];")
+        .wait_for(
+            "a copy button on every code block",
+            "return [document.querySelectorAll('main pre.code').length, document.querySelectorAll('main .code-block > button.copy-button').length];",
+            |(blocks, buttons): &(usize, usize)| *blocks > 0 && blocks == buttons,
+        )
         .await?;
     ensure!(
         blocks > 0 && blocks == buttons,
@@ -499,7 +504,7 @@ async fn code_blocks_have_copy_buttons(b: Browser) -> Result<()> {
     b.js::<serde_json::Value>("document.querySelector('main .copy-button').scrollIntoView({block: 'center'}); return null;").await?;
     button.click().await?;
     let mut label = String::new();
-    for _ in 0..20 {
+    for _ in 0..100 {
         label = button.text().await?;
         if label != "Copy" {
             break;

@@ -59,7 +59,7 @@ fn without_text(html: &str) -> String {
         }
         let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
         let tag = &rest[open..close];
-        out.push_str(tag);
+        out.push_str(&without_prose_attributes(tag));
         rest = &rest[close..];
         if tag.starts_with("<script") && !tag.contains(" src=") {
             let end = rest.find("</script>").unwrap_or(rest.len());
@@ -73,6 +73,31 @@ fn without_text(html: &str) -> String {
         out.push('…');
     }
     out.split('>').collect::<Vec<_>>().join(">\n")
+}
+
+/// A tag with the values of its prose attributes (`content`, `title`, `alt`, `aria-label`,
+/// `data-*`... that carry the notes' words) replaced by `…`.
+fn without_prose_attributes(tag: &str) -> String {
+    let mut out = String::with_capacity(tag.len());
+    let mut rest = tag;
+    while let Some(eq) = rest.find("=\"") {
+        let name_start = rest[..eq].rfind(' ').map_or(0, |i| i + 1);
+        let name = &rest[name_start..eq];
+        let value_end = rest[eq + 2..].find('"').map_or(rest.len(), |e| eq + 2 + e);
+        out.push_str(&rest[..eq + 2]);
+        let prose = matches!(
+            name,
+            "content" | "title" | "alt" | "aria-label" | "placeholder"
+        );
+        out.push_str(if prose {
+            "…"
+        } else {
+            &rest[eq + 2..value_end]
+        });
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Compares `files` with `tests/snapshots/NAME/`, or writes them there when blessing.
@@ -203,5 +228,11 @@ fn without_text_keeps_the_markup() {
     assert_eq!(
         without_text("<p>Hello <a href=\"x.html\">there</a></p><script>var a = \"<b>\";</script>"),
         "<p>\n…<a href=\"x.html\">\n…</a>\n</p>\n<script>\n</script>\n"
+    );
+    assert_eq!(
+        without_text(
+            "<meta name=\"description\" content=\"Their words\"><img alt=\"x y\" src=\"a.png\">"
+        ),
+        "<meta name=\"description\" content=\"…\">\n<img alt=\"…\" src=\"a.png\">\n"
     );
 }

@@ -67,7 +67,8 @@ impl Web {
                                     s.answer, s.text
                                 ),
                             )
-                            .with_help("name a heading after it, or add it to a note's `aliases`"),
+                            .with_help("name a heading after it, or add it to a note's `aliases`")
+                            .with_lint(crate::diagnostic::Lint::UndefinedAnswer),
                     );
                 }
                 let mut seen = Vec::new();

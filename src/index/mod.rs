@@ -149,6 +149,7 @@ impl Index {
         sources: &[SourceFile],
         diags: &mut Vec<Diagnostic>,
     ) -> Index {
+        unread_syntax(&pages, diags);
         let (pages, mut sections) = place(pages);
         let by_url = urls(&pages, &sections, diags);
         sort_children(config, &pages, &mut sections);
@@ -159,6 +160,13 @@ impl Index {
             .map(|p| p.page.outline.ids.iter().cloned().collect())
             .collect();
         let site_title = site_title(config, &pages, &sections);
+        let mut pages = pages;
+        let mut sections = sections;
+        // The root index note without a title of its own is titled as the site.
+        if let Some(i) = sections[0].index.filter(|&i| pages[i].title.is_empty()) {
+            pages[i].title = site_title.clone();
+            sections[0].title = site_title.clone();
+        }
         let mut index = Index {
             pages,
             sections,
@@ -271,6 +279,34 @@ impl Index {
     }
 }
 
+/// Another tool's syntax left as written: one warning per kind for the whole site, at its
+/// first place, with how often and in how many notes.
+fn unread_syntax(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut kinds: BTreeMap<&str, (&Page, usize, usize, usize, usize)> = BTreeMap::new();
+    for page in pages {
+        let mut seen_here = HashSet::new();
+        for (kind, line, col) in &page.note.unread {
+            let e = kinds.entry(kind).or_insert((page, *line, *col, 0, 0));
+            e.3 += 1;
+            if seen_here.insert(kind) {
+                e.4 += 1;
+            }
+        }
+    }
+    for (kind, (page, line, col, times, notes)) in kinds {
+        diags.push(
+            Diagnostic::warning(
+                &page.note.display,
+                line,
+                col,
+                format!("Liquid `{kind}` is shown as written ({times} time(s) in {notes} note(s))"),
+            )
+            .with_help("studysite reads `{{ site.* }}`, `{% link %}` and `{% raw %}`; Jekyll's includes, layouts and logic are not part of the notes")
+            .with_lint(crate::diagnostic::Lint::Liquid),
+        );
+    }
+}
+
 /// Each folder's index note: `_index.md`, else `index.md`, else `README.md` (the first of
 /// equals).
 fn index_notes(pages: &[Page]) -> HashMap<String, (u8, usize)> {
@@ -287,6 +323,64 @@ fn index_notes(pages: &[Page]) -> HashMap<String, (u8, usize)> {
     best
 }
 
+/// The URL a front matter `permalink` asks for, as a file the site can hold: `/about/` is
+/// `about/index.html`, `/about` is `about.html`, `/about.html` stays. Only slugged
+/// segments: a permalink cannot lead out of the site.
+fn permalink_url(permalink: Option<&str>) -> Option<String> {
+    let p = permalink?.trim();
+    let folder = p.ends_with('/');
+    let parts: Vec<String> = p
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .map(|s| match s.strip_suffix(".html") {
+            Some(stem) => format!("{}.html", slug(stem)),
+            None => slug(s),
+        })
+        .collect();
+    let Some(last) = parts.last() else {
+        return p.starts_with('/').then(|| "index.html".to_string());
+    };
+    let path = parts.join("/");
+    Some(if folder {
+        format!("{path}/index.html")
+    } else if last.ends_with(".html") {
+        path
+    } else {
+        format!("{path}.html")
+    })
+}
+
+/// Headings that open a note without naming it: a licence or legal notice above the real
+/// title (AWS's guides open with `# NOTICE`), a table of contents.
+const NOT_TITLES: &[&str] = &[
+    "notice",
+    "notices",
+    "legal notice",
+    "important notice",
+    "disclaimer",
+    "license",
+    "licence",
+    "copyright",
+    "attribution",
+    "contents",
+    "table of contents",
+];
+
+/// The title a note gives itself: its front matter's, else its first `#` heading that is
+/// not a notice.
+fn written_title(page: &Page) -> Option<String> {
+    let front = page.note.front.title.as_deref().map(str::trim);
+    if let Some(t) = front.filter(|t| !t.is_empty()) {
+        return Some(t.to_string());
+    }
+    page.outline
+        .headings
+        .iter()
+        .filter(|h| h.level == 1 && !h.text.trim().is_empty())
+        .find(|h| !NOT_TITLES.contains(&h.text.trim().to_lowercase().as_str()))
+        .map(|h| h.text.trim().to_string())
+}
+
 /// Every page's URL, title, section and tags, and the folder tree they make.
 fn place(pages: Vec<Page>) -> (Vec<Placed>, Vec<Section>) {
     let best = index_notes(&pages);
@@ -298,30 +392,21 @@ fn place(pages: Vec<Page>) -> (Vec<Placed>, Vec<Section>) {
         let stem = page.note.stem();
         let best_here = best.get(dir).map(|b| b.1) == Some(i);
         let is_index = index_rank(stem).is_some_and(|r| r < 2 || best_here);
-        let url = if is_index {
-            tree.sections[section].url.clone()
-        } else {
-            join(&slug_dir(dir), &format!("{}.html", slug(stem)))
+        let url = match permalink_url(page.note.front.permalink.as_deref()) {
+            Some(url) => url,
+            None if is_index => tree.sections[section].url.clone(),
+            None => join(&slug_dir(dir), &format!("{}.html", slug(stem))),
         };
-        let title = page
-            .note
-            .front
-            .title
-            .clone()
-            .or_else(|| {
-                page.outline
-                    .headings
-                    .iter()
-                    .find(|h| h.level == 1)
-                    .map(|h| h.text.clone())
-            })
-            .unwrap_or_else(|| {
-                if is_index && !dir.is_empty() {
-                    tree.sections[section].title.clone()
-                } else {
-                    title_from_name(stem)
-                }
-            });
+        let title = written_title(&page).unwrap_or_else(|| {
+            if is_index && dir.is_empty() {
+                // The site's title stands in (see `site_title`).
+                String::new()
+            } else if is_index {
+                tree.sections[section].title.clone()
+            } else {
+                title_from_name(stem)
+            }
+        });
         if is_index && best_here {
             tree.sections[section].index = Some(i);
             tree.sections[section].title = title.clone();
@@ -518,17 +603,21 @@ fn names(pages: &[Placed]) -> Names {
     (by_source, by_name)
 }
 
-/// The config's title, else the root index note's, else the site folder's name.
+/// The config's title, else the root index note's, else the site folder's name (as a title:
+/// `aws-notes` is "Aws Notes").
 fn site_title(config: &Config, pages: &[Placed], sections: &[Section]) -> String {
     config
         .title
         .clone()
-        .unwrap_or_else(|| match sections[0].index {
-            Some(i) => pages[i].title.clone(),
-            None => crate::fsx::canonical(&config.root)
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| sections[0].index.map(|i| pages[i].title.clone()))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| {
+            crate::fsx::canonical(&config.root)
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "Notes".into()),
+                .map(|n| title_from_name(&n.to_string_lossy()))
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| "Notes".into())
         })
 }
 
@@ -569,6 +658,20 @@ mod tests {
                 Target::Page(4)
             ]
         );
+    }
+
+    #[test]
+    fn permalinks_are_files_of_the_site() {
+        let url = |p: &str| permalink_url(Some(p));
+        assert_eq!(url("/about/").as_deref(), Some("about/index.html"));
+        assert_eq!(url("/about").as_deref(), Some("about.html"));
+        assert_eq!(
+            url("/privacy-policy.html").as_deref(),
+            Some("privacy-policy.html")
+        );
+        assert_eq!(url("/").as_deref(), Some("index.html"));
+        assert_eq!(url("/../../etc/Passwd").as_deref(), Some("etc/passwd.html"));
+        assert_eq!(permalink_url(None), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::adapter::{Step, Upstream};
 use super::highlight::PLAIN;
 use super::{diagrams, Env, Finding, Spanned};
 use crate::config::DiagramMode;
+use crate::diagnostic::Lint;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 use std::cell::RefCell;
@@ -115,6 +116,9 @@ impl Blocks<'_> {
             help: Some(
                 "use a language syntect knows (python, yaml, bash, sql, ...) or `text`".into(),
             ),
+            lint: Some(Lint::UnknownLanguage),
+            group: Some(lang.to_string()),
+            also: Vec::new(),
         });
         escape_html_body_text(&mut escaped, code).ok();
         format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{escaped}</code></pre>\n")
@@ -145,22 +149,31 @@ impl Blocks<'_> {
             line_starts.push(pos);
             pos += line.len();
         }
-        let mut findings = self.findings.borrow_mut();
-        for fault in faults {
-            let Some(&line_start) = line_starts.get(fault.line) else {
-                continue;
-            };
+        // One finding for the diagram: its first fault, and where the others are.
+        let mut places = faults.iter().filter_map(|fault| {
+            let &line_start = line_starts.get(fault.line)?;
             let line = self.text[line_start..].lines().next().unwrap_or("");
             let col = line
                 .char_indices()
                 .nth(fault.col.saturating_sub(1))
                 .map_or(line.len(), |(b, _)| b);
-            findings.push(Finding {
-                offset: line_start + col,
-                message: fault.message,
-                help: Some("align the box so every corner and tee meets a line".into()),
-            });
-        }
+            Some(line_start + col)
+        });
+        let Some(first) = places.next() else {
+            return;
+        };
+        let message = match faults.len() {
+            1 => faults[0].message.clone(),
+            n => format!("{} (one of {n} faults in this diagram)", faults[0].message),
+        };
+        self.findings.borrow_mut().push(Finding {
+            offset: first,
+            message,
+            help: Some("align the box so every corner and tee meets a line".into()),
+            lint: Some(Lint::BoxDrawing),
+            group: None,
+            also: places.collect(),
+        });
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::adapter::{Step, Upstream};
 use super::{Finding, Spanned};
+use crate::diagnostic::Lint;
 use crate::url::is_external;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -44,6 +45,8 @@ pub(crate) struct Rewrite<'b> {
     /// The open link is an Obsidian link to a note that does not exist (yet): its text is
     /// shown without a link, as Obsidian shows an unresolved link.
     unresolved: bool,
+    /// Inside a `<script>` or `<style>` of the note's HTML: the end tag awaited.
+    raw_text: Option<&'static str>,
     /// The text parsed, to tell raw HTML the note holds from HTML an adapter made.
     source: &'b str,
 }
@@ -87,6 +90,7 @@ impl<'b> Rewrite<'b> {
             findings,
             external,
             unresolved: false,
+            raw_text: None,
             source,
         }
     }
@@ -98,7 +102,11 @@ impl<'b> Rewrite<'b> {
         let Some(at) = written_at(self.source, range, &html) else {
             return html;
         };
-        let attrs = url_attributes(&html);
+        let attrs: Vec<(&str, Range<usize>)> = html_attributes(&html, &mut self.raw_text)
+            .into_iter()
+            .filter(|a| a.name == "href" || a.name == "src")
+            .map(|a| (a.name, a.value))
+            .collect();
         if attrs.is_empty() {
             return html;
         }
@@ -253,6 +261,9 @@ impl<'b> Rewrite<'b> {
                     offset,
                     message,
                     help,
+                    lint: Some(Lint::BrokenLink),
+                    group: None,
+                    also: Vec::new(),
                 });
                 Some(url)
             }
@@ -325,43 +336,74 @@ fn written_at(source: &str, range: &Range<usize>, html: &str) -> Option<usize> {
         .map(|(i, _)| range.start + i)
 }
 
-/// The `href` and `src` attribute values in the tags of an HTML fragment: each attribute's
-/// name and the byte range of its value (quoted or not).
-fn url_attributes(html: &str) -> Vec<(&'static str, Range<usize>)> {
+/// One attribute of a tag in raw HTML: the tag's name (lowercase), the attribute's, and the
+/// byte range of its value (quoted or not).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Attr {
+    pub(crate) tag: String,
+    pub(crate) name: &'static str,
+    pub(crate) value: Range<usize>,
+}
+
+/// The attributes studysite reads in raw HTML: `href` and `src` (links), `id` and `name`
+/// (anchors).
+const READ: &[&str] = &["href", "src", "id", "name"];
+
+/// The [`READ`] attributes in the tags of an HTML fragment. Script and style contents are
+/// text, not tags: `raw_text` holds the element whose end is awaited, across the fragments
+/// of one HTML block.
+pub(crate) fn html_attributes(html: &str, raw_text: &mut Option<&'static str>) -> Vec<Attr> {
     let b = html.as_bytes();
+    let lower = html.to_ascii_lowercase();
     let mut out = Vec::new();
     let mut i = 0;
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     while i < b.len() {
+        if let Some(end) = *raw_text {
+            match lower[i..].find(end) {
+                Some(at) => {
+                    i += at + end.len();
+                    *raw_text = None;
+                }
+                None => break,
+            }
+            continue;
+        }
         match b[i] {
-            b'<' if !in_tag => {
-                in_tag = b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic());
+            b'<' if tag.is_none() => {
+                let name_len = b[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+                if name_len > 0 && b[i + 1].is_ascii_alphabetic() {
+                    tag = Some(lower[i + 1..i + 1 + name_len].to_string());
+                }
+                i += 1 + name_len;
+            }
+            b'>' if tag.is_some() => {
+                match tag.take().as_deref() {
+                    Some("script") => *raw_text = Some("</script"),
+                    Some("style") => *raw_text = Some("</style"),
+                    _ => {}
+                }
                 i += 1;
             }
-            b'>' if in_tag => {
-                in_tag = false;
-                i += 1;
-            }
-            b'"' | b'\'' if in_tag => {
+            b'"' | b'\'' if tag.is_some() => {
                 let q = b[i];
                 i += 1 + b[i + 1..]
                     .iter()
                     .position(|&c| c == q)
                     .map_or(b.len(), |p| p + 1);
             }
-            c if in_tag && c.is_ascii_whitespace() => {
+            c if tag.is_some() && c.is_ascii_whitespace() => {
                 let name_start = i + 1;
                 let name_len = b[name_start..]
                     .iter()
                     .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
                     .count();
-                let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+                let name = &lower[name_start..name_start + name_len];
                 let mut j = name_start + name_len;
-                let attr = match name.as_str() {
-                    "href" => Some("href"),
-                    "src" => Some("src"),
-                    _ => None,
-                };
+                let attr = READ.iter().copied().find(|a| *a == name);
                 while j < b.len() && b[j] == b' ' {
                     j += 1;
                 }
@@ -385,7 +427,11 @@ fn url_attributes(html: &str) -> Vec<(&'static str, Range<usize>)> {
                         None => None,
                     };
                     if let Some((range, next)) = value {
-                        out.push((attr, range));
+                        out.push(Attr {
+                            tag: tag.clone().unwrap_or_default(),
+                            name: attr,
+                            value: range,
+                        });
                         i = next;
                         continue;
                     }
@@ -398,6 +444,45 @@ fn url_attributes(html: &str) -> Vec<(&'static str, Range<usize>)> {
     out
 }
 
+/// The anchors raw HTML adds to a page: every `id`, and the `name` of an `<a>`.
+pub(crate) fn html_anchors(html: &str, raw_text: &mut Option<&'static str>) -> Vec<String> {
+    html_attributes(html, raw_text)
+        .into_iter()
+        .filter(|a| a.name == "id" || (a.name == "name" && a.tag == "a"))
+        .map(|a| html[a.value].replace("&amp;", "&"))
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// Records the anchors of the note's own raw HTML (run before any adapter writes HTML).
+pub(crate) struct RawAnchors<'b> {
+    found: &'b mut Vec<String>,
+    raw_text: Option<&'static str>,
+}
+
+impl<'b> RawAnchors<'b> {
+    pub(crate) fn new(found: &'b mut Vec<String>) -> Self {
+        RawAnchors {
+            found,
+            raw_text: None,
+        }
+    }
+}
+
+impl<'a> Step<'a> for RawAnchors<'_> {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        ev: Spanned<'a>,
+        _: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        if let Event::Html(h) | Event::InlineHtml(h) = &ev.0 {
+            self.found.extend(html_anchors(h, &mut self.raw_text));
+        }
+        out.push_back(ev);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,9 +491,9 @@ mod tests {
     fn finds_href_and_src_values() {
         let html = "<p><a class=x href=\"other.md#a\">o</a> <img alt='a > b' src='i.png' width=3>\
                     <a href=bare.md>b</a> <span data-href=\"no\">";
-        let found: Vec<_> = url_attributes(html)
+        let found: Vec<_> = html_attributes(html, &mut None)
             .into_iter()
-            .map(|(n, r)| (n, &html[r]))
+            .map(|a| (a.name, &html[a.value]))
             .collect();
         assert_eq!(
             found,
@@ -418,6 +503,32 @@ mod tests {
                 ("href", "bare.md")
             ]
         );
-        assert!(url_attributes("&lt;a href=\"x\"&gt;").is_empty());
+        assert!(html_attributes("&lt;a href=\"x\"&gt;", &mut None).is_empty());
+    }
+
+    #[test]
+    fn script_and_style_are_text() {
+        let mut raw = None;
+        let html = "<script>var s = \"<a href=\\\"https://x\\\">\";</script><a href=\"b.md\">";
+        let found: Vec<_> = html_attributes(html, &mut raw)
+            .into_iter()
+            .map(|a| &html[a.value])
+            .collect();
+        assert_eq!(found, ["b.md"]);
+        // Across the lines of one HTML block.
+        assert!(html_attributes("<style>", &mut raw).is_empty());
+        assert!(html_attributes("a[href=\"x\"] { }", &mut raw).is_empty());
+        assert_eq!(html_attributes("</style><img src=x>", &mut raw).len(), 1);
+    }
+
+    #[test]
+    fn ids_and_names_are_anchors() {
+        assert_eq!(
+            html_anchors(
+                "<h2 id=\"top\">T</h2><a name=\"whatis\"></a><input name=\"q\">",
+                &mut None
+            ),
+            ["top", "whatis"]
+        );
     }
 }

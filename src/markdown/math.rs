@@ -1,7 +1,11 @@
 //! Math: `$...$` inline and `$$...$$` display (pulldown-cmark's math extension), drawn in
-//! the browser by the bundled KaTeX. One rule is added to the parser's: as in Pandoc, a
-//! closing `$` followed by a digit does not close, so prices (`$0.10–$0.20 per GB`,
-//! `$5/$10`) stay text.
+//! the browser by the bundled KaTeX. Math needs math, so three rules are added to the
+//! parser's, each turning the span back into the text it was written as:
+//! - as in Pandoc, a closing `$` followed by a digit does not close, so prices
+//!   (`$0.10–$0.20 per GB`, `$5/$10`) stay text;
+//! - nor does one followed by a letter: `$match/$sort` and `$first/$last` are MongoDB
+//!   operators, not a formula `match/` followed by the word `sort`;
+//! - an empty span is text: `$$$$` is a cost rating in a table cell.
 
 use super::Spanned;
 use pulldown_cmark::Event;
@@ -22,16 +26,17 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Dollars<'_, I> {
 
     fn next(&mut self) -> Option<Spanned<'a>> {
         let (ev, range) = self.inner.next()?;
-        match ev {
-            Event::InlineMath(tex)
-                if self.source[range.end..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_digit()) =>
-            {
-                Some((Event::Text(format!("${tex}$").into()), range))
+        let as_written = match &ev {
+            Event::InlineMath(tex) => {
+                let next = self.source[range.end..].chars().next();
+                tex.trim().is_empty() || next.is_some_and(|c| c.is_ascii_alphanumeric())
             }
-            other => Some((other, range)),
+            Event::DisplayMath(tex) => tex.trim().is_empty(),
+            _ => false,
+        };
+        match self.source.get(range.clone()) {
+            Some(text) if as_written => Some((Event::Text(text.to_string().into()), range)),
+            _ => Some((ev, range)),
         }
     }
 }
@@ -62,6 +67,20 @@ mod tests {
             "<p>F1 is <span class=\"math math-inline\">\\frac{2PR}{P+R}</span>, see</p>\n\
              <p><span class=\"math math-display\">\nx^2\n</span></p>\n"
         );
+    }
+
+    #[test]
+    fn operators_and_ratings_stay_text() {
+        for md in [
+            "use $match/$sort and $first/$last",
+            "| Active-Active | $$$$ |\n|---|---|\n",
+        ] {
+            let html = render(md);
+            assert!(!html.contains("math"), "{md} -> {html}");
+        }
+        assert!(render("| a | $$$$ |\n|---|---|\n").contains("$$$$"));
+        assert!(render("use $match/$sort").contains("$match/$sort"));
+        assert!(render("F1 is $2PR$, and $x$.").contains("math-inline\">2PR<"));
     }
 
     #[test]

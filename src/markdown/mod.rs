@@ -61,6 +61,11 @@ pub(crate) struct Finding {
     pub(crate) offset: usize,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    pub(crate) lint: Option<crate::diagnostic::Lint>,
+    /// Findings of one lint and group are reported as one (see `diagnostic::consolidate`).
+    pub(crate) group: Option<String>,
+    /// Further places of the same finding (a diagram's other faults), named by line.
+    pub(crate) also: Vec<usize>,
 }
 
 /// What rendering needs besides the text.
@@ -135,6 +140,8 @@ struct Collected {
     callouts: Vec<callouts::Callout>,
     facts: Facts,
     tags: Vec<String>,
+    /// The `id`s and `<a name>`s of the note's own HTML.
+    html_anchors: Vec<String>,
 }
 
 /// What only the render pass has and collects.
@@ -184,6 +191,7 @@ where
     });
     let events = math::Dollars::new(events, &doc.text);
     let events = Adapter::new(events, headings::Ids::new(&shared.ids, &mut found.headings));
+    let events = Adapter::new(events, links::RawAnchors::new(&mut found.html_anchors));
     let events = Adapter::new(events, rendering.then(headings::Anchors::default));
     let events = Adapter::new(
         events,
@@ -219,9 +227,11 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     for h in &mut headings {
         h.offset = doc.map.old(h.offset);
     }
+    let mut ids = shared.ids.into_inner().into_vec();
+    ids.extend(found.html_anchors);
     Outline {
         headings,
-        ids: shared.ids.into_inner().into_vec(),
+        ids,
         facts,
         tags: found.tags,
     }

@@ -249,7 +249,8 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     let report = &built.report;
     if report.errors() > 0 && state.good.load(Ordering::SeqCst) {
         if state.verbose {
-            report.diagnostics().iter().for_each(|d| eprintln!("{d}"));
+            let detail = crate::diagnostic::Detail::Normal;
+            report.lines(detail).iter().for_each(|d| eprintln!("{d}"));
         }
         return failed(state, &report.diagnostics, Some(&config));
     }
@@ -261,7 +262,9 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
     let errors = errors(&report.diagnostics);
     let pages = report.pages;
     // Printed after the new pages are out, so a long list does not delay them.
-    let printed = state.verbose.then(|| report.diagnostics());
+    let printed = state
+        .verbose
+        .then(|| report.lines(crate::diagnostic::Detail::Normal));
     let site_of = |files| Site {
         files,
         base: crate::url::base_path(&config.base_url),

@@ -80,7 +80,9 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         config, &theme, &index, &rendered, &sources, &mut files, &mut diags,
     );
     files.extend(publish::files(config, &files));
+    diagnostic::apply_levels(&mut diags, &config.lints);
     diagnostic::sort(&mut diags);
+    diagnostic::consolidate(&mut diags);
     let urls = index.urls();
     let pages = index.pages.len();
     cache.keep(index, &keys, rendered);
@@ -136,11 +138,20 @@ fn findings(
                 col,
             }
         }));
-        let broken = r.broken_links.iter().map(|f| (f, true));
-        let found = r.findings.iter().map(|f| (f, false)).chain(broken);
-        diags.extend(found.map(|(f, link)| {
+        let found = r.findings.iter().chain(&r.broken_links);
+        diags.extend(found.map(|f| {
             let mut d = note.warning(f.offset, &f.message);
-            d.broken_link = link;
+            if !f.also.is_empty() {
+                let lines: Vec<String> = f
+                    .also
+                    .iter()
+                    .map(|&o| note.line_col(o).0.to_string())
+                    .collect();
+                d.message
+                    .push_str(&format!("; also at line(s) {}", lines.join(", ")));
+            }
+            d.lint = f.lint;
+            d.group = f.group.clone();
             match &f.help {
                 Some(h) => d.with_help(h),
                 None => d,

@@ -3,6 +3,9 @@
 //! Fonts and CSS cannot fix a box whose text is misaligned (BOXDRAW.md §0), so the author is
 //! told where. A corner or tee whose arm meets a space is a fault; when the line it should
 //! meet sits one cell to the side, that edge is reported once, as being off by one cell.
+//! Not faults: a dashed line (`┌─ ─ ─┐`, an arm meeting a space and then its line), ASCII
+//! joins (`|`, `-`, `+` meeting a box character), and the branches of a file tree with no
+//! root line above them (`├── src/`).
 
 use super::cells::{arm, arms, place, Dir, Stroke};
 use super::{is_box, Fault};
@@ -23,6 +26,7 @@ pub(crate) fn lint(code: &str) -> Vec<Fault> {
         }
     };
     for (r, row) in grid.rows.iter().enumerate() {
+        let tree = grid.is_tree_row(r);
         for (x, &(c, col)) in row.iter().enumerate() {
             let has = arms(c).map(|s| s != Stroke::None);
             let straight = has == [true, true, false, false] || has == [false, false, true, true];
@@ -30,7 +34,7 @@ pub(crate) fn lint(code: &str) -> Vec<Fault> {
                 continue;
             }
             for dir in Dir::ALL.into_iter().filter(|d| has[*d as usize]) {
-                if !grid.meets_nothing(r, x, dir) {
+                if !grid.meets_nothing(r, x, dir) || (tree && dir.vertical()) {
                     continue;
                 }
                 let shifted = grid.shifted_edge(r, x, dir);
@@ -112,10 +116,50 @@ impl Grid {
     /// Whether the arm of (`r`, `x`) towards `dir` ends in a space, off the drawing, or at a
     /// box character with no arm back. Text and arrows count as something to point at.
     fn meets_nothing(&self, r: usize, x: usize, dir: Dir) -> bool {
-        let Some(c) = Self::step(r, x, dir).and_then(|(r, x)| self.at(r, x)) else {
+        let Some((nr, nx)) = Self::step(r, x, dir) else {
             return true;
         };
-        c == ' ' || is_box(c) && arm(c, dir.opposite()) == Stroke::None
+        match self.at(nr, nx) {
+            None => true,
+            // A dashed line: one space, then the line goes on (across only: a gap in a
+            // vertical edge is a box edge off by a cell).
+            Some(' ') => {
+                dir.vertical()
+                    || !Self::step(nr, nx, dir)
+                        .and_then(|(r2, x2)| self.at(r2, x2))
+                        .is_some_and(|c| Self::joins(c, dir))
+            }
+            Some(c) => is_box(c) && arm(c, dir.opposite()) == Stroke::None,
+        }
+    }
+
+    /// Does `c`, met going `dir`, carry the line on: a box character with an arm back, or
+    /// the ASCII stroke for that direction?
+    fn joins(c: char, dir: Dir) -> bool {
+        match c {
+            '+' => true,
+            '|' | '!' | ':' => dir.vertical(),
+            '-' | '=' | '.' => !dir.vertical(),
+            c => is_box(c) && arm(c, dir.opposite()) != Stroke::None,
+        }
+    }
+
+    /// Is row `r` a line of a file tree: past its indent and `│` rails, a branch `├──` or
+    /// `└──` followed by a space and a name (a box's `└───┘` is not)?
+    fn is_tree_row(&self, r: usize) -> bool {
+        let row = &self.rows[r];
+        let mut x = 0;
+        while row.get(x).is_some_and(|&(c, _)| c == ' ' || c == '│') {
+            x += 1;
+        }
+        if !row.get(x).is_some_and(|&(c, _)| c == '├' || c == '└') {
+            return false;
+        }
+        let dashes = row[x + 1..].iter().take_while(|&&(c, _)| c == '─').count();
+        let after = &row[x + 1 + dashes..];
+        dashes > 0
+            && after.first().is_some_and(|&(c, _)| c == ' ')
+            && after.get(1).is_some_and(|&(c, _)| c != ' ' && !is_box(c))
     }
 
     /// Whether (`r`, `x`) has an arm towards `dir`.
@@ -196,6 +240,18 @@ mod tests {
     use super::*;
 
     const CLEAN: Vec<Fault> = Vec::new();
+
+    #[test]
+    fn dashed_boxes_ascii_joins_and_rootless_trees_are_fine() {
+        assert_eq!(lint("┌─ ─ ─┐\n│     │\n└─ ─ ─┘\n"), CLEAN);
+        assert_eq!(lint("┌────┐\n|    |\n└────┘\n"), CLEAN);
+        assert_eq!(lint("+----+\n│ ab │\n+----+\n"), CLEAN);
+        assert_eq!(
+            lint("├── src/\n│   ├── main.rs\n│   └── lib.rs\n└── README.md\n"),
+            CLEAN
+        );
+        assert_eq!(lint("  ├── a\n  └── b\n"), CLEAN);
+    }
 
     fn at(faults: &[Fault]) -> Vec<(usize, usize)> {
         faults.iter().map(|f| (f.line, f.col)).collect()

@@ -186,7 +186,7 @@ mod tests {
             run(shortcodes, boxes),
             ":::warning\nCareful.\n:::\n\n:::tip Remember\nThis.\n:::\n\n:::details Show answer\n42\n:::\n"
         );
-        let all = super::super::rewrite(boxes.to_string()).0;
+        let all = super::super::rewrite(boxes.to_string(), None, &mut Vec::new()).0;
         assert!(all.starts_with("> [!warning]\n> Careful.\n"), "{all}");
         assert!(all.contains("> [!note]- Show answer\n> 42\n"), "{all}");
         // Unknown shortcodes, and any in code, stay as written.

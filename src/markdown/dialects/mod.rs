@@ -9,13 +9,16 @@
 //! - Hugo shortcodes: `{{< ref "x.md" >}}` becomes the path, `{{< figure src=... >}}` an
 //!   image, and paired `hint`, `notice`, `alert`, `callout`, `admonition` and `details`
 //!   shortcodes on their own lines become `:::` containers (so callouts);
-//! - Obsidian highlights `==text==` become `<mark>text</mark>`.
+//! - Obsidian highlights `==text==` become `<mark>text</mark>`;
+//! - in a Jekyll site, the Liquid studysite can fill in (`{{ site.baseurl }}`, `{% link %}`,
+//!   `{% raw %}`) is, and the rest reported.
 //!
 //! Fenced code and inline code spans are left as written. A pass whose marker does not
 //! occur in the note costs one substring search.
 
 mod containers;
 mod hugo;
+pub(crate) mod jekyll;
 mod mkdocs;
 mod obsidian;
 
@@ -25,9 +28,19 @@ use crate::source_map::{OffsetMap, Rewriter};
 type Pass = fn(&str) -> Option<(String, OffsetMap)>;
 
 /// Runs every pass over `text`; returns the maps of the passes that changed it, oldest first.
-pub(crate) fn rewrite(text: String) -> (String, Vec<OffsetMap>) {
+/// `liquid` is given for a Jekyll site: its Liquid pass runs first, and what it leaves as
+/// written is put in `unread`, at offsets of `text`.
+pub(crate) fn rewrite(
+    text: String,
+    liquid: Option<&jekyll::Liquid>,
+    unread: &mut Vec<jekyll::Unread>,
+) -> (String, Vec<OffsetMap>) {
     let mut text = text;
     let mut maps = Vec::new();
+    if let Some((out, map)) = liquid.and_then(|site| jekyll::liquid(&text, site, unread)) {
+        text = out;
+        maps.push(map);
+    }
     let passes: [Pass; 5] = [
         obsidian::comments,
         hugo::shortcodes,
