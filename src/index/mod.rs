@@ -150,7 +150,13 @@ impl Index {
         diags: &mut Vec<Diagnostic>,
     ) -> Index {
         unread_syntax(&pages, diags);
-        let (pages, mut sections) = place(pages);
+        let (mut pages, mut sections) = place(pages);
+        let site_title = site_title(config, &pages, &sections);
+        // The root index note without a title of its own is titled as the site.
+        if let Some(i) = sections[0].index.filter(|&i| pages[i].title.is_empty()) {
+            pages[i].title = site_title.clone();
+            sections[0].title = site_title.clone();
+        }
         let by_url = urls(&pages, &sections, diags);
         sort_children(config, &pages, &mut sections);
         let order = reading_order(&sections);
@@ -159,14 +165,6 @@ impl Index {
             .iter()
             .map(|p| p.page.outline.ids.iter().cloned().collect())
             .collect();
-        let site_title = site_title(config, &pages, &sections);
-        let mut pages = pages;
-        let mut sections = sections;
-        // The root index note without a title of its own is titled as the site.
-        if let Some(i) = sections[0].index.filter(|&i| pages[i].title.is_empty()) {
-            pages[i].title = site_title.clone();
-            sections[0].title = site_title.clone();
-        }
         let mut index = Index {
             pages,
             sections,
