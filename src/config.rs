@@ -66,6 +66,66 @@ const KEYS: &[&str] = &[
     "extra",
 ];
 
+/// Header words that mark the column of needs in a "when to use what" table.
+pub(crate) const SCENARIO_COLUMNS: &[&str] = &[
+    "Scenario",
+    "When",
+    "Use case",
+    "Use cases",
+    "Key use cases",
+    "Common use cases",
+    "Best for",
+    "Ideal for",
+    "Good for",
+    "Great for",
+    "Task",
+    "Workload",
+    "Situation",
+    "Need",
+    "If you need",
+    "Requirement",
+    "Problem",
+    "Issue",
+    "Goal",
+    "Algorithm type",
+];
+
+/// Header words that mark the column of choices; without one, a row's first cell is its
+/// choice.
+pub(crate) const ANSWER_COLUMNS: &[&str] = &[
+    "Service",
+    "Services",
+    "Primary service",
+    "AI service",
+    "Use",
+    "Answer",
+    "Pick",
+    "Choose",
+    "Choice",
+    "Solution",
+    "Tool",
+    "Recommendation",
+    "Recommended",
+    "Built-in algorithms",
+    "Algorithm",
+    "Pattern",
+    "Approach",
+    "Instance type",
+];
+
+/// Vendor words a name is also known without ("Amazon Athena" is "Athena").
+const TERM_PREFIXES: &[&str] = &[
+    "AWS",
+    "Amazon",
+    "Azure",
+    "Google Cloud",
+    "Google",
+    "GCP",
+    "Apache",
+    "Databricks",
+    "Microsoft",
+];
+
 /// Everything a build needs to know, resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -170,23 +230,13 @@ impl Config {
             callout_prefixes: file
                 .callout_prefixes
                 .unwrap_or_else(|| strings(&["Exam tip", "ELI5", "Exam trap", "Note", "Warning"])),
-            scenario_columns: file.scenario_columns.unwrap_or_else(|| {
-                strings(&[
-                    "Scenario",
-                    "When",
-                    "Use case",
-                    "Question",
-                    "Situation",
-                    "Need",
-                    "If you need",
-                ])
-            }),
-            answer_columns: file.answer_columns.unwrap_or_else(|| {
-                strings(&[
-                    "Service", "Use", "Answer", "Pick", "Choose", "Choice", "Solution", "Tool",
-                ])
-            }),
-            term_prefixes: file.term_prefixes.unwrap_or_default(),
+            scenario_columns: file
+                .scenario_columns
+                .unwrap_or_else(|| strings(SCENARIO_COLUMNS)),
+            answer_columns: file
+                .answer_columns
+                .unwrap_or_else(|| strings(ANSWER_COLUMNS)),
+            term_prefixes: file.term_prefixes.unwrap_or_else(|| strings(TERM_PREFIXES)),
             glossary: file.glossary.unwrap_or(true),
             hard_breaks,
             follow_links: file.follow_links.unwrap_or(false),

@@ -36,6 +36,7 @@ pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod url;
+pub(crate) mod words;
 
 pub use config::{BuildOptions, Config};
 pub use content::{Built, Content};

@@ -418,9 +418,8 @@ fn tips_and_traps_become_cloze_cards_without_duplicates() {
                 "svc/lake.html#exam-tip",
             ],
             ["tip", "Blueprints", "A _____ builds the ingestion workflow for you.", "svc/lake.html#exam-tip-1"],
-            ["trap", "Costs", "What is the exam trap here?", "svc/lake.html#exam-trap"],
-            // The heading names the only term: blanking it would give the answer away.
-            ["tip", "Lake Formation tags", "What is the exam tip here?", "svc/lake.html#exam-tip-3"],
+            // A trap that names nothing, and a tip whose heading names its only term
+            // (blanking it would give the answer away), ask nothing: no card.
         ]
     );
     assert_eq!(deck[1][3], "Lake Formation grants reach single columns; IAM policies alone cannot, and Lake Formation logs them.");

@@ -55,8 +55,11 @@ impl Web {
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
         for (p, placed) in index.pages.iter().enumerate() {
             let page = &placed.page;
+            if !is_study_note(index, p) {
+                continue;
+            }
             for s in &page.outline.facts.scenarios {
-                let links = terms.find(&s.answer);
+                let links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
                 if links.is_empty() {
                     diags.push(
                         page.note
@@ -150,6 +153,67 @@ impl Web {
     }
 }
 
+/// Files a repository keeps beside its notes: pages of the site, but no source of cards,
+/// scenarios or cram-sheet tips.
+const REPOSITORY_FILES: &[&str] = &[
+    "contributing",
+    "changelog",
+    "code_of_conduct",
+    "code-of-conduct",
+    "security",
+    "license",
+    "licence",
+    "claude",
+    "agents",
+    "translating",
+    "contributors",
+    "authors",
+    "support",
+    "governance",
+    "pull_request_template",
+    "issue_template",
+];
+
+/// Is page `p` a study note, not a repository's own file?
+pub(crate) fn is_study_note(index: &Index, p: usize) -> bool {
+    let rel = &index.pages[p].page.note.rel;
+    let stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .rsplit_once('.')
+        .map_or(rel.as_str(), |(s, _)| s)
+        .to_lowercase();
+    !REPOSITORY_FILES.contains(&stem.as_str())
+        && !rel.starts_with(".github/")
+        && !rel.contains("/.github/")
+}
+
+/// Is a tip about the repository rather than the subject ("Try the practice quiz live at
+/// ...", "Star this repo", "Open the folder as an Obsidian vault")?
+pub(crate) fn is_notice(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "repository",
+        "this repo",
+        "the repo",
+        "github.com",
+        "pull request",
+        "contribut",
+        "obsidian",
+        "plugin",
+        "live at",
+        "these notes",
+        "star this",
+        "open an issue",
+        "this site",
+        "npm ",
+        "pip install",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 /// The web from one page: what its glossary links and backlink boxes need.
 #[derive(Clone, Copy)]
 pub(crate) struct PageView<'a> {
@@ -185,7 +249,9 @@ impl StudyView for PageView<'_> {
     }
 
     fn terms_in(&self, text: &str) -> Vec<(Range<usize>, usize)> {
-        self.web.terms.find(text)
+        self.web
+            .terms
+            .find(text, Some(self.page), terms::Mode::Prose)
     }
 
     fn defined_here(&self, t: usize, section: Option<&str>) -> bool {

@@ -57,33 +57,51 @@ struct Planned {
     entries: Vec<(usize, String)>,
 }
 
-/// The groups in page order, every group and entry given a unique id: the group's from its
-/// answer (`#lake-formation`), the entry's from its scenario's id on its own page (`#sc-...`).
+/// The groups, by name, every group and entry given a unique id: the group's from its name
+/// (`#lake-formation`), the entry's from its scenario's id on its own page (`#sc-...`). An
+/// answer's group is the place its first term is defined, named after that place's fullest
+/// name, so "KDS" and "Kinesis Data Streams" share one; an answer no note defines is a
+/// group of its own, under its own name.
 fn layout(web: &Web) -> Vec<Planned> {
-    let mut groups: BTreeMap<(bool, String), Planned> = BTreeMap::new();
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Key {
+        Place(usize, Option<String>),
+        Named(String),
+    }
+    let mut groups: BTreeMap<Key, Planned> = BTreeMap::new();
     for (i, e) in web.entries.iter().enumerate() {
         let (key, answer, term) = match e.links.first() {
             Some(&(_, t)) => {
-                let name = web.terms.terms[t].name.clone();
-                ((false, name.to_lowercase()), name, Some(t))
+                let term = &web.terms.terms[t];
+                (
+                    Key::Place(term.page, term.id.clone()),
+                    term.name.clone(),
+                    Some(t),
+                )
             }
-            None => (
-                (true, String::new()),
-                "Answers no note defines".to_string(),
-                None,
-            ),
+            None => {
+                let answer = e.scenario.answer.trim().to_string();
+                (Key::Named(answer.to_lowercase()), answer, None)
+            }
         };
-        groups
-            .entry(key)
-            .or_insert_with(|| Planned {
-                answer,
-                term,
-                id: String::new(),
-                entries: Vec::new(),
-            })
-            .entries
-            .push((i, String::new()));
+        let group = groups.entry(key).or_insert_with(|| Planned {
+            answer: answer.clone(),
+            term,
+            id: String::new(),
+            entries: Vec::new(),
+        });
+        // The fullest direct name of the place names the group.
+        if let (Some(new), Some(old)) = (term, group.term) {
+            let (n, o) = (&web.terms.terms[new], &web.terms.terms[old]);
+            if (!n.derived, n.kind, n.name.len()) > (!o.derived, o.kind, o.name.len()) {
+                group.answer = n.name.clone();
+                group.term = Some(new);
+            }
+        }
+        group.entries.push((i, String::new()));
     }
+    let mut groups: Vec<Planned> = groups.into_values().collect();
+    groups.sort_by_cached_key(|g| (g.answer.to_lowercase(), g.term.is_none()));
     let mut taken = IdSet::default();
     for id in THEME_IDS
         .iter()
@@ -92,7 +110,6 @@ fn layout(web: &Web) -> Vec<Planned> {
     {
         taken.claim(id);
     }
-    let mut groups: Vec<Planned> = groups.into_values().collect();
     for g in &mut groups {
         g.id = taken.claim(&heading_id(&g.answer));
     }
@@ -240,8 +257,16 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         });
     }
     for (p, page) in index.pages.iter().enumerate() {
+        if !super::is_study_note(index, p) {
+            continue;
+        }
         let facts = &page.page.outline.facts;
-        let tips = || facts.callouts.iter().filter(|c| c.role != Role::Other);
+        let tips = || {
+            facts
+                .callouts
+                .iter()
+                .filter(|c| c.role != Role::Other && !super::is_notice(&c.text))
+        };
         // A tip that states scenarios is already on their cards.
         let stated: Vec<&str> = facts
             .scenarios
@@ -260,10 +285,14 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
                 .iter()
                 .rfind(|h| h.offset < c.offset)
                 .map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
+            // A tip with nothing to blank makes no question.
+            let Some(prompt) = cloze(web, c, &context, p) else {
+                continue;
+            };
             cards.push(Card {
                 id: url.clone(),
                 kind,
-                prompt: cloze(web, c, &context),
+                prompt,
                 context,
                 answer: c.text.clone(),
                 source: index.pages[p].title.clone(),
@@ -273,6 +302,9 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         }
     }
     for (p, page) in index.pages.iter().enumerate() {
+        if !super::is_study_note(index, p) {
+            continue;
+        }
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for q in &page.page.outline.facts.questions {
             let heading = page
@@ -289,9 +321,9 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
                 id: format!("{url}?q{n}"),
                 kind: "question",
                 prompt: if q.prompt.is_empty() {
-                    context.clone()
+                    without_markup(&context)
                 } else {
-                    q.prompt.clone()
+                    without_markup(&q.prompt)
                 },
                 context,
                 answer: q.answer.clone(),
@@ -313,16 +345,30 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
     }
 }
 
+/// A prompt without callout markup (`[!question] Question 1` is "Question 1").
+fn without_markup(text: &str) -> String {
+    let t = text.trim();
+    let t = match t.strip_prefix("[!") {
+        Some(rest) => rest
+            .split_once(']')
+            .map_or(rest, |(_, after)| after)
+            .trim_start_matches(['-', '+'])
+            .trim(),
+        None => t,
+    };
+    t.to_string()
+}
+
 /// What stands in for the blanked term on a card.
 const BLANK: &str = "_____";
 
 /// A tip or trap as a question: its key term blanked. The key term is the first term the site
 /// defines that the tip names and its heading does not (that would give it away), else its
-/// bold text; with neither, the question is what the tip says.
-fn cloze(web: &Web, c: &Callout, heading: &str) -> String {
+/// bold text; with neither, there is no question.
+fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<String> {
     let text = &c.text;
     let heading = heading.to_lowercase();
-    let found = web.terms.find(text);
+    let found = web.terms.find(text, Some(page), super::terms::Mode::Prose);
     let key = found
         .iter()
         .map(|(_, t)| *t)
@@ -336,17 +382,27 @@ fn cloze(web: &Web, c: &Callout, heading: &str) -> String {
             last = r.end;
         }
         out.push_str(&text[last..]);
-        return out;
+        return Some(out);
     }
+    // Else a short bold phrase, blanked where it stands as whole words.
     let bold = c
         .strong
         .iter()
         .map(|b| b.trim().trim_end_matches(':').trim())
-        .find(|b| !b.is_empty() && !b.eq_ignore_ascii_case(&c.title) && text.contains(*b));
-    match bold {
-        Some(b) => text.replace(b, BLANK),
-        None => format!("What is the {} here?", c.title.to_lowercase()),
-    }
+        .filter(|b| !b.is_empty() && !b.eq_ignore_ascii_case(&c.title))
+        .filter(|b| b.split_whitespace().count() <= 5 && b.len() * 2 < text.len())
+        .find_map(|b| {
+            let at = text.find(b)?;
+            let end = at + b.len();
+            let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            (!ident(text[..at].chars().next_back()) && !ident(text[end..].chars().next()))
+                .then_some(at..end)
+        })?;
+    Some(format!(
+        "{}{BLANK}{}",
+        &text[..bold.start],
+        &text[bold.end..]
+    ))
 }
 
 pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
@@ -358,6 +414,9 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
     };
     for &t in &index.order {
         let Target::Page(p) = t else { continue };
+        if !super::is_study_note(index, p) {
+            continue;
+        }
         let facts = &index.pages[p].page.outline.facts;
         let title = &index.pages[p].title;
         for table in &facts.tables {
@@ -397,7 +456,7 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
                 pre,
             });
         }
-        for c in &facts.callouts {
+        for c in facts.callouts.iter().filter(|c| !super::is_notice(&c.text)) {
             let note = CramNote {
                 title: c.title.clone(),
                 source: title.clone(),
@@ -439,7 +498,8 @@ mod tests {
         let deck = flashcards(&web, &index);
         let cards: Vec<serde_json::Value> = serde_json::from_str(&deck.cards_json).unwrap();
         let tip = cards.iter().find(|c| c["kind"] == "tip").unwrap();
-        assert_eq!(tip["prompt"], "_____ writes to S3 fast.");
+        // "Glue" opening a sentence is a word; "S3" is a name.
+        assert_eq!(tip["prompt"], "Glue writes to _____ fast.");
         assert_eq!(tip["context"], "Storage");
         assert_eq!(tip["url"], "a.html#exam-tip");
     }

@@ -1,59 +1,59 @@
-//! Terms: the headings that name something unique on the site, and front matter aliases,
-//! found in any text by one automaton (longest match first, plurals and prefixes ignored).
+//! Terms: the things the notes are about, and where each is defined. A term is a note's
+//! subject (its title less what the titles of its folder share), a heading that names a
+//! thing rather than a structure, a front matter alias, or a bold name the text defines,
+//! with its abbreviation. One automaton finds every form of every term in any text; which
+//! definition a mention means is chosen by locality (the same note, then the nearest
+//! folder), and a mention that stays ambiguous, or is only a common word, links nowhere.
 
 use crate::config::Config;
 use crate::index::Index;
+use crate::words::{all_common, is_common, looks_like_name};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-/// Headings that never name a term.
-const GENERIC: &[&str] = &[
-    "overview",
-    "example",
-    "examples",
-    "summary",
-    "introduction",
-    "key points",
-    "notes",
-    "details",
-    "features",
-    "purpose",
-    "concepts",
-    "use cases",
-    "references",
-    "see also",
-    "background",
-    "prerequisites",
-    "conclusion",
-    "faq",
-    "glossary",
-    "tips",
-    "resources",
-    "further reading",
-    "contents",
-    "table of contents",
-    "exam tips",
-    "quick reference",
-];
-
 /// Trailing words that a name is still recognised without ("Canary Deployment" -> "Canary").
-const GENERIC_TAILS: &[&str] = &["deployment", "inference"];
+const GENERIC_TAILS: &[&str] = &["deployment", "inference", "mode"];
+
+/// The longest heading, in words, that can name a thing.
+const MAX_NAME_WORDS: usize = 6;
+
+/// In how many notes a heading of common words must recur to be structure ("Overview",
+/// "Key Features", "Use Cases"): at least this many, and one note in [`STRUCTURE_SHARE`].
+const STRUCTURE_NOTES: usize = 3;
+const STRUCTURE_SHARE: usize = 40;
+
+/// What a term is, least to most about it: a definition is a sentence of a section, a
+/// heading a section, a subject or alias the whole note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    Definition,
+    Heading,
+    Subject,
+}
 
 /// Something a note defines, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Term {
     pub(crate) name: String,
     pub(crate) page: usize,
-    /// The defining heading's id; `None` for a note's alias (the note as a whole).
+    /// The defining heading's id; `None` for the note as a whole.
     pub(crate) id: Option<String>,
+    pub(crate) kind: Kind,
+    /// Is the name only part of what the heading says ("Consolidated Billing" of "AWS
+    /// Organization - Consolidated Billing")? Then every form of it is indirect.
+    pub(crate) derived: bool,
 }
 
 pub(crate) struct Terms {
     pub(crate) terms: Vec<Term>,
     automaton: Option<AhoCorasick>,
-    /// The term each pattern stands for.
-    owners: Vec<usize>,
+    /// The terms each pattern may mean, with how directly (0: the name itself).
+    cands: Vec<Vec<(usize, u8)>>,
+    /// Each page's folders, from the site root down.
+    chains: Vec<Vec<usize>>,
+    /// Each page's course: the folder that sets it apart (see [`courses`]).
+    course: Vec<Option<usize>>,
 }
 
 fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
@@ -64,94 +64,360 @@ fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
     })
 }
 
-/// The forms a name is found by, most specific first.
-fn forms(name: &str, prefixes: &[String]) -> Vec<String> {
-    let mut base = vec![name.to_string()];
-    if let Some(short) = strip_prefix(name, prefixes) {
-        base.push(short.to_string());
+/// The forms a name is found by, with how directly each names it (0: the name itself or
+/// its plural; 1: the name less a vendor prefix or a generic tail).
+fn forms(name: &str, prefixes: &[String], used: &[String], derived: bool) -> Vec<(String, u8)> {
+    let direct = u8::from(derived);
+    let mut base = vec![(name.to_string(), direct)];
+    match strip_prefix(name, prefixes) {
+        Some(short) => base.push((short.to_string(), 1)),
+        // "SageMaker Data Wrangler" is also written "Amazon SageMaker Data Wrangler".
+        None => base.extend(used.iter().map(|p| (format!("{p} {name}"), direct))),
     }
-    for b in base.clone() {
+    for (b, _) in base.clone() {
         let lower = b.to_lowercase();
         for tail in GENERIC_TAILS {
             if let Some(head) = lower.strip_suffix(tail) {
                 let head = head.trim_end();
                 if head.len() >= 3 && head.contains(char::is_alphabetic) {
-                    base.push(b[..head.len()].to_string());
+                    base.push((b[..head.len()].to_string(), 1));
                 }
             }
         }
     }
     let mut out = Vec::new();
-    for b in base {
+    for (b, rank) in base {
         let lower = b.to_lowercase();
-        if lower.len() < 2 {
+        if lower.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             continue;
         }
         let plural = match lower.strip_suffix('s') {
             Some(singular) if singular.len() > 2 => singular.to_string(),
             _ => format!("{lower}s"),
         };
-        out.push(lower);
-        out.push(plural);
+        out.push((lower, rank));
+        out.push((plural, rank));
     }
     out
 }
 
-impl Terms {
-    pub(crate) fn build(config: &Config, index: &Index) -> Terms {
-        let mut count: HashMap<String, usize> = HashMap::new();
-        for page in &index.pages {
-            for h in &page.page.outline.headings {
-                *count.entry(h.text.to_lowercase()).or_default() += 1;
+/// A heading's text as a name: leading numbering and symbols, and a trailing colon, gone.
+pub(crate) fn clean_heading(text: &str) -> &str {
+    let t = text
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let rest = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let t = if rest.len() < t.len() && rest.starts_with([' ', ')', ':', '-']) {
+        rest.trim_start_matches([' ', ')', ':', '-', '.'])
+    } else {
+        t
+    };
+    t.trim().trim_end_matches(':').trim()
+}
+
+/// Can a heading's cleaned text name a thing (not a question, a comparison or a label)?
+fn names_a_thing(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+    !words.is_empty()
+        && words.len() <= MAX_NAME_WORDS
+        && !name.ends_with(['?', '!', '.'])
+        && !name.contains(": ")
+        && !crate::markdown::scenarios::is_comparison(name)
+        && ![
+            "what", "how", "why", "when", "which", "where", "who", "question",
+        ]
+        .contains(&first.as_str())
+        && name.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// Is `part` one common word ("Monitoring"), too vague to stand for its heading?
+fn all_common_word(part: &str) -> bool {
+    !part.contains(' ') && all_common(part)
+}
+
+/// "Name (other name)": the name and what the parentheses hold.
+fn split_parens(name: &str) -> (&str, Option<&str>) {
+    if let Some(open) = name.find(" (") {
+        if let Some(inner) = name[open + 2..].strip_suffix(')') {
+            if !inner.contains(['(', ')']) {
+                return (name[..open].trim(), Some(inner.trim()));
             }
         }
-        let mut terms = Vec::new();
-        for (i, page) in index.pages.iter().enumerate() {
-            for h in &page.page.outline.headings {
-                let key = h.text.to_lowercase();
-                if count[&key] == 1 && !GENERIC.contains(&key.as_str()) && !h.text.is_empty() {
-                    terms.push(Term {
-                        name: h.text.clone(),
-                        page: i,
-                        id: Some(h.id.clone()),
-                    });
+    }
+    (name, None)
+}
+
+/// Each page's folders, from the site root down.
+fn chains(index: &Index) -> Vec<Vec<usize>> {
+    index
+        .pages
+        .iter()
+        .map(|p| {
+            let mut chain = vec![p.section];
+            while let Some(parent) = index.sections[*chain.last().unwrap_or(&0)].parent {
+                chain.push(parent);
+            }
+            chain.reverse();
+            chain
+        })
+        .collect()
+}
+
+/// Each page's course: its top folder, or, in a folder that holds two thirds of the notes
+/// (`docs/`, `certifications/`), the folder below it. Pages of different courses may use
+/// the same common words for different things.
+fn courses(chains: &[Vec<usize>]) -> Vec<Option<usize>> {
+    let total = chains.len().max(1);
+    let mut dominant: HashSet<usize> = HashSet::new();
+    let mut level = 1;
+    loop {
+        let mut count: HashMap<usize, usize> = HashMap::new();
+        for chain in chains.iter().filter(|c| c.len() > level) {
+            if (1..level).all(|d| dominant.contains(&chain[d])) {
+                *count.entry(chain[level]).or_default() += 1;
+            }
+        }
+        match count.into_iter().find(|&(_, n)| n * 3 >= total * 2) {
+            Some((s, _)) => {
+                dominant.insert(s);
+                level += 1;
+            }
+            None => break,
+        }
+    }
+    chains
+        .iter()
+        .map(|c| {
+            let below = (1..c.len())
+                .take_while(|&d| dominant.contains(&c[d]))
+                .count();
+            c.get(below + 1).copied()
+        })
+        .collect()
+}
+
+fn common_depth(a: &[usize], b: &[usize]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// The words the titles of one folder share at their start or end ("... - SAA-C03
+/// Certification Guide"), found when most of the folder's titles (at least three) carry them.
+fn shared_words(titles: &[Vec<String>], from_end: bool) -> usize {
+    let n = titles.len();
+    if n < 3 {
+        return 0;
+    }
+    let need = (n * 3).div_ceil(5).max(3);
+    let mut best = 0;
+    for k in 1..=6 {
+        let mut count: HashMap<Vec<String>, usize> = HashMap::new();
+        for t in titles.iter().filter(|t| t.len() > k) {
+            let part = if from_end {
+                t[t.len() - k..].to_vec()
+            } else {
+                t[..k].to_vec()
+            };
+            *count.entry(part).or_default() += 1;
+        }
+        if count.values().copied().max().unwrap_or(0) >= need {
+            best = k;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+/// Each page's subject: its title less the words its folder's titles share.
+fn subjects(index: &Index) -> Vec<String> {
+    let words = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_lowercase).collect() };
+    let mut by_section: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, p) in index.pages.iter().enumerate() {
+        by_section.entry(p.section).or_default().push(i);
+    }
+    let mut out: Vec<String> = index.pages.iter().map(|p| p.title.clone()).collect();
+    for pages in by_section.values() {
+        let titles: Vec<Vec<String>> = pages
+            .iter()
+            .map(|&p| words(&index.pages[p].title))
+            .collect();
+        for from_end in [true, false] {
+            let k = shared_words(&titles, from_end);
+            if k == 0 {
+                continue;
+            }
+            let mut count: HashMap<&[String], usize> = HashMap::new();
+            for t in titles.iter().filter(|t| t.len() > k) {
+                let part = if from_end { &t[t.len() - k..] } else { &t[..k] };
+                *count.entry(part).or_default() += 1;
+            }
+            let Some((shared, _)) = count.into_iter().max_by_key(|(_, n)| *n) else {
+                continue;
+            };
+            for &p in pages {
+                let title = &out[p];
+                let ws: Vec<&str> = title.split_whitespace().collect();
+                let lower: Vec<String> = ws.iter().map(|w| w.to_lowercase()).collect();
+                if ws.len() <= k {
+                    continue;
+                }
+                let kept = if from_end && lower[ws.len() - k..] == *shared {
+                    ws[..ws.len() - k].join(" ")
+                } else if !from_end && lower[..k] == *shared {
+                    ws[k..].join(" ")
+                } else {
+                    continue;
+                };
+                let seps: &[char] = &['-', '–', '—', '|', ':', ',', '·', ' '];
+                let kept = kept.trim_matches(seps).to_string();
+                if kept.chars().any(char::is_alphanumeric) {
+                    out[p] = kept;
                 }
             }
         }
-        for (i, page) in index.pages.iter().enumerate() {
-            for alias in &page.page.note.front.aliases {
-                terms.push(Term {
-                    name: alias.clone(),
-                    page: i,
-                    id: None,
-                });
+    }
+    out
+}
+
+/// How a found name is judged: in prose a common word links only when written as a name;
+/// an answer that is the name entire is a choice however it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Prose,
+    Answer,
+}
+
+impl Terms {
+    pub(crate) fn build(config: &Config, index: &Index) -> Terms {
+        let chains = chains(index);
+        let course = courses(&chains);
+        let mut notes_with: HashMap<String, usize> = HashMap::new();
+        for page in &index.pages {
+            let keys: HashSet<String> = page
+                .page
+                .outline
+                .headings
+                .iter()
+                .map(|h| clean_heading(&h.text).to_lowercase())
+                .collect();
+            for k in keys {
+                *notes_with.entry(k).or_default() += 1;
             }
         }
-        // Each pattern belongs to the first term that claims it: full names before the
-        // shorter forms, headings before aliases.
-        let mut owner_of: HashMap<String, (usize, usize)> = HashMap::new();
-        for (t, term) in terms.iter().enumerate() {
-            for (rank, form) in forms(&term.name, &config.term_prefixes)
-                .into_iter()
-                .enumerate()
-            {
-                let rank = usize::from(rank >= 2);
-                match owner_of.get(&form) {
-                    Some(&(_, r)) if r <= rank => {}
-                    _ => {
-                        owner_of.insert(form, (t, rank));
+        let recurs = STRUCTURE_NOTES.max(index.pages.len() / STRUCTURE_SHARE);
+        let structure = |name: &str| {
+            notes_with
+                .get(&name.to_lowercase())
+                .is_some_and(|&n| n >= recurs)
+                && all_common(name)
+        };
+        let subjects = subjects(index);
+        let mut terms = Vec::new();
+        let prefixes = &config.term_prefixes;
+        let mut push = |name: &str, page: usize, id: Option<&str>, kind: Kind, derived: bool| {
+            let (outer, inner) = split_parens(name.trim());
+            for n in std::iter::once(outer).chain(inner) {
+                let n = n.trim();
+                let fits = n.split_whitespace().count() <= MAX_NAME_WORDS
+                    && !prefixes.iter().any(|p| p.eq_ignore_ascii_case(n));
+                if fits && n.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
+                    terms.push(Term {
+                        name: n.to_string(),
+                        page,
+                        id: id.map(str::to_string),
+                        kind,
+                        derived,
+                    });
+                }
+                if inner
+                    .is_some_and(|i| all_common(i) && !i.split_whitespace().any(looks_like_name))
+                {
+                    break;
+                }
+            }
+        };
+        for (i, placed) in index.pages.iter().enumerate() {
+            let page = &placed.page;
+            let subject = subjects[i].as_str();
+            let file_like =
+                ["readme", "index", "home", "_index"].contains(&subject.to_lowercase().as_str());
+            if !file_like && !structure(subject) && names_a_thing(clean_heading(subject)) {
+                push(clean_heading(subject), i, None, Kind::Subject, false);
+            }
+            for alias in &page.note.front.aliases {
+                push(alias, i, None, Kind::Subject, false);
+            }
+            for h in &page.outline.headings {
+                let name = clean_heading(&h.text);
+                let is_title = h.level == 1
+                    && (h.text.trim() == placed.title.trim() || name == clean_heading(subject));
+                if is_title || !names_a_thing(name) || structure(name) {
+                    continue;
+                }
+                push(name, i, Some(&h.id), Kind::Heading, false);
+                // "Network ACL & Security Groups", "AWS Organization - Consolidated
+                // Billing", "AWS Elastic Beanstalk Overview": each named part too.
+                let mut parts: Vec<&str> = vec![name];
+                for sep in [" & ", " and ", " - ", " – ", " — ", " / ", ", "] {
+                    parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+                }
+                if let Some((head, last)) = name.rsplit_once(' ') {
+                    if structure(last) {
+                        parts.push(head);
+                    }
+                }
+                for part in parts.into_iter().map(str::trim).filter(|p| *p != name) {
+                    if names_a_thing(part) && !structure(part) && !all_common_word(part) {
+                        push(part, i, Some(&h.id), Kind::Heading, true);
                     }
                 }
             }
+            for d in &page.outline.facts.definitions {
+                let named = d.abbr.is_some() || (d.says_is && !all_common(&d.name));
+                if !named || structure(&d.name) || !names_a_thing(&d.name) {
+                    continue;
+                }
+                push(&d.name, i, d.section.as_deref(), Kind::Definition, false);
+                if let Some(abbr) = &d.abbr {
+                    push(abbr, i, d.section.as_deref(), Kind::Definition, false);
+                }
+            }
         }
-        let mut patterns: Vec<(String, usize)> =
-            owner_of.into_iter().map(|(p, (t, _))| (p, t)).collect();
+        // The vendor words some term of this site starts with.
+        let used: Vec<String> = config
+            .term_prefixes
+            .iter()
+            .filter(|p| {
+                terms
+                    .iter()
+                    .any(|t| strip_prefix(&t.name, std::slice::from_ref(p)).is_some())
+            })
+            .cloned()
+            .collect();
+        let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
+        for (t, term) in terms.iter().enumerate() {
+            for (form, rank) in forms(&term.name, &config.term_prefixes, &used, term.derived) {
+                let cands = by_form.entry(form).or_default();
+                match cands.iter_mut().find(|(u, _)| *u == t) {
+                    Some(c) => c.1 = c.1.min(rank),
+                    None => cands.push((t, rank)),
+                }
+            }
+        }
+        let mut patterns: Vec<(String, Vec<(usize, u8)>)> = by_form.into_iter().collect();
         patterns.sort();
-        Terms::with_patterns(terms, patterns)
+        Terms::with_patterns(terms, patterns, chains, course)
     }
 
-    /// One automaton over every form of every term; `patterns` pairs a form with its term.
-    fn with_patterns(terms: Vec<Term>, patterns: Vec<(String, usize)>) -> Terms {
+    /// One automaton over every form of every term; `patterns` pairs a form with the terms
+    /// it may mean.
+    fn with_patterns(
+        terms: Vec<Term>,
+        patterns: Vec<(String, Vec<(usize, u8)>)>,
+        chains: Vec<Vec<usize>>,
+        course: Vec<Option<usize>>,
+    ) -> Terms {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -160,12 +426,70 @@ impl Terms {
         Terms {
             terms,
             automaton,
-            owners: patterns.into_iter().map(|(_, t)| t).collect(),
+            cands: patterns.into_iter().map(|(_, c)| c).collect(),
+            chains,
+            course,
         }
     }
 
-    /// Every known term in `text`, left to right, whole words only, none inside parentheses.
-    pub(crate) fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+    fn same_place(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (&self.terms[a], &self.terms[b]);
+        a.page == b.page && a.id == b.id
+    }
+
+    /// Which of `cands` a mention on `page` means: the nearest (the same note, then the
+    /// deepest shared folder), then the one most about it, then the most direct form. A tie
+    /// between different places is no answer; a name of common words is never taken from
+    /// another course.
+    fn resolve(&self, cands: &[(usize, u8)], page: Option<usize>, mode: Mode) -> Option<usize> {
+        let mut best: Option<((bool, Kind, usize, bool), usize)> = None;
+        let mut tie = false;
+        for &(t, rank) in cands {
+            let term = &self.terms[t];
+            let key = match page {
+                Some(p) if p < self.chains.len() && term.page < self.chains.len() => {
+                    let same = term.page == p;
+                    let other_course = self.course[term.page] != self.course[p];
+                    if !same && other_course && mode == Mode::Prose && all_common(&term.name) {
+                        continue;
+                    }
+                    let depth = common_depth(&self.chains[p], &self.chains[term.page]);
+                    // A bold name in a sentence is weaker evidence than a heading or a
+                    // note about it, even on the same page.
+                    (
+                        same && term.kind != Kind::Definition,
+                        term.kind,
+                        depth,
+                        rank == 0,
+                    )
+                }
+                _ => (false, term.kind, 0, rank == 0),
+            };
+            match best {
+                None => best = Some((key, t)),
+                Some((k, b)) if key > k => {
+                    best = Some((key, t));
+                    tie = false;
+                    let _ = b;
+                }
+                Some((k, b)) if key == k && !self.same_place(b, t) && !key.0 => tie = true,
+                _ => {}
+            }
+        }
+        if tie {
+            return None;
+        }
+        best.map(|(_, t)| t)
+    }
+
+    /// Every term named in `text` (on `page`, when known), left to right: whole words only,
+    /// none inside parentheses or identifiers, each resolved to one definition.
+    pub(crate) fn find(
+        &self,
+        text: &str,
+        page: Option<usize>,
+        mode: Mode,
+    ) -> Vec<(Range<usize>, usize)> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
@@ -177,18 +501,75 @@ impl Terms {
             text
         };
         let parens = paren_ranges(text);
+        let whole = text.trim().trim_end_matches(['.', ',', ';']);
         ac.find_iter(hay)
             .filter(|m| is_word(text, m.start(), m.end()))
-            .filter(|m| !parens.iter().any(|p| p.contains(&m.start())))
-            .map(|m| (m.start()..m.end(), self.owners[m.pattern().as_usize()]))
+            .filter(|m| mode == Mode::Prose || !parens.iter().any(|p| p.contains(&m.start())))
+            .filter(|m| {
+                let entire = mode == Mode::Answer && text[m.range()].len() == whole.len();
+                entire || written_as_name(text, m.range(), mode)
+            })
+            .filter_map(|m| {
+                let t = self.resolve(&self.cands[m.pattern().as_usize()], page, mode)?;
+                Some((m.start()..m.end(), t))
+            })
             .collect()
     }
 }
 
+/// Is the mention at `range` a name as written: a word that is not common English, an
+/// acronym or a word like `DynamoDB`, or common words capitalised mid-sentence (several
+/// capitalised words even at a sentence's start)?
+fn written_as_name(text: &str, range: Range<usize>, mode: Mode) -> bool {
+    let s = &text[range.clone()];
+    if !all_common(s) {
+        return true;
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.iter().any(|w| looks_like_name(w)) {
+        return true;
+    }
+    let capitalised = words
+        .iter()
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase) || is_small_word(w));
+    if !capitalised {
+        return false;
+    }
+    let before = text[..range.start].trim_end();
+    // An answer starts with its choice, capitalised as a cell is, not with a sentence.
+    let sentence_start = (before.is_empty() && mode == Mode::Prose)
+        || before.ends_with([
+            '.', '!', '?', ':', ';', '•', '|', '*', '>', '"', '“', '-', '–', '—',
+        ]);
+    !sentence_start || words.len() >= 2
+}
+
+/// "of", "and", "the": written small inside a name ("Infrastructure as Code").
+fn is_small_word(w: &str) -> bool {
+    [
+        "of", "and", "the", "as", "for", "to", "in", "on", "a", "an", "with", "by",
+    ]
+    .contains(&w)
+        && is_common(w)
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Is `start..end` a whole word, not part of an identifier (`a_b`, `mlflow.set_x`)?
 fn is_word(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    let mut before = text[..start].chars().rev();
+    let mut after = text[end..].chars();
+    let (b1, b2) = (before.next(), before.next());
+    let (a1, a2) = (after.next(), after.next());
+    let dotted = |c: Option<char>, next: Option<char>| {
+        matches!(c, Some('.')) && next.is_some_and(is_ident_char)
+    };
+    !b1.is_some_and(is_ident_char)
+        && !a1.is_some_and(is_ident_char)
+        && !dotted(b1, b2)
+        && !dotted(a1, a2)
 }
 
 fn paren_ranges(text: &str) -> Vec<Range<usize>> {
@@ -212,6 +593,7 @@ fn paren_ranges(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
+    /// Terms on pages 0..n, every page in one folder.
     fn terms(names: &[&str]) -> Terms {
         let prefixes = vec!["AWS".to_string(), "Amazon".into(), "SageMaker".into()];
         let terms: Vec<Term> = names
@@ -221,21 +603,25 @@ mod tests {
                 name: n.to_string(),
                 page: i,
                 id: Some(format!("t{i}")),
+                kind: Kind::Heading,
+                derived: false,
             })
             .collect();
-        let mut patterns = Vec::new();
+        let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
         for (t, term) in terms.iter().enumerate() {
-            for f in forms(&term.name, &prefixes) {
-                if !patterns.iter().any(|(p, _)| *p == f) {
-                    patterns.push((f, t));
-                }
+            for (f, rank) in forms(&term.name, &prefixes, &[], false) {
+                by_form.entry(f).or_default().push((t, rank));
             }
         }
-        Terms::with_patterns(terms, patterns)
+        let mut patterns: Vec<_> = by_form.into_iter().collect();
+        patterns.sort();
+        let chains = vec![vec![0]; names.len() + 1];
+        let course = vec![None; names.len() + 1];
+        Terms::with_patterns(terms, patterns, chains, course)
     }
 
     fn found<'t>(t: &'t Terms, text: &str) -> Vec<&'t str> {
-        t.find(text)
+        t.find(text, Some(t.terms.len()), Mode::Prose)
             .into_iter()
             .map(|(_, i)| t.terms[i].name.as_str())
             .collect()
@@ -255,23 +641,88 @@ mod tests {
         ]);
         assert_eq!(found(&t, "ECS + Fargate"), ["Amazon ECS", "Fargate"]);
         assert_eq!(
-            found(&t, "Canary / Linear deployment"),
-            ["Canary Deployment", "Linear Deployment"]
-        );
-        assert_eq!(
             found(&t, "IMPOSSIBLE. Use ECS/Fargate or SageMaker Processing"),
             ["Amazon ECS", "Fargate"]
         );
         assert_eq!(found(&t, "MWAA (Airflow)"), ["Amazon MWAA"]);
         assert_eq!(found(&t, "SageMaker Pipelines"), ["SageMaker Pipelines"]);
-        assert_eq!(found(&t, "Inference Pipeline"), ["Inference Pipelines"]);
-        assert_eq!(found(&t, "production variant"), ["Production Variants"]);
+        assert_eq!(
+            found(&t, "run an Inference Pipeline"),
+            ["Inference Pipelines"]
+        );
+        assert_eq!(
+            found(&t, "a Canary or Linear deployment"),
+            ["Canary Deployment", "Linear Deployment"]
+        );
     }
 
     #[test]
-    fn whole_words_and_parentheses() {
-        let t = terms(&["ECS", "Airflow"]);
+    fn whole_words_not_identifiers_or_parentheses() {
+        let t = terms(&["ECS", "Airflow", "Registry"]);
         assert!(found(&t, "ECSX and specs").is_empty());
-        assert!(found(&t, "MWAA (Airflow)").is_empty());
+        assert!(t.find("MWAA (Airflow)", Some(3), Mode::Answer).is_empty());
+        assert!(found(&t, "call mlflow.set_registry_uri first").is_empty());
+        assert!(found(&t, "see airflow.cfg").is_empty());
+    }
+
+    #[test]
+    fn common_words_link_only_when_written_as_names() {
+        let t = terms(&["Data Streams", "Consumer", "Kinesis"]);
+        assert!(found(&t, "the consumers read data streams").is_empty());
+        assert_eq!(
+            found(&t, "it feeds Data Streams and kinesis"),
+            ["Data Streams", "Kinesis"]
+        );
+        assert!(found(&t, "Consumer groups share work.").is_empty());
+        assert_eq!(found(&t, "a Java Consumer reads it"), ["Consumer"]);
+        let answer = t.find("Consumer", Some(3), Mode::Answer);
+        assert_eq!(answer.len(), 1);
+    }
+
+    #[test]
+    fn the_nearest_definition_wins_and_a_tie_links_nowhere() {
+        // Pages 0 and 1 in folder 1, page 2 in folder 2, page 3 in folder 3; all under 0.
+        let terms_list = vec![
+            Term {
+                name: "Streams".into(),
+                page: 0,
+                id: None,
+                kind: Kind::Heading,
+                derived: false,
+            },
+            Term {
+                name: "Streams".into(),
+                page: 2,
+                id: None,
+                kind: Kind::Heading,
+                derived: false,
+            },
+            Term {
+                name: "Streams".into(),
+                page: 3,
+                id: None,
+                kind: Kind::Heading,
+                derived: false,
+            },
+        ];
+        let patterns = vec![("streams".to_string(), vec![(0, 0), (1, 0), (2, 0)])];
+        let chains = vec![vec![0, 1], vec![0, 1], vec![0, 2], vec![0, 3], vec![0, 4]];
+        let t = Terms::with_patterns(terms_list, patterns, chains, vec![None; 5]);
+        assert_eq!(t.find("use Streams here", Some(1), Mode::Answer)[0].1, 0);
+        assert!(t.find("use Streams here", Some(4), Mode::Answer).is_empty());
+    }
+
+    #[test]
+    fn titles_lose_the_words_their_folder_shares() {
+        let titles: Vec<Vec<String>> = ["EC2 - SAA Guide", "S3 - SAA Guide", "VPC - SAA Guide"]
+            .iter()
+            .map(|t| t.split_whitespace().map(str::to_lowercase).collect())
+            .collect();
+        // "- SAA Guide": the separator goes with the shared words.
+        assert_eq!(shared_words(&titles, true), 3);
+        assert_eq!(shared_words(&titles, false), 0);
+        assert_eq!(clean_heading("2. Amazon S3:"), "Amazon S3");
+        assert_eq!(clean_heading("🎯 Exam Tips"), "Exam Tips");
+        assert_eq!(clean_heading("S3 Glacier"), "S3 Glacier");
     }
 }

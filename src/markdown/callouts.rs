@@ -20,10 +20,20 @@ pub(crate) enum Role {
 }
 
 impl Role {
-    fn of(kind: &str) -> Role {
+    /// From the callout's kind (`exam-trap`, `tip`), else its title ("Exam Trap: ...",
+    /// "Common pitfall").
+    fn of(kind: &str, title: &str) -> Role {
+        let title = title.to_lowercase();
         if kind.contains("trap") {
             Role::Trap
         } else if kind.contains("tip") {
+            Role::Tip
+        } else if ["trap", "pitfall", "gotcha"]
+            .iter()
+            .any(|w| title.contains(w))
+        {
+            Role::Trap
+        } else if title.contains("exam tip") {
             Role::Tip
         } else {
             Role::Other
@@ -202,7 +212,7 @@ impl<'b> Callouts<'b> {
         self.found.push(Callout {
             kind: opening.kind.clone(),
             title: title.to_string(),
-            role: Role::of(&opening.kind),
+            role: Role::of(&opening.kind, title),
             id,
             text: String::new(),
             strong: Vec::new(),

@@ -2,6 +2,7 @@
 //! scenario tables, comparisons, callouts and practice questions, each with its offset.
 
 use super::callouts::{Callout, Role};
+use super::definitions::Definition;
 use super::questions::Question;
 
 /// A question and its answer, as a note states it.
@@ -38,7 +39,6 @@ pub(crate) struct Comparison {
 pub(crate) struct ScenarioTable {
     /// The id of its first scenario row.
     pub(crate) id: Option<String>,
-    pub(crate) columns: Columns,
     pub(crate) rows: Vec<Vec<String>>,
 }
 
@@ -51,6 +51,8 @@ pub(crate) struct Facts {
     pub(crate) callouts: Vec<Callout>,
     /// Practice questions with their answers.
     pub(crate) questions: Vec<Question>,
+    /// Bold names the text defines.
+    pub(crate) definitions: Vec<Definition>,
 }
 
 impl Facts {

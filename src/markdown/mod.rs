@@ -3,6 +3,7 @@
 mod adapter;
 pub(crate) mod callouts;
 pub(crate) mod code;
+pub(crate) mod definitions;
 pub(crate) mod diagrams;
 pub(crate) mod dialects;
 pub(crate) mod facts;
@@ -142,6 +143,7 @@ struct Collected {
     tags: Vec<String>,
     /// The `id`s and `<a name>`s of the note's own HTML.
     html_anchors: Vec<String>,
+    definitions: Vec<definitions::Definition>,
 }
 
 /// What only the render pass has and collects.
@@ -206,6 +208,10 @@ where
         events,
         scenarios::Extract::new(config, &shared.ids, &shared.roles, &mut found.facts),
     );
+    let events = Adapter::new(
+        events,
+        (!rendering).then(|| definitions::Definitions::new(&mut found.definitions)),
+    );
     let events = Adapter::new(events, blocks);
     let events = Adapter::new(events, rewrite);
     let events = Adapter::new(events, tags::Tags::new(&mut found.tags, tags_page));
@@ -222,6 +228,7 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     let mut facts = found.facts;
     facts.questions = questions::extract(&doc.text, &found.callouts);
     facts.callouts = found.callouts;
+    facts.definitions = found.definitions;
     facts.map_offsets(|o| doc.map.old(o));
     let mut headings = found.headings;
     for h in &mut headings {

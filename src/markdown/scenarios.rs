@@ -24,34 +24,110 @@ fn starts_with_keyword(cell: &str, keywords: &[String]) -> bool {
     })
 }
 
-/// A scenario table's columns from its header, or `None` for a plain data table.
+/// A scenario table's columns from its header, or `None` for a plain data table: a column
+/// of needs (`Use Case`, `When to Use`, `Best For`...) and a column of choices (`Service`,
+/// `Solution`...), or else the row's first cell as its choice.
 pub(crate) fn classify(header: &[String], config: &Config) -> Option<Columns> {
-    if let Some(scenario) = header
+    let scenario = header
         .iter()
-        .position(|h| starts_with_keyword(h, &config.scenario_columns))
-    {
-        if let Some(answer) = header
+        .position(|h| starts_with_keyword(h, &config.scenario_columns))?;
+    let answer = header
+        .iter()
+        .enumerate()
+        .position(|(i, h)| i != scenario && starts_with_keyword(h, &config.answer_columns))
+        .or((scenario != 0).then_some(0))?;
+    Some(Columns { scenario, answer })
+}
+
+/// Row labels that make a table transposed: its columns are the choices and this row holds
+/// what each is for (`| Best For | Small directories | Large-scale ingestion |`).
+const NEED_ROWS: &[&str] = &[
+    "Best for",
+    "Ideal for",
+    "Good for",
+    "Use case",
+    "Use cases",
+    "When to use",
+    "Use when",
+];
+
+/// Is `(need, choice)` shaped like a scenario, not an answer key (`1 | B`), a price or a
+/// figure (`Passing score | 70%`), a computation, a path or flow (`A → B`), or an option's
+/// explanation (`A) | ...`)?
+pub(crate) fn plausible(need: &str, choice: &str) -> bool {
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
+    let choice_t = choice.trim().trim_end_matches('.');
+    let need_t = need.trim();
+    let is_option_letters = |s: &str| {
+        !s.is_empty()
+            && s.split([',', '&', '/', ' '])
+                .filter(|p| !p.is_empty() && *p != "and")
+                .all(|p| {
+                    let p = p.trim_matches(|c: char| "().:*".contains(c));
+                    p.len() == 1 && p.chars().all(|c| c.is_ascii_uppercase())
+                })
+    };
+    let numbered = |s: &str| {
+        let s = s
+            .trim_start_matches(['Q', 'q', '#'])
+            .trim_start_matches("uestion")
+            .trim();
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ')')
+    };
+    let lower_need = need_t.to_lowercase();
+    let answer_label = ["correct answer", "answer", "correct", "correct option"]
+        .contains(&lower_need.trim_end_matches(':'));
+    let option = |s: &str| {
+        let s = s.trim_start_matches(['(', '*', '-', ' ']);
+        let mut c = s.chars();
+        matches!(
+            (c.next(), c.next()),
+            (Some('A'..='F'), Some(')' | '.' | ':'))
+        ) || s.to_lowercase().starts_with("option ")
+    };
+    let money_or_figure = |s: &str| {
+        let first = s
+            .trim_start_matches(['~', '<', '>', '≤', '≥', '+', '*', ' '])
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        s.contains(['$', '€', '£', '%'])
+            || (first.starts_with(|c: char| c.is_ascii_digit())
+                && first
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ".,:-+xh".contains(c)))
+    };
+    let path = |s: &str| {
+        ["→", "->", "⇒", " > ", "»", "←"]
             .iter()
-            .enumerate()
-            .position(|(i, h)| i != scenario && starts_with_keyword(h, &config.answer_columns))
-        {
-            return Some(Columns { scenario, answer });
-        }
-    }
-    // `Type | ... | Best For`: the row's first cell is what the row is best for.
-    let best_for = [
-        "Best for".to_string(),
-        "Ideal for".to_string(),
-        "Good for".to_string(),
-    ];
-    header
-        .iter()
-        .skip(1)
-        .position(|h| starts_with_keyword(h, &best_for))
-        .map(|i| Columns {
-            scenario: i + 1,
-            answer: 0,
-        })
+            .any(|m| s.contains(m))
+    };
+    let computation = |s: &str| {
+        ["÷", " / ", " * ", " × ", " = ", "≈"]
+            .iter()
+            .any(|m| s.contains(m))
+            && s.chars().any(|c| c.is_ascii_digit())
+    };
+    !(is_option_letters(choice_t)
+        || numbered(need_t)
+        || answer_label
+        || option(need_t)
+        || option(choice_t)
+        || money_or_figure(choice_t)
+        || computation(need_t)
+        || computation(choice_t)
+        || path(choice_t)
+        || need_t.starts_with('`')
+        || letters(need_t) < 2
+        || letters(choice_t) < 2)
+}
+
+/// A scenario stated in prose: shaped like one, and its choice clearly a name ("Yes" or
+/// "the cheaper one" is not a choice). In a table the choice's column says it is one.
+fn stated_choice(need: &str, choice: &str) -> bool {
+    plausible(need, choice) && crate::words::names_something(choice)
 }
 
 /// Byte position of `needle` in `text` outside code spans (backticks), ignoring ASCII case.
@@ -272,6 +348,7 @@ impl<'b> Extract<'b> {
             )
         });
         let found = allowed.then(|| parse(&inline_text(&body))).flatten();
+        let found = found.filter(|(need, choice)| stated_choice(need, choice));
         self.open_block(out, start, found, "li", body);
     }
 
@@ -305,6 +382,7 @@ impl<'b> Extract<'b> {
         let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Paragraph)));
         let in_tip = matches!(self.role(), Some(Role::Tip | Role::Trap)) && self.item_depth == 0;
         let found = in_tip.then(|| parse(&inline_text(&body))).flatten();
+        let found = found.filter(|(need, choice)| stated_choice(need, choice));
         self.open_block(out, start, found, "p", body);
     }
 
@@ -365,6 +443,63 @@ impl<'b> Extract<'b> {
         out.extend(body);
     }
 
+    /// The scenario of each body row of a table whose columns `cols` names, by row.
+    fn rows(
+        &mut self,
+        rows: &[Vec<String>],
+        starts: &[usize],
+        cols: Columns,
+    ) -> Vec<Option<String>> {
+        let mut ids = Vec::new();
+        for (row, &offset) in rows.iter().skip(1).zip(starts) {
+            let (scenario, answer) = (cell(row, cols.scenario), cell(row, cols.answer));
+            if scenario.is_empty() || answer.is_empty() || !plausible(&scenario, &answer) {
+                ids.push(None);
+                continue;
+            }
+            ids.push(Some(self.add(scenario, answer, offset)));
+        }
+        ids
+    }
+
+    /// A transposed table's scenarios: its row of needs (`Best For`, `Use Case`), each cell
+    /// answered by its column's header. Every scenario of the row shares the row's id.
+    fn transposed(
+        &mut self,
+        rows: &[Vec<String>],
+        starts: &[usize],
+    ) -> Option<Vec<Option<String>>> {
+        let header = rows.first()?;
+        let need_rows: Vec<String> = NEED_ROWS.iter().map(|s| s.to_string()).collect();
+        let at = rows.iter().skip(1).position(|r| {
+            r.first()
+                .is_some_and(|c| starts_with_keyword(c, &need_rows))
+        })?;
+        let row = &rows[at + 1];
+        let offset = *starts.get(at)?;
+        let mut id: Option<String> = None;
+        for (j, need) in row.iter().enumerate().skip(1) {
+            let choice = cell(header, j);
+            if need.is_empty() || choice.is_empty() || !plausible(need, &choice) {
+                continue;
+            }
+            match &id {
+                None => id = Some(self.add(need.clone(), choice, offset)),
+                Some(shared) => self.facts.scenarios.push(Scenario {
+                    text: need.clone(),
+                    answer: choice,
+                    id: shared.clone(),
+                    offset,
+                    role: self.role().filter(|r| *r != Role::Other),
+                }),
+            }
+        }
+        let id = id?;
+        let mut ids = vec![None; rows.len().saturating_sub(1)];
+        ids[at] = Some(id);
+        Some(ids)
+    }
+
     fn table<'a, I: Iterator<Item = Spanned<'a>>>(
         &mut self,
         start: Spanned<'a>,
@@ -384,33 +519,29 @@ impl<'b> Extract<'b> {
                 body: Some(Block::Table(rows.clone())),
             });
         }
-        let Some(cols) = classify(&header, self.config) else {
-            out.push_back(start);
-            out.extend(body);
-            return;
+        let mut row_starts = Vec::new();
+        for (ev, r) in &body {
+            if matches!(ev, Event::Start(Tag::TableRow)) {
+                row_starts.push(r.start);
+            }
+        }
+        let row_ids = match classify(&header, self.config) {
+            Some(cols) => self.rows(&rows, &row_starts, cols),
+            None => match self.transposed(&rows, &row_starts) {
+                Some(ids) => ids,
+                None => {
+                    out.push_back(start);
+                    out.extend(body);
+                    return;
+                }
+            },
         };
         let align = match &start.0 {
             Event::Start(Tag::Table(a)) => a.clone(),
             _ => Vec::new(),
         };
-        let mut row_ids = Vec::new();
-        let mut row_starts = Vec::new();
-        for (i, (ev, r)) in body.iter().enumerate() {
-            if matches!(ev, Event::Start(Tag::TableRow)) {
-                row_starts.push((i, r.start));
-            }
-        }
-        for (row, &(_, offset)) in rows.iter().skip(1).zip(&row_starts) {
-            let (scenario, answer) = (cell(row, cols.scenario), cell(row, cols.answer));
-            if scenario.is_empty() || answer.is_empty() {
-                row_ids.push(None);
-                continue;
-            }
-            row_ids.push(Some(self.add(scenario, answer, offset)));
-        }
         self.facts.tables.push(ScenarioTable {
             id: row_ids.iter().flatten().next().cloned(),
-            columns: cols,
             rows,
         });
         out.push_back(start);
@@ -615,8 +746,8 @@ mod tests {
 
     #[test]
     fn ids_are_stable_when_rows_move() {
-        let (_, a) = run("| When | Pick |\n|---|---|\n| one | A |\n| two | B |\n");
-        let (_, b) = run("| When | Pick |\n|---|---|\n| two | B |\n| one | A |\n");
+        let (_, a) = run("| When | Pick |\n|---|---|\n| one | Alpha |\n| two | Beta |\n");
+        let (_, b) = run("| When | Pick |\n|---|---|\n| two | Beta |\n| one | Alpha |\n");
         let id = |f: &Facts, t: &str| f.scenarios.iter().find(|s| s.text == t).unwrap().id.clone();
         assert_eq!(id(&a, "two"), id(&b, "two"));
     }
@@ -647,17 +778,13 @@ mod tests {
         // Header rows from the Databricks certification guide corpus.
         for h in [
             &["Domain", "Weight", "Questions"][..],
-            &["Mode", "Description", "Use Case"],
-            &["Issue", "Cause", "Solution"],
             &["#", "Answer", "#", "Answer"],
             &["Best for", "< 10K files/day", "> 10K files/day"],
             &["Question Format", "Multiple choice (single answer)"],
             &["File", "Topic", "Level", "Questions"],
-            &["Type", "Keyword", "Description", "Use Case"],
             &["Slow startup", "Event logs", "Use instance pool"],
             &["Metric", "What It Tracks"],
             &["Feature", "Details"],
-            &["Service", "Purpose"],
             &["User", "Scale"],
         ] {
             assert_eq!(classify(&header(h), &c), None, "{h:?}");
@@ -671,8 +798,19 @@ mod tests {
         );
         assert_eq!(
             classify(&header(&["Scenario", "Recommended Technique", "Why?"]), &c),
-            None
+            Some(Columns {
+                scenario: 0,
+                answer: 1
+            })
         );
+        // A column of needs and no column of choices: the row's first cell is the choice.
+        for h in [
+            &["Mode", "Description", "Use Case"][..],
+            &["Service", "Purpose"],
+            &["Issue", "Cause", "Solution"],
+        ] {
+            assert!(classify(&header(h), &c).is_some(), "{h:?}");
+        }
     }
 
     #[test]
@@ -700,11 +838,11 @@ mod tests {
 
     #[test]
     fn eli5_and_plain_paragraphs_never() {
-        let md = "**ELI5:** Real-Time = Always on.\n\n- Real-Time = Always on\n\nPlain prose -> Answer here.\n\n> [!note]\n> - a -> B\n";
+        let md = "**ELI5:** Real-Time = SageMaker Endpoints.\n\n- Real-Time = SageMaker Endpoints\n- Real-Time = Always on\n\nPlain prose -> Answer here.\n\n> [!note]\n> - a -> Bedrock\n";
         let (_, facts) = run(md);
-        // Only the plain list item qualifies: ELI5 prose, a plain paragraph and a note's
-        // list are not scenario places.
-        assert_eq!(pairs(&facts), [("Real-Time", "Always on")]);
+        // Only the plain list item naming a thing qualifies: ELI5 prose, a plain paragraph
+        // and a note's list are not scenario places, and "Always on" is not a choice.
+        assert_eq!(pairs(&facts), [("Real-Time", "SageMaker Endpoints")]);
     }
 
     #[test]
