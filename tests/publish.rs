@@ -23,6 +23,8 @@ fn repo() -> PathBuf {
 
 fn studysite(args: &[&str]) -> std::process::Output {
     Command::new(BIN)
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(args)
         .output()
         .expect("run studysite")
@@ -328,6 +330,8 @@ fn a_base_path_leaves_out_absolute_urls_with_a_notice() {
 fn check_reports_exactly_the_three_broken_links() {
     let fixture = repo().join("tests/fixtures/broken-links");
     let out = Command::new(BIN)
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg("check")
         .arg(&fixture)
         .current_dir(&fixture)
@@ -377,6 +381,8 @@ fn build_reports_the_same_links_as_warnings() {
 #[test]
 fn check_passes_on_the_bundled_notes() {
     let out = Command::new(BIN)
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg("check")
         .current_dir(repo())
         .output()
