@@ -23,7 +23,7 @@ const SHARD_BUDGET: usize = 48 * 1024;
 /// The parts kept for one term, best first: a result list shows far fewer.
 const MAX_POSTINGS: usize = 100;
 /// Parts per chunk of the part table.
-const DOC_CHUNK: usize = 32;
+const DOC_CHUNK: usize = 16;
 /// Characters of a part's text shown under its title in the results.
 const SUMMARY_LEN: usize = 140;
 /// A word in a part's title counts as this many in its text.
@@ -582,7 +582,7 @@ mod tests {
         let table = text("/d-0.js");
         assert!(table.contains("[\"a.html#x\",\"A › X\","), "{table}");
         assert_eq!(table.matches("b.html").count(), 1, "{table}");
-        assert!(text("/index.js").contains("\"chunk\":32"));
+        assert!(text("/index.js").contains("\"chunk\":16"));
     }
 
     #[test]

@@ -149,19 +149,20 @@ fn files(dir: &Path) -> BTreeSet<String> {
     out
 }
 
-/// Site-relative URLs in the search shards (`"url","title"` pairs in each shard's `d`).
+/// Site-relative URLs in the search index's part table (`[url, title, summary]` rows of each
+/// `d-N.js` chunk).
 fn search_urls(out: &Path) -> BTreeSet<String> {
     let mut urls = BTreeSet::new();
     for f in files(&out.join("static/search"))
         .iter()
-        .filter(|f| f.starts_with("t-"))
+        .filter(|f| f.starts_with("d-"))
     {
         let text = std::fs::read_to_string(out.join("static/search").join(f)).unwrap();
         let json = text.trim().trim_end_matches(';').trim_end_matches(')');
-        let json = &json[json.find(",{").unwrap() + 1..];
+        let json = &json[json.find(",[").unwrap() + 1..];
         let data: serde_json::Value = serde_json::from_str(json).unwrap();
-        for doc in data["d"].as_object().unwrap().values() {
-            urls.insert(doc[0].as_str().unwrap().to_string());
+        for row in data.as_array().unwrap() {
+            urls.insert(row[0].as_str().unwrap().to_string());
         }
     }
     urls
