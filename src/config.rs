@@ -16,6 +16,15 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub strict: bool,
     pub drafts: bool,
+    /// The folder of the persistent caches (highlighted code); `None` uses none. The
+    /// command line passes [`user_cache_dir`] unless `--no-cache`.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// studysite's folder in the user's cache folder (`$XDG_CACHE_HOME/studysite`, else
+/// `~/.cache/studysite` on Linux), when there is one.
+pub fn user_cache_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("studysite"))
 }
 
 /// How diagrams are drawn.
@@ -162,6 +171,8 @@ pub struct Config {
     pub extra: serde_json::Value,
     pub drafts: bool,
     pub strict: bool,
+    /// See [`BuildOptions::cache_dir`].
+    pub cache_dir: Option<PathBuf>,
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
@@ -245,6 +256,7 @@ impl Config {
             extra,
             drafts: opts.drafts,
             strict: opts.strict,
+            cache_dir: opts.cache_dir.clone(),
             root,
         })
     }

@@ -35,6 +35,10 @@ pub(crate) fn remove_dir_all(path: &Path) -> Result<()> {
     fs::remove_dir_all(path).with_context(|| format!("failed to remove `{}`", path.display()))
 }
 
+pub(crate) fn remove_file(path: &Path) -> Result<()> {
+    fs::remove_file(path).with_context(|| format!("failed to remove `{}`", path.display()))
+}
+
 pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to)
         .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))

@@ -43,6 +43,8 @@ struct CheckArgs {
     /// Include notes marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 #[derive(Args)]
@@ -64,6 +66,26 @@ struct BuildArgs {
     drafts: bool,
     #[command(flatten)]
     output: Output,
+    #[command(flatten)]
+    cache: CacheArgs,
+}
+
+/// Whether to use the persistent cache of highlighted code.
+#[derive(Args)]
+struct CacheArgs {
+    /// Neither read nor write the highlight cache in the user's cache folder
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    fn dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            studysite::config::user_cache_dir()
+        }
+    }
 }
 
 /// How much of the report to print.
@@ -96,6 +118,7 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             strict: self.strict,
             drafts: self.drafts,
+            cache_dir: self.cache.dir(),
         }
     }
 }
@@ -123,6 +146,8 @@ struct ServeArgs {
     /// Serve under this path (/sub/) or the path of this URL, as the site will be published
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 fn main() -> ExitCode {
@@ -195,6 +220,7 @@ fn serve(args: &ServeArgs) -> Result<ExitCode> {
         path: args.path.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        cache_dir: args.cache.dir(),
         ..BuildOptions::default()
     };
     let serve = studysite::serve::ServeOptions {
@@ -213,6 +239,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         path: args.path.clone(),
         strict: args.strict,
         drafts: args.drafts,
+        cache_dir: args.cache.dir(),
         ..BuildOptions::default()
     };
     let Some(config) = load(&opts) else {

@@ -5,6 +5,9 @@
 //! from `file://`, while a `<script>` tag works everywhere. A query loads the manifest plus one
 //! shard per word; a shard never grows past [`SHARD_BUDGET`] unless one term alone does, and a
 //! term keeps only its [`MAX_POSTINGS`] best parts, so the first query stays small at any size.
+//! A shard holds only part numbers and scores; what a result shows (URL, title, the start of
+//! the part's text) is written once per part, in chunks of [`DOC_CHUNK`] parts that a query
+//! loads for the results it shows, so the index stays smaller than the notes.
 //! The tokenizer and stemmer here are mirrored line for line in `static/search.js`; both are
 //! tested on the same word list (`tests/search_words.txt`).
 
@@ -19,9 +22,10 @@ const DIR: &str = "static/search";
 const SHARD_BUDGET: usize = 48 * 1024;
 /// The parts kept for one term, best first: a result list shows far fewer.
 const MAX_POSTINGS: usize = 100;
-/// Characters of context kept around a term's first occurrence.
-const EXCERPT_BEFORE: usize = 50;
-const EXCERPT_LEN: usize = 160;
+/// Parts per chunk of the part table.
+const DOC_CHUNK: usize = 16;
+/// Characters of a part's text shown under its title in the results.
+const SUMMARY_LEN: usize = 140;
 /// A word in a part's title counts as this many in its text.
 const TITLE_WEIGHT: f64 = 5.0;
 
@@ -324,54 +328,32 @@ fn key_chars(term: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct Posting(u32, u32, String);
-
 struct TermEntry {
     term: String,
     key: Vec<String>,
-    postings: Vec<(u32, u32, String)>,
+    /// (part, score), best first.
+    postings: Vec<(u32, u32)>,
     /// Estimated bytes in a shard.
     size: usize,
 }
 
-/// The excerpt of `text` around byte `at`, on char and word boundaries.
-fn excerpt(text: &str, at: usize) -> String {
-    let mut start = at;
-    for _ in 0..EXCERPT_BEFORE {
-        match text[..start].chars().next_back() {
-            Some(c) => start -= c.len_utf8(),
-            None => break,
-        }
+/// The start of `text`, cut at a word boundary, with `…` when there is more.
+fn summary(text: &str) -> String {
+    let end = text
+        .char_indices()
+        .nth(SUMMARY_LEN)
+        .map_or(text.len(), |(i, _)| i);
+    if end == text.len() {
+        return text.to_string();
     }
-    if start > 0 {
-        start = text[start..at].find(' ').map_or(start, |i| start + i + 1);
-    }
-    let mut end = start;
-    for c in text[start..].chars().take(EXCERPT_LEN) {
-        end += c.len_utf8();
-    }
-    if end < text.len() {
-        end = text[..end].rfind(' ').filter(|&i| i > at).unwrap_or(end);
-    }
-    let mut out = String::new();
-    if start > 0 {
-        out.push('…');
-    }
-    out.push_str(&text[start..end]);
-    if end < text.len() {
-        out.push('…');
-    }
-    out
+    let cut = text[..end].rfind(' ').filter(|&i| i > 0).unwrap_or(end);
+    format!("{}…", &text[..cut])
 }
 
-/// Per term: every (doc, score, excerpt), scored with BM25 over the part's text plus its
+/// Per term: its best (part, score) pairs, scored with BM25 over the part's text plus its
 /// weighted title.
-fn postings(
-    docs: &[&Doc],
-    per_doc: &[&(HashMap<String, Hit>, usize)],
-) -> BTreeMap<String, Vec<(u32, u32, String)>> {
-    let n = docs.len().max(1) as f64;
+fn postings(per_doc: &[&(HashMap<String, Hit>, usize)]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let n = per_doc.len().max(1) as f64;
     let avg_len = per_doc.iter().map(|(_, l)| *l as f64).sum::<f64>() / n;
     let mut df: HashMap<&str, usize> = HashMap::new();
     for (hits, _) in per_doc {
@@ -380,19 +362,17 @@ fn postings(
         }
     }
     let (k1, b) = (1.2, 0.75);
-    // (doc, score, offset of the first occurrence); excerpts only for the postings kept.
-    let mut lists: HashMap<&str, Vec<(u32, u32, usize)>> = HashMap::with_capacity(df.len());
+    let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::with_capacity(df.len());
     for (id, (hits, len)) in per_doc.iter().map(|d| (&d.0, &d.1)).enumerate() {
         let norm = k1 * (1.0 - b + b * *len as f64 / avg_len.max(1.0));
         for (term, hit) in hits {
             let df = df[term.as_str()] as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let score = idf * hit.tf * (k1 + 1.0) / (hit.tf + norm);
-            let first = hit.first.unwrap_or(0);
             lists
                 .entry(term)
                 .or_default()
-                .push((id as u32, (score * 100.0).round() as u32, first));
+                .push((id as u32, (score * 10.0).round() as u32));
         }
     }
     lists
@@ -400,42 +380,30 @@ fn postings(
         .map(|(term, mut list)| {
             list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             list.truncate(MAX_POSTINGS);
-            let list = list
-                .into_iter()
-                .map(|(d, score, at)| (d, score, excerpt(&docs[d as usize].text, at)))
-                .collect();
             (term.to_string(), list)
         })
         .collect()
 }
 
-/// How often each stemmed term occurs in a part (title words weighted), and where first.
+/// How often each stemmed term occurs in a part, title words weighted.
 #[derive(Clone)]
 struct Hit {
     tf: f64,
-    first: Option<usize>,
 }
 
 fn hits(d: &Doc) -> (HashMap<String, Hit>, usize) {
     let mut hits: HashMap<String, Hit> = HashMap::new();
     let words = tokens(&d.text);
     let len = words.len();
-    let body = words.into_iter().map(|(w, at)| (w, Some(at), 1.0));
+    let body = words.into_iter().map(|(w, _)| (w, 1.0));
     let title = tokens(&d.heading)
         .into_iter()
-        .map(|(w, _)| (w, None, TITLE_WEIGHT));
-    for (w, at, weight) in body.chain(title) {
+        .map(|(w, _)| (w, TITLE_WEIGHT));
+    for (w, weight) in body.chain(title) {
         if STOP_WORDS.contains(&w.as_str()) || w.chars().nth(MAX_TERM_CHARS).is_some() {
             continue;
         }
-        let h = hits.entry(stem(&w)).or_insert(Hit {
-            tf: 0.0,
-            first: None,
-        });
-        h.tf += weight;
-        if h.first.is_none() {
-            h.first = at;
-        }
+        hits.entry(stem(&w)).or_insert(Hit { tf: 0.0 }).tf += weight;
     }
     (hits, len)
 }
@@ -466,71 +434,68 @@ fn shard(entries: Vec<TermEntry>, depth: usize, out: &mut BTreeMap<String, Vec<T
 
 #[derive(Serialize)]
 struct ShardData<'a> {
-    /// Doc id -> [url, title].
-    d: BTreeMap<u32, (&'a str, &'a str)>,
-    /// Term -> [[doc id, score, excerpt], ...], best first.
-    t: BTreeMap<&'a str, Vec<Posting>>,
+    /// Term -> [part, score, part, score, ...], best first.
+    t: BTreeMap<&'a str, Vec<u32>>,
 }
 
 #[derive(Serialize)]
 struct Manifest<'a> {
     shards: Vec<&'a str>,
     docs: usize,
+    /// Parts per chunk of the part table: part `i` is in `d-{i / chunk}.js`.
+    chunk: usize,
 }
 
-/// The search index files: `static/search/index.js` (the list of shards) and one
-/// `static/search/t-KEY.js` per shard.
-/// `pages` in reading order.
+/// The search index files: `static/search/index.js` (the list of shards), one
+/// `static/search/t-KEY.js` per shard and one `static/search/d-N.js` per chunk of the part
+/// table (each part's [url, title, summary]). `pages` in reading order.
 pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
     let docs: Vec<&Doc> = pages.iter().flat_map(|p| &p.docs).collect();
     let per_doc: Vec<_> = pages.iter().flat_map(|p| &p.hits).collect();
-    let entries: Vec<TermEntry> = postings(&docs, &per_doc)
+    let entries: Vec<TermEntry> = postings(&per_doc)
         .into_iter()
-        .map(|(term, postings)| {
-            let size = term.len()
-                + postings
-                    .iter()
-                    .map(|(d, _, ex)| {
-                        let doc = &docs[*d as usize];
-                        ex.len() + doc.url.len() + doc.title.len() + 24
-                    })
-                    .sum::<usize>();
-            TermEntry {
-                key: key_chars(&term),
-                term,
-                postings,
-                size,
-            }
+        .map(|(term, postings)| TermEntry {
+            key: key_chars(&term),
+            size: term.len() + 6 + postings.len() * 9,
+            term,
+            postings,
         })
         .collect();
     let mut shards = BTreeMap::new();
     shard(entries, 1, &mut shards);
-    let mut out = Vec::with_capacity(shards.len() + 1);
+    let mut out = Vec::with_capacity(shards.len() + docs.len() / DOC_CHUNK + 2);
     for (key, terms) in &shards {
-        let mut data = ShardData {
-            d: BTreeMap::new(),
-            t: BTreeMap::new(),
-        };
-        for e in terms {
-            for (d, _, _) in &e.postings {
-                let doc = &docs[*d as usize];
-                data.d.insert(*d, (&doc.url, &doc.title));
-            }
-            let list = e
-                .postings
-                .iter()
-                .map(|(d, s, ex)| Posting(*d, *s, ex.clone()))
-                .collect();
-            data.t.insert(&e.term, list);
-        }
+        let t = terms
+            .iter()
+            .map(|e| {
+                let flat = e.postings.iter().flat_map(|&(d, s)| [d, s]).collect();
+                (e.term.as_str(), flat)
+            })
+            .collect();
         out.push((
             format!("{DIR}/t-{key}.js"),
-            script(&format!("{key:?}"), &data),
+            script(&format!("{key:?}"), &ShardData { t }),
         ));
     }
+    let chunks: Vec<(String, Content)> = docs
+        .par_chunks(DOC_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let table: Vec<(&str, &str, String)> = chunk
+                .iter()
+                .map(|d| (d.url.as_str(), d.title.as_str(), summary(&d.text)))
+                .collect();
+            (
+                format!("{DIR}/d-{n}.js"),
+                script(&format!("\"d-{n}\""), &table),
+            )
+        })
+        .collect();
+    out.extend(chunks);
     let manifest = Manifest {
         shards: shards.keys().map(String::as_str).collect(),
         docs: docs.len(),
+        chunk: DOC_CHUNK,
     };
     out.push((format!("{DIR}/index.js"), script("\"\"", &manifest)));
     out
@@ -585,11 +550,39 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_keep_the_match_in_view() {
-        let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen canary nineteen twenty";
-        let at = text.find("canary").unwrap();
-        let ex = excerpt(text, at);
-        assert!(ex.starts_with('…') && ex.contains("canary"), "{ex}");
+    fn summaries_end_at_a_word() {
+        assert_eq!(summary("short text"), "short text");
+        let long = "word ".repeat(60);
+        let s = summary(&long);
+        assert!(
+            s.ends_with("word…") && s.chars().count() <= SUMMARY_LEN + 1,
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn shards_hold_numbers_and_the_part_table_is_written_once() {
+        let a = page(
+            "a.html",
+            "A",
+            "<p>canary deploy</p><h2 id=\"x\">X</h2><p>canary again</p>",
+        );
+        let b = page("b.html", "B", "<p>blue green canary</p>");
+        let files = files(&[&a, &b]);
+        let text = |name: &str| {
+            let (_, c) = files.iter().find(|(n, _)| n.ends_with(name)).unwrap();
+            match c {
+                Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+                _ => unreachable!(),
+            }
+        };
+        let shard = text("/t-c.js");
+        assert!(shard.contains("\"canari\":["), "{shard}");
+        assert!(!shard.contains("html"), "{shard}");
+        let table = text("/d-0.js");
+        assert!(table.contains("[\"a.html#x\",\"A › X\","), "{table}");
+        assert_eq!(table.matches("b.html").count(), 1, "{table}");
+        assert!(text("/index.js").contains("\"chunk\":16"));
     }
 
     #[test]

@@ -98,6 +98,7 @@
   var shardKeys = null;
   var shards = {};
   var loading = {};
+  var parts = {};
 
   var api = {
     tokens: tokens,
@@ -107,6 +108,8 @@
         manifest = data;
         shardKeys = {};
         data.shards.forEach(function (k) { shardKeys[k] = true; });
+      } else if (key.indexOf("d-") === 0) {
+        parts[key] = data;
       } else {
         shards[key] = data;
       }
@@ -166,7 +169,12 @@
       var prefixKeys = prefixLast && last.length >= 2 ? shardsUnder(last) : [];
       var all = wanted.concat(prefixKeys).filter(function (k, i, a) { return k && a.indexOf(k) === i; });
       return Promise.all(all.map(function (k) { return load("t-" + k); })).then(function () {
-        return { words: words, stems: stems, results: rank(words, stems, wanted, prefixKeys, prefixLast) };
+        var ranked = rank(words, stems, wanted, prefixKeys, prefixLast);
+        // What a result shows is in the part table, loaded for the results shown only.
+        var chunks = ranked.map(chunkOf).filter(function (k, i, a) { return a.indexOf(k) === i; });
+        return Promise.all(chunks.map(load)).then(function () {
+          return { words: words, stems: stems, results: ranked.map(describe) };
+        });
       });
     });
   }
@@ -176,13 +184,12 @@
     stems.forEach(function (s, i) {
       var matched = {};
       function collect(shard, term, weight) {
-        (shard.t[term] || []).forEach(function (p) {
-          var prev = matched[p[0]];
-          if (!prev || prev.score < p[1] * weight) {
-            var meta = shard.d[p[0]];
-            matched[p[0]] = { score: p[1] * weight, excerpt: p[2], url: meta[0], title: meta[1] };
-          }
-        });
+        // [part, score, part, score, ...]
+        var list = shard.t[term] || [];
+        for (var n = 0; n + 1 < list.length; n += 2) {
+          var prev = matched[list[n]];
+          if (!prev || prev < list[n + 1] * weight) matched[list[n]] = list[n + 1] * weight;
+        }
       }
       if (wanted[i] && shards[wanted[i]]) collect(shards[wanted[i]], s, 1);
       if (prefixLast && i === stems.length - 1) {
@@ -200,15 +207,22 @@
         });
       }
       Object.keys(matched).forEach(function (id) {
-        var m = matched[id];
-        var d = docs[id] || (docs[id] = { url: m.url, title: m.title, excerpt: m.excerpt, terms: 0, score: 0 });
+        var d = docs[id] || (docs[id] = { id: Number(id), terms: 0, score: 0 });
         d.terms += 1;
-        d.score += m.score;
+        d.score += matched[id];
       });
     });
     return Object.keys(docs).map(function (id) { return docs[id]; }).sort(function (a, b) {
-      return b.terms - a.terms || b.score - a.score || (a.url < b.url ? -1 : 1);
+      return b.terms - a.terms || b.score - a.score || a.id - b.id;
     }).slice(0, MAX_RESULTS);
+  }
+
+  function chunkOf(r) { return "d-" + Math.floor(r.id / manifest.chunk); }
+
+  // A ranked part as a result: its URL, title and the start of its text.
+  function describe(r) {
+    var row = parts[chunkOf(r)][r.id % manifest.chunk];
+    return { url: row[0], title: row[1], excerpt: row[2] };
   }
 
   // ---- The box ----------------------------------------------------------------------------

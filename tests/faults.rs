@@ -20,6 +20,8 @@ fn site(files: &[(&str, &str)]) -> TempDir {
 
 fn studysite(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_studysite"))
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(args)
         .output()
         .unwrap()
@@ -270,6 +272,8 @@ fn a_build_killed_mid_write_leaves_a_whole_site() {
         let note = s.path().join("notes/part-0/note-0.md");
         fs::write(&note, format!("# Note 0 round {round}\n")).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_studysite"))
+            // Never the user's own cache: the tests write theirs under target/tmp.
+            .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
             .args(["build", s.path().to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

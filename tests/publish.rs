@@ -23,6 +23,8 @@ fn repo() -> PathBuf {
 
 fn studysite(args: &[&str]) -> std::process::Output {
     Command::new(BIN)
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(args)
         .output()
         .expect("run studysite")
@@ -147,19 +149,20 @@ fn files(dir: &Path) -> BTreeSet<String> {
     out
 }
 
-/// Site-relative URLs in the search shards (`"url","title"` pairs in each shard's `d`).
+/// Site-relative URLs in the search index's part table (`[url, title, summary]` rows of each
+/// `d-N.js` chunk).
 fn search_urls(out: &Path) -> BTreeSet<String> {
     let mut urls = BTreeSet::new();
     for f in files(&out.join("static/search"))
         .iter()
-        .filter(|f| f.starts_with("t-"))
+        .filter(|f| f.starts_with("d-"))
     {
         let text = std::fs::read_to_string(out.join("static/search").join(f)).unwrap();
         let json = text.trim().trim_end_matches(';').trim_end_matches(')');
-        let json = &json[json.find(",{").unwrap() + 1..];
+        let json = &json[json.find(",[").unwrap() + 1..];
         let data: serde_json::Value = serde_json::from_str(json).unwrap();
-        for doc in data["d"].as_object().unwrap().values() {
-            urls.insert(doc[0].as_str().unwrap().to_string());
+        for row in data.as_array().unwrap() {
+            urls.insert(row[0].as_str().unwrap().to_string());
         }
     }
     urls
@@ -328,6 +331,8 @@ fn a_base_path_leaves_out_absolute_urls_with_a_notice() {
 fn check_reports_exactly_the_three_broken_links() {
     let fixture = repo().join("tests/fixtures/broken-links");
     let out = Command::new(BIN)
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg("check")
         .arg(&fixture)
         .current_dir(&fixture)
@@ -377,6 +382,8 @@ fn build_reports_the_same_links_as_warnings() {
 #[test]
 fn check_passes_on_the_bundled_notes() {
     let out = Command::new(BIN)
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg("check")
         .current_dir(repo())
         .output()

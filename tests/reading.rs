@@ -20,6 +20,8 @@ fn site(files: &[(&str, &str)]) -> TempDir {
 /// `studysite CMD DIR [more]`: (exit 0?, stderr).
 fn run(cmd: &str, dir: &Path, more: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg(cmd)
         .arg(dir)
         .args(more)

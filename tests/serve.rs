@@ -630,6 +630,8 @@ fn idle_connections_cost_no_thread() {
     }
     let dir = site("threads");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_studysite"))
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg("serve")
         .arg(&dir)
         .args(["-p", "0"])

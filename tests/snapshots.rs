@@ -26,6 +26,8 @@ fn build(site: &Path, text: bool) -> BTreeMap<String, String> {
     let out = tempfile::tempdir().unwrap();
     let o = out.path().join("site");
     let r = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(["build", site.to_str().unwrap(), "-o", o.to_str().unwrap()])
         .output()
         .unwrap();

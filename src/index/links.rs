@@ -3,7 +3,7 @@
 
 use super::{slug_dir, Index, Target};
 use crate::diagnostic::did_you_mean;
-use crate::markdown::links::LinkKind;
+use crate::markdown::links::{LinkKind, Wanted};
 use crate::markdown::{LinkResolver, Resolved};
 use crate::slug::{heading_id, slug};
 use crate::url::{is_external, join, parent_dir, relative, PATH_ESCAPES};
@@ -22,13 +22,14 @@ impl<'a> PageLinks<'a> {
     }
 }
 
-fn missing_anchor(ids: &HashSet<String>, frag: &str, dest: &str, url: String) -> Resolved {
-    let help =
-        did_you_mean(frag, ids.iter().map(String::as_str)).map(|c| format!("did you mean `#{c}`?"));
+fn missing_anchor(page: &str, frag: &str, dest: &str, url: String) -> Resolved {
     Resolved::Missing {
         url,
         message: format!("link to missing anchor `{dest}`"),
-        help,
+        wanted: Wanted::Anchor {
+            page: page.to_string(),
+            id: frag.to_string(),
+        },
     }
 }
 
@@ -95,15 +96,7 @@ impl PageLinks<'_> {
             return Some(out);
         }
         let wanted = name.rsplit('/').next().unwrap_or(name);
-        self.index
-            .assets
-            .iter()
-            .find(|(rel, _)| {
-                rel.rsplit('/')
-                    .next()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
-            })
-            .map(|(_, out)| out.as_str())
+        self.index.asset_by_file_name(wanted)
     }
 
     fn to_target(&self, t: Target, fragment: Option<&str>, dest: &str) -> Resolved {
@@ -126,9 +119,8 @@ impl PageLinks<'_> {
         if let Some(frag) = fragment {
             url.push('#');
             url.push_str(frag);
-            let ids = &self.index.generated[to];
-            if !frag.is_empty() && !ids.contains(frag) {
-                return missing_anchor(ids, frag, dest, url);
+            if !frag.is_empty() && !self.index.generated[to].contains(frag) {
+                return missing_anchor(to, frag, dest, url);
             }
         }
         Resolved::Url(url)
@@ -150,27 +142,38 @@ impl PageLinks<'_> {
     }
 
     fn missing_anchor(&self, p: usize, frag: &str, dest: &str, url: String) -> Resolved {
-        missing_anchor(&self.index.ids[p], frag, dest, url)
+        missing_anchor(&self.index.pages[p].url, frag, dest, url)
     }
 
     fn missing(&self, dest: &str, path: &str, what: &str) -> Resolved {
         let wanted = path.rsplit('/').next().unwrap_or(path);
-        let names = self
-            .index
-            .by_source
-            .keys()
-            .chain(self.index.assets.keys())
-            .map(|k| k.rsplit('/').next().unwrap_or(k));
-        let help = did_you_mean(wanted, names).map(|c| format!("did you mean `{c}`?"));
         Resolved::Missing {
             url: dest.to_string(),
             message: format!("{what} `{dest}`"),
-            help,
+            wanted: Wanted::File(wanted.to_string()),
         }
     }
 }
 
 impl LinkResolver for PageLinks<'_> {
+    fn suggest(&self, wanted: &Wanted) -> Option<String> {
+        match wanted {
+            Wanted::File(name) => self
+                .index
+                .file_names()
+                .closest(name)
+                .map(|c| format!("did you mean `{c}`?")),
+            Wanted::Anchor { page, id } => {
+                let ids: &HashSet<String> = match self.index.by_url.get(page.as_str()) {
+                    Some(&Target::Page(p)) => &self.index.ids[p],
+                    _ => self.index.generated.get(page.as_str())?,
+                };
+                did_you_mean(id, ids.iter().map(String::as_str))
+                    .map(|c| format!("did you mean `#{c}`?"))
+            }
+        }
+    }
+
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolved {
         if dest.is_empty() || is_external(dest) {
             return Resolved::External;

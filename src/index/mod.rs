@@ -3,6 +3,7 @@
 //! ([`links`]) reads it.
 
 mod links;
+mod names;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -12,7 +13,9 @@ use crate::page::Page;
 use crate::slug::{numeric_prefix, slug, title_from_name};
 use crate::url::{join, parent_dir};
 pub(crate) use links::PageLinks;
+use names::Names as FileNames;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// A page placed in the site: the note, where it sits and what it is called.
 #[derive(Clone)]
@@ -73,6 +76,10 @@ pub(crate) struct Index {
     ids: Vec<HashSet<String>>,
     /// Pages studysite generates (at the site root): URL -> the ids they will carry.
     generated: HashMap<String, HashSet<String>>,
+    /// Every note's and copied file's name, for suggestions: made at the first broken link.
+    file_names: OnceLock<FileNames>,
+    /// Copied files by lowercase file name (the first in path order), made when first asked.
+    assets_by_name: OnceLock<HashMap<String, String>>,
 }
 
 fn slug_dir(dir: &str) -> String {
@@ -176,6 +183,8 @@ impl Index {
             assets: assets(config, sources, diags),
             ids,
             generated: HashMap::new(),
+            file_names: OnceLock::new(),
+            assets_by_name: OnceLock::new(),
         };
         // The tags page, when a note has a tag and no note has its URL.
         let tags = index.tags();
@@ -270,6 +279,28 @@ impl Index {
 
     pub(crate) fn has_id(&self, page: usize, id: &str) -> bool {
         self.ids[page].contains(id)
+    }
+
+    /// The names of every note and copied file, to suggest from.
+    fn file_names(&self) -> &FileNames {
+        self.file_names.get_or_init(|| {
+            let paths = self.by_source.keys().chain(self.assets.keys());
+            FileNames::new(paths.map(|k| k.rsplit('/').next().unwrap_or(k)))
+        })
+    }
+
+    /// The copied file of this name in any folder (the first in path order), ASCII case
+    /// ignored, as Obsidian finds `![[chart.png]]`.
+    fn asset_by_file_name(&self, name: &str) -> Option<&str> {
+        let by_name = self.assets_by_name.get_or_init(|| {
+            let mut by_name = HashMap::new();
+            for (rel, out) in &self.assets {
+                let file = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+                by_name.entry(file).or_insert_with(|| out.clone());
+            }
+            by_name
+        });
+        by_name.get(&name.to_ascii_lowercase()).map(String::as_str)
     }
 
     pub(crate) fn resolver(&self, page: usize) -> PageLinks<'_> {

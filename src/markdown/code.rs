@@ -1,7 +1,7 @@
 //! Fenced and indented code: diagrams, plain blocks, and highlighted code, each one HTML event.
 
 use super::adapter::{Step, Upstream};
-use super::highlight::PLAIN;
+use super::highlight::{Block, PLAIN};
 use super::{diagrams, Env, Finding, Spanned};
 use crate::config::DiagramMode;
 use crate::diagnostic::Lint;
@@ -29,6 +29,35 @@ impl<'b> Blocks<'b> {
             text,
         }
     }
+}
+
+/// The blocks of `doc` that rendering will highlight (language, text), found ahead of it so
+/// that all the blocks of a build can be highlighted at once, across the cores.
+pub(crate) fn highlighted_blocks(doc: &super::Prepared) -> Vec<Block> {
+    if !doc.text.contains("```") && !doc.text.contains("~~~") {
+        return Vec::new();
+    }
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for ev in pulldown_cmark::Parser::new_ext(&doc.text, super::options(true)) {
+        match ev {
+            Event::Start(Tag::CodeBlock(kind)) => open = Some((language(&kind), String::new())),
+            Event::Text(t) => {
+                if let Some((_, code)) = &mut open {
+                    code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, code)) = open.take() {
+                    if !PLAIN.contains(&lang.as_str()) && !diagrams::is_diagram(&lang, &code) {
+                        blocks.push((lang, code));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
 }
 
 /// Does a rendered body hold a Mermaid diagram? (Then its page loads Mermaid.)
@@ -205,6 +234,20 @@ mod tests {
         let blocks = Blocks::new(&env, &findings, "");
         let html = blocks.block_html(lang, code, 0);
         (html, findings.into_inner())
+    }
+
+    #[test]
+    fn the_blocks_to_highlight_are_found_ahead() {
+        let doc = crate::markdown::Prepared::new(
+            "# T\n\n```yaml\na: 1\n```\n\n> ```python\n> x = 1\n> ```\n\n```text\nplain\n```\n\n```\n┌─┐\n└─┘\n```\n",
+        );
+        assert_eq!(
+            highlighted_blocks(&doc),
+            [
+                ("yaml".to_string(), "a: 1\n".to_string()),
+                ("python".to_string(), "x = 1\n".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -1,14 +1,21 @@
-//! Syntax highlighting with syntect: CSS classes, one light and one dark stylesheet, the
-//! syntax set loaded once from its precompiled dump (only when a page has code), and a
-//! content-keyed cache so a block seen before is never highlighted twice.
+//! Syntax highlighting with syntect: each token's colours in the light and the dark theme
+//! as two short classes (`hl-a3 hl-b7`), one stylesheet made from both themes, the syntax set
+//! loaded once from its precompiled dump (only when a page has code), blocks highlighted in
+//! parallel ahead of rendering, and a content-keyed cache, in memory and on disk
+//! ([`store`]), so a block seen before is never highlighted twice.
 
+mod store;
+
+use rayon::prelude::*;
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::highlighting::{Color, FontStyle, Highlighter as Styler, Style, Theme};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub(crate) use store::Store;
 
 /// Languages that are shown as they are: never highlighted, never warned about.
 pub(crate) const PLAIN: &[&str] = &[
@@ -25,25 +32,141 @@ pub(crate) const PLAIN: &[&str] = &[
     "math",
 ];
 
-type Cache = Mutex<HashMap<(String, String), Arc<str>>>;
+/// The themes, named in the persistent cache's keys: a block's HTML depends on them.
+const THEMES: &str = "InspiredGithub/OneHalfDark";
+
+/// A block to highlight: its language and its text.
+pub(crate) type Block = (String, String);
+
+type Cache = Mutex<HashMap<Block, Arc<str>>>;
+
+/// One theme's colours and backgrounds, each numbered, as the classes name them.
+struct Palette {
+    theme: Theme,
+    /// Index 0 is the theme's own text colour.
+    colours: Vec<Color>,
+    /// Index 0 is the theme's own background.
+    backgrounds: Vec<Color>,
+}
+
+impl Palette {
+    fn new(theme: Theme) -> Palette {
+        let mut colours = vec![theme.settings.foreground.unwrap_or(Color::BLACK)];
+        let mut backgrounds = vec![theme.settings.background.unwrap_or(Color::WHITE)];
+        for item in &theme.scopes {
+            if let Some(c) = item.style.foreground {
+                if !colours.contains(&c) {
+                    colours.push(c);
+                }
+            }
+            if let Some(c) = item.style.background {
+                if !backgrounds.contains(&c) {
+                    backgrounds.push(c);
+                }
+            }
+        }
+        Palette {
+            theme,
+            colours,
+            backgrounds,
+        }
+    }
+
+    /// The classes of `style` under this theme (prefix `a` light, `b` dark). A styled token
+    /// always names its colour in both themes, so one theme's never shows in the other.
+    fn classes(&self, prefix: char, style: &Style, out: &mut String) {
+        let fg = self.colours.iter().position(|c| *c == style.foreground);
+        let _ = write!(out, " hl-{prefix}{}", fg.unwrap_or(0));
+        if let Some(bg) = self.backgrounds.iter().position(|c| *c == style.background) {
+            if bg > 0 {
+                let _ = write!(out, " hl-{prefix}g{bg}");
+            }
+        }
+        for (bit, letter) in [
+            (FontStyle::BOLD, 'b'),
+            (FontStyle::ITALIC, 'i'),
+            (FontStyle::UNDERLINE, 'u'),
+        ] {
+            if style.font_style.contains(bit) {
+                let _ = write!(out, " hl-{prefix}{letter}");
+            }
+        }
+    }
+
+    fn is_plain(&self, style: &Style) -> bool {
+        style.foreground == self.colours[0]
+            && style.background == self.backgrounds[0]
+            && style.font_style.is_empty()
+    }
+
+    /// The rules for this theme's classes, unscoped.
+    fn css(&self, prefix: char) -> String {
+        let mut css = format!(".hl-code {{ color: {}; }}\n", hex(self.colours[0]));
+        for (i, c) in self.colours.iter().enumerate() {
+            let _ = writeln!(css, ".hl-{prefix}{i} {{ color: {}; }}", hex(*c));
+        }
+        for (i, c) in self.backgrounds.iter().enumerate().skip(1) {
+            let _ = writeln!(css, ".hl-{prefix}g{i} {{ background-color: {}; }}", hex(*c));
+        }
+        let _ = writeln!(css, ".hl-{prefix}b {{ font-weight: bold; }}");
+        let _ = writeln!(css, ".hl-{prefix}i {{ font-style: italic; }}");
+        let _ = writeln!(css, ".hl-{prefix}u {{ text-decoration: underline; }}");
+        css
+    }
+}
+
+fn hex(c: Color) -> String {
+    match c.a {
+        255 => format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b),
+        a => format!("#{:02x}{:02x}{:02x}{a:02x}", c.r, c.g, c.b),
+    }
+}
+
+struct Themes {
+    light: Palette,
+    dark: Palette,
+}
+
+fn themes() -> Themes {
+    use two_face::theme::EmbeddedThemeName as T;
+    let set = two_face::theme::extra();
+    Themes {
+        light: Palette::new(set.get(T::InspiredGithub).clone()),
+        dark: Palette::new(set.get(T::OneHalfDark).clone()),
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    themes: OnceLock<Themes>,
     cache: Cache,
     css: OnceLock<Arc<[u8]>>,
+    /// The persistent cache, unless the build was told not to use one.
+    store: Option<Store>,
 }
 
 impl Highlighter {
     /// The stylesheet for the classes `highlight` writes, made once.
     pub(crate) fn stylesheet(&self) -> Arc<[u8]> {
         self.css
-            .get_or_init(|| stylesheet().into_bytes().into())
+            .get_or_init(|| stylesheet(self.themes()).into_bytes().into())
             .clone()
+    }
+
+    /// Uses the persistent cache in `dir` (none: `None`) from now on.
+    pub(crate) fn use_store(&mut self, dir: Option<&Path>) {
+        if self.store.as_ref().map(Store::dir) != dir {
+            self.store = dir.map(Store::new);
+        }
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    fn themes(&self) -> &Themes {
+        self.themes.get_or_init(themes)
     }
 
     fn find(&self, lang: &str) -> Option<&SyntaxReference> {
@@ -67,41 +190,183 @@ impl Highlighter {
             })
     }
 
-    /// Highlighted HTML (spans with `hl-` classes) or `None` for a language it does not know.
+    /// Highlights `blocks` ahead of rendering, all of them in parallel (the blocks of one
+    /// long note share the cores like those of many notes), reading and filling the
+    /// persistent cache; `highlight` then finds each in memory.
+    pub(crate) fn prepare(&self, mut blocks: Vec<Block>) {
+        blocks.sort_unstable();
+        blocks.dedup();
+        if let Ok(cache) = self.cache.lock() {
+            blocks.retain(|b| !cache.contains_key(b));
+        }
+        blocks.retain(|(lang, _)| self.find(lang).is_some());
+        if blocks.is_empty() {
+            return;
+        }
+        let keys: Vec<store::Key> = blocks
+            .par_iter()
+            .map(|(l, c)| store::key(THEMES, l, c))
+            .collect();
+        let stored = self
+            .store
+            .as_ref()
+            .map(|s| s.get_many(&keys))
+            .unwrap_or_default();
+        let done: Vec<(Block, store::Key, Option<Arc<str>>, bool)> = blocks
+            .into_par_iter()
+            .zip(keys)
+            .map(|(block, key)| match stored.get(&key) {
+                Some(html) => (block, key, Some(html.clone()), false),
+                None => {
+                    let html = self.render(&block.0, &block.1).map(Arc::from);
+                    (block, key, html, true)
+                }
+            })
+            .collect();
+        let mut fresh = Vec::new();
+        if let Ok(mut cache) = self.cache.lock() {
+            for (block, key, html, new) in done {
+                if let Some(html) = html {
+                    if new {
+                        fresh.push((key, html.clone()));
+                    }
+                    cache.insert(block, html);
+                }
+            }
+        }
+        if let Some(store) = &self.store {
+            store.put_many(fresh);
+        }
+    }
+
+    /// Highlighted HTML or `None` for a language it does not know.
     pub(crate) fn highlight(&self, lang: &str, code: &str) -> Option<Arc<str>> {
         let key = (lang.to_string(), code.to_string());
         if let Some(hit) = self.cache.lock().ok()?.get(&key) {
             return Some(hit.clone());
         }
-        let syntax = self.find(lang)?;
-        let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), STYLE);
-        for line in LinesWithEndings::from(code) {
-            if gen
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                return None;
-            }
-        }
-        let html: Arc<str> = gen.finalize().into();
+        let html: Arc<str> = self.render(lang, code)?.into();
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, html.clone());
         }
         Some(html)
     }
+
+    /// One block's HTML: each run of text of one style in both themes is one span. A
+    /// block's scope stacks repeat, so each one's styles are worked out once.
+    fn render(&self, lang: &str, code: &str) -> Option<String> {
+        let syntax = self.find(lang)?;
+        let syntaxes = self.syntaxes();
+        let Themes { light, dark } = self.themes();
+        let (light_styler, dark_styler) = (Styler::new(&light.theme), Styler::new(&dark.theme));
+        let mut styles: HashMap<Vec<Scope>, (Style, Style)> = HashMap::new();
+        let mut style_of = |stack: &ScopeStack| {
+            let scopes = stack.as_slice();
+            if let Some(s) = styles.get(scopes) {
+                return *s;
+            }
+            let s = (
+                light_styler.style_for_stack(scopes),
+                dark_styler.style_for_stack(scopes),
+            );
+            styles.insert(scopes.to_vec(), s);
+            s
+        };
+        let mut parser = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut out = Spans::with_capacity(code.len() * 2);
+        for line in LinesWithEndings::from(code) {
+            let ops = parser.parse_line(line, syntaxes).ok()?;
+            let mut at = 0;
+            for (pos, op) in &ops {
+                let pos = (*pos).min(line.len());
+                if pos > at {
+                    let (l, d) = style_of(&stack);
+                    out.push(&line[at..pos], &l, &d, light, dark);
+                    at = pos;
+                }
+                stack.apply(op).ok()?;
+            }
+            if at < line.len() {
+                let (l, d) = style_of(&stack);
+                out.push(&line[at..], &l, &d, light, dark);
+            }
+        }
+        Some(out.finish())
+    }
+}
+
+/// Highlighted HTML being written: the open span's classes, so a run of one style is one span.
+struct Spans {
+    html: String,
+    open: String,
+    class: String,
+}
+
+impl Spans {
+    fn with_capacity(n: usize) -> Spans {
+        Spans {
+            html: String::with_capacity(n),
+            open: String::new(),
+            class: String::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        text: &str,
+        light_style: &Style,
+        dark_style: &Style,
+        light: &Palette,
+        dark: &Palette,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        // Spaces show no colour: they join whatever span is open.
+        if !text.trim().is_empty() {
+            self.class.clear();
+            if !(light.is_plain(light_style) && dark.is_plain(dark_style)) {
+                light.classes('a', light_style, &mut self.class);
+                dark.classes('b', dark_style, &mut self.class);
+            }
+        } else {
+            self.class.clone_from(&self.open);
+        }
+        if self.class != self.open {
+            if !self.open.is_empty() {
+                self.html.push_str("</span>");
+            }
+            if !self.class.is_empty() {
+                self.html.push_str("<span class=\"");
+                self.html.push_str(&self.class[1..]);
+                self.html.push_str("\">");
+            }
+            std::mem::swap(&mut self.open, &mut self.class);
+        }
+        pulldown_cmark_escape::escape_html_body_text(&mut self.html, text).ok();
+    }
+
+    fn finish(mut self) -> String {
+        if !self.open.is_empty() {
+            self.html.push_str("</span>");
+        }
+        self.html
+    }
 }
 
 /// The highlight stylesheet: light colours by default, dark ones under the theme's dark mode
 /// (`data-theme="dark"` on `<html>`, or the system preference when no choice was made).
-pub(crate) fn stylesheet() -> String {
-    use two_face::theme::EmbeddedThemeName as T;
-    let themes = two_face::theme::extra();
-    let light =
-        css_for_theme_with_class_style(themes.get(T::InspiredGithub), STYLE).unwrap_or_default();
-    let dark =
-        css_for_theme_with_class_style(themes.get(T::OneHalfDark), STYLE).unwrap_or_default();
+fn stylesheet(themes: &Themes) -> String {
     let mut out = String::from("/* generated by studysite from syntect themes */\n");
-    out.push_str(&strip_comments(&light));
+    out.push_str(&themes.light.css('a'));
+    // In dark mode the light theme's font styles and backgrounds give way to the dark one's.
+    let mut dark = String::from(".hl-ab { font-weight: normal; }\n");
+    dark.push_str(".hl-ai { font-style: normal; }\n.hl-au { text-decoration: none; }\n");
+    for i in 1..themes.light.backgrounds.len() {
+        let _ = writeln!(dark, ".hl-ag{i} {{ background-color: transparent; }}");
+    }
+    dark.push_str(&themes.dark.css('b'));
     out.push_str(&scope(&dark, "html[data-theme=\"dark\"]"));
     out.push_str("@media (prefers-color-scheme: dark) {\n");
     out.push_str(&scope(&dark, "html:not([data-theme=\"light\"])"));
@@ -148,6 +413,23 @@ fn scope(css: &str, prefix: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The text of highlighted HTML, tags dropped and entities decoded.
+    fn text_of(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
     #[test]
     fn highlights_yaml_and_caches() {
         let h = Highlighter::default();
@@ -164,10 +446,43 @@ mod tests {
     }
 
     #[test]
+    fn one_span_per_run_of_one_style_and_the_text_kept() {
+        let h = Highlighter::default();
+        let code = "def f(x):\n    return x < 2 and \"a&b\"  # done\n";
+        let html = h.highlight("python", code).unwrap();
+        assert_eq!(text_of(&html), code);
+        assert!(!html.contains("hl-source"), "{html}");
+        assert!(html.contains("<span class=\"hl-a"), "{html}");
+        let css = String::from_utf8(h.stylesheet().to_vec()).unwrap();
+        for class in html.split("class=\"").skip(1) {
+            for name in class[..class.find('"').unwrap()].split(' ') {
+                assert!(css.contains(&format!(".{name} ")), "`{name}` has no rule");
+            }
+        }
+    }
+
+    #[test]
+    fn prepared_blocks_are_the_ones_highlight_gives() {
+        let h = Highlighter::default();
+        let blocks = vec![
+            ("yaml".to_string(), "a: 1\n".to_string()),
+            ("python".to_string(), "x = 1\n".to_string()),
+            ("no-such-lang".to_string(), "x".to_string()),
+        ];
+        h.prepare(blocks);
+        let fresh = Highlighter::default();
+        assert_eq!(
+            h.highlight("yaml", "a: 1\n"),
+            fresh.highlight("yaml", "a: 1\n")
+        );
+        assert_eq!(h.cache.lock().unwrap().len(), 2);
+    }
+
+    #[test]
     fn dark_rules_are_scoped() {
-        let css = stylesheet();
+        let css = stylesheet(&themes());
         assert!(
-            css.contains("html[data-theme=\"dark\"] .hl-"),
+            css.contains("html[data-theme=\"dark\"] .hl-b"),
             "{}",
             &css[..200]
         );

@@ -29,13 +29,28 @@ pub(crate) enum Resolved {
     Missing {
         url: String,
         message: String,
-        help: Option<String>,
+        wanted: Wanted,
     },
+}
+
+/// What a missing destination was meant to be: the resolver's `suggest` turns it into a
+/// "did you mean", only for a link that is reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Wanted {
+    /// A note or file, by its file name.
+    File(String),
+    /// An id on the page at this site URL.
+    Anchor { page: String, id: String },
 }
 
 /// Resolves link destinations for the page being rendered.
 pub(crate) trait LinkResolver: Sync {
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolved;
+
+    /// The help for a missing destination: the closest name there is, if one is close.
+    fn suggest(&self, _wanted: &Wanted) -> Option<String> {
+        None
+    }
 }
 
 pub(crate) struct Rewrite<'b> {
@@ -256,11 +271,15 @@ impl<'b> Rewrite<'b> {
                 }
                 None
             }
-            Resolved::Missing { url, message, help } => {
+            Resolved::Missing {
+                url,
+                message,
+                wanted,
+            } => {
                 self.findings.borrow_mut().push(Finding {
                     offset,
                     message,
-                    help,
+                    help: self.resolver.suggest(&wanted),
                     lint: Some(Lint::BrokenLink),
                     group: None,
                     also: Vec::new(),

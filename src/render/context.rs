@@ -26,7 +26,17 @@ pub(super) struct Listing {
     pub(super) title: String,
     pub(super) url: String,
     pub(super) pages: Vec<ListingEntry>,
+    /// How many entries the whole folder has; `pages` may be only some of them (see
+    /// [`neighbours`]).
+    pub(super) count: usize,
+    /// Are some of the folder's entries left out of `pages`?
+    pub(super) partial: bool,
 }
+
+/// A folder of at most this many entries is listed whole on each of its pages.
+const LISTED_WHOLE: usize = 15;
+/// Else a page lists this many entries on either side of its own.
+const NEIGHBOURS: usize = 7;
 
 #[derive(Serialize)]
 pub(super) struct ListingEntry {
@@ -142,10 +152,36 @@ pub(super) fn site_ctx<'a>(config: &'a Config, index: &'a Index, root: String) -
     }
 }
 
+/// The whole folder `s`, as its index page lists it.
 pub(super) fn listing(index: &Index, from: &str, s: usize) -> Listing {
+    listing_of(index, from, s, 0..index.sections[s].children.len())
+}
+
+/// Folder `s` as the sidebar of its page `page` lists it: whole when it is small, else the
+/// page's neighbours only, so that a page does not grow with its folder (the whole list is
+/// on the folder's index page).
+pub(super) fn neighbours(index: &Index, from: &str, s: usize, page: usize) -> Listing {
+    let children = &index.sections[s].children;
+    if children.len() <= LISTED_WHOLE {
+        return listing(index, from, s);
+    }
+    let at = children
+        .iter()
+        .position(|&c| c == Target::Page(page))
+        .unwrap_or(0);
+    let start = at.saturating_sub(NEIGHBOURS);
+    listing_of(
+        index,
+        from,
+        s,
+        start..(at + NEIGHBOURS + 1).min(children.len()),
+    )
+}
+
+fn listing_of(index: &Index, from: &str, s: usize, range: std::ops::Range<usize>) -> Listing {
     let sec = &index.sections[s];
-    let pages = sec
-        .children
+    let partial = range.len() < sec.children.len();
+    let pages = sec.children[range]
         .iter()
         .map(|c| {
             let (t, description, is_section) = match *c {
@@ -181,6 +217,8 @@ pub(super) fn listing(index: &Index, from: &str, s: usize) -> Listing {
         title: sec.title.clone(),
         url: relative(from, index.url(index.section_target(s))),
         pages,
+        count: sec.children.len(),
+        partial,
     }
 }
 
@@ -208,4 +246,47 @@ pub(super) fn breadcrumbs(index: &Index, from: &str, t: Target) -> Vec<Link> {
         url: relative(from, index.url(t)),
     });
     chain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_a_big_folder_lists_its_neighbours_and_the_index_lists_all() {
+        let texts: Vec<(String, String)> = (0..40)
+            .map(|i| (format!("big/n{i:02}.md"), format!("# Note {i:02}\n")))
+            .collect();
+        let mut files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        files.push(("big/_index.md", "# Big\n"));
+        files.push(("small/a.md", "# A\n"));
+        files.push(("small/b.md", "# B\n"));
+        let (_dir, _config, index, _) = crate::testing::index(&files);
+        let page = |rel: &str| {
+            let i = index.pages.iter().position(|p| p.page.note.rel == rel);
+            i.unwrap()
+        };
+        let i = page("big/n20.md");
+        let s = index.pages[i].section;
+        let near = neighbours(&index, &index.pages[i].url, s, i);
+        let titles: Vec<&str> = near.pages.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles.len(), 2 * NEIGHBOURS + 1, "{titles:?}");
+        assert_eq!(titles[NEIGHBOURS], "Note 20");
+        assert!(near.partial);
+        assert_eq!(near.count, 40);
+        let first = page("big/n00.md");
+        let near = neighbours(&index, &index.pages[first].url, s, first);
+        assert_eq!(near.pages[0].title, "Note 00");
+        assert_eq!(near.pages.len(), NEIGHBOURS + 1);
+        let whole = listing(&index, "big/index.html", s);
+        assert_eq!(whole.pages.len(), 40);
+        assert!(!whole.partial);
+        let a = page("small/a.md");
+        let small = neighbours(&index, &index.pages[a].url, index.pages[a].section, a);
+        assert_eq!(small.pages.len(), 2);
+        assert!(!small.partial);
+    }
 }

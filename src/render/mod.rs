@@ -15,7 +15,7 @@ use crate::index::{Index, Target};
 use crate::markdown::tags;
 use crate::markdown::Rendered;
 use crate::url::{base_path, root_prefix};
-use context::{breadcrumbs, link, listing, site_ctx, PageCtx, TagLink, TocEntry};
+use context::{breadcrumbs, link, listing, neighbours, site_ctx, PageCtx, TagLink, TocEntry};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -124,7 +124,10 @@ fn render_target(
             let note = &info.page.note;
             let r = &rendered[i];
             let s = info.section;
-            let section = listing(index, url, s);
+            let section = match info.is_index {
+                true => listing(index, url, s),
+                false => neighbours(index, url, s, i),
+            };
             let page = PageCtx {
                 title: &info.title,
                 url,

@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{Index, Target};
-use crate::markdown::{Highlighter, Rendered};
+use crate::markdown::{code, Highlighter, Rendered};
 use crate::page::Page;
 use crate::render::HtmlCache;
 use crate::search;
@@ -228,6 +228,13 @@ impl Cache {
             .map(|p| &p.page.note.rel)
             .zip(keys.pages.iter().copied());
         let reused = take_matching(&mut self.rendered, wanted);
+        let blocks = reused
+            .par_iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_none())
+            .flat_map_iter(|(i, _)| code::highlighted_blocks(&index.pages[i].page.prepared))
+            .collect();
+        self.highlighter.prepare(blocks);
         let highlighter = &self.highlighter;
         reused
             .into_par_iter()

@@ -43,6 +43,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
     let mut diags = config.warnings.clone();
     let theme = Theme::load(config, &mut diags)?;
     cache.begin(hash_of((format!("{config:?}"), theme.fingerprint)));
+    cache.highlighter.use_store(config.cache_dir.as_deref());
     let sources = discover::discover(config, &mut diags)?;
     let pages = cache.pages(config, &sources, &mut diags);
     let mut index = Index::build(config, pages, &sources, &mut diags);

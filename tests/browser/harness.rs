@@ -180,6 +180,8 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 /// with the build's diagnostics when it does not succeed.
 pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<()> {
     let out = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        // Never the user's own cache: the tests write theirs under target/tmp.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .arg("build")
         .arg(site)
         .args(extra)

@@ -1,0 +1,248 @@
+//! The persistent highlight cache: highlighted blocks on disk, keyed by a hash of the block's
+//! text, its language, the themes and the studysite version, so a later build (or `serve`)
+//! starts from what earlier ones highlighted.
+//!
+//! The entries are spread over [`SHARDS`] files. A shard is written whole to a temporary file
+//! and renamed over the old one, so a reader never sees half of one, and two builds at once
+//! each leave a whole shard (one's new entries may be lost, which only costs a miss). A shard
+//! that does not read back exactly as written (its checksum) is ignored. Each shard keeps its
+//! newest entries within its share of [`BUDGET`].
+
+use crate::fsx;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What one block is cached under.
+pub(crate) type Key = [u8; 32];
+
+const SHARDS: usize = 64;
+/// The most the cache holds on disk, in all.
+const BUDGET: usize = 256 << 20;
+/// The start of every shard: a new layout gets a new one, and old shards read as empty.
+const MAGIC: &[u8] = b"studysite highlight cache 1\n";
+/// An entry's key, stamp and length.
+const HEAD: usize = 32 + 8 + 4;
+
+/// The key of a block: everything its HTML depends on.
+pub(crate) fn key(themes: &str, lang: &str, code: &str) -> Key {
+    let mut h = blake3::Hasher::new();
+    for part in [env!("CARGO_PKG_VERSION"), themes, lang] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(code.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// An entry: when it was written (seconds since 1970) and the HTML.
+type Entry = (u64, Arc<str>);
+
+pub(crate) struct Store {
+    dir: PathBuf,
+    shard_budget: usize,
+}
+
+impl Store {
+    /// The cache in `cache_dir/highlight` (made at the first write).
+    pub(crate) fn new(cache_dir: &Path) -> Store {
+        Store::with_budget(cache_dir, BUDGET)
+    }
+
+    fn with_budget(cache_dir: &Path, budget: usize) -> Store {
+        Store {
+            dir: cache_dir.to_path_buf(),
+            shard_budget: budget / SHARDS,
+        }
+    }
+
+    /// The cache folder it was made with.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn shard_path(&self, shard: usize) -> PathBuf {
+        self.dir.join("highlight").join(format!("{shard:02}.bin"))
+    }
+
+    /// The cached HTML of every key that has some; the shards are read in parallel.
+    pub(crate) fn get_many(&self, keys: &[Key]) -> HashMap<Key, Arc<str>> {
+        let mut wanted: Vec<Vec<&Key>> = vec![Vec::new(); SHARDS];
+        for k in keys {
+            wanted[shard_of(k)].push(k);
+        }
+        wanted
+            .into_par_iter()
+            .enumerate()
+            .filter(|(_, keys)| !keys.is_empty())
+            .flat_map_iter(|(shard, keys)| {
+                let mut entries = self.read(shard);
+                keys.into_iter()
+                    .filter_map(|k| Some((*k, entries.remove(k)?.1)))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Adds `fresh` entries, each shard merged with what is on disk now and written anew;
+    /// a failure to write only means the entries are not cached.
+    pub(crate) fn put_many(&self, fresh: Vec<(Key, Arc<str>)>) {
+        if fresh.is_empty() {
+            return;
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut by_shard: Vec<Vec<(Key, Arc<str>)>> = vec![Vec::new(); SHARDS];
+        for (k, html) in fresh {
+            by_shard[shard_of(&k)].push((k, html));
+        }
+        if fsx::create_dir_all(&self.dir.join("highlight")).is_err() {
+            return;
+        }
+        by_shard
+            .into_par_iter()
+            .enumerate()
+            .filter(|(_, fresh)| !fresh.is_empty())
+            .for_each(|(shard, fresh)| {
+                let mut entries = self.read(shard);
+                for (k, html) in fresh {
+                    entries.insert(k, (now, html));
+                }
+                let _ = self.write(shard, entries);
+            });
+    }
+
+    /// A shard's entries; none when it is missing, unreadable or not exactly as written.
+    fn read(&self, shard: usize) -> HashMap<Key, Entry> {
+        fsx::read(&self.shard_path(shard))
+            .ok()
+            .and_then(|bytes| decode(&bytes))
+            .unwrap_or_default()
+    }
+
+    /// Writes a shard's newest entries within its budget, to a temporary file renamed into place.
+    fn write(&self, shard: usize, entries: HashMap<Key, Entry>) -> anyhow::Result<()> {
+        let mut entries: Vec<(Key, Entry)> = entries.into_iter().collect();
+        entries.sort_unstable_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        let mut bytes = MAGIC.to_vec();
+        for (k, (stamp, html)) in entries {
+            if bytes.len() + HEAD + html.len() + 32 > self.shard_budget {
+                continue;
+            }
+            bytes.extend_from_slice(&k);
+            bytes.extend_from_slice(&stamp.to_le_bytes());
+            bytes.extend_from_slice(&(html.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(html.as_bytes());
+        }
+        let sum = *blake3::hash(&bytes).as_bytes();
+        bytes.extend_from_slice(&sum);
+        let path = self.shard_path(shard);
+        let temp = path.with_extension(temp_suffix());
+        fsx::write(&temp, &bytes)?;
+        fsx::rename(&temp, &path).inspect_err(|_| {
+            let _ = fsx::remove_file(&temp);
+        })
+    }
+}
+
+/// A name no other writer (another build, another thread) uses at the same time.
+fn temp_suffix() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    format!("{}-{nanos}-{n}.tmp", std::process::id())
+}
+
+fn shard_of(k: &Key) -> usize {
+    k[0] as usize % SHARDS
+}
+
+fn decode(bytes: &[u8]) -> Option<HashMap<Key, Entry>> {
+    let body = bytes.strip_prefix(MAGIC)?;
+    let (body, sum) = body.split_at_checked(body.len().checked_sub(32)?)?;
+    let whole = &bytes[..MAGIC.len() + body.len()];
+    if blake3::hash(whole).as_bytes() != sum {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (head, tail) = rest.split_at_checked(HEAD)?;
+        let key: Key = head[..32].try_into().ok()?;
+        let stamp = u64::from_le_bytes(head[32..40].try_into().ok()?);
+        let len = u32::from_le_bytes(head[40..44].try_into().ok()?) as usize;
+        let (html, tail) = tail.split_at_checked(len)?;
+        let html = std::str::from_utf8(html).ok()?;
+        entries.insert(key, (stamp, Arc::from(html)));
+        rest = tail;
+    }
+    Some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(i: usize) -> (Key, Arc<str>) {
+        (
+            key("t", "yaml", &format!("a: {i}\n")),
+            Arc::from(format!("<span>{i}</span>").as_str()),
+        )
+    }
+
+    #[test]
+    fn what_is_put_is_got_back_by_another_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let entries: Vec<_> = (0..200).map(entry).collect();
+        Store::new(dir.path()).put_many(entries.clone());
+        let keys: Vec<Key> = entries.iter().map(|e| e.0).collect();
+        let got = Store::new(dir.path()).get_many(&keys);
+        assert_eq!(got.len(), 200);
+        for (k, html) in &entries {
+            assert_eq!(&got[k], html);
+        }
+    }
+
+    #[test]
+    fn a_damaged_shard_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let (k, html) = entry(1);
+        store.put_many(vec![(k, html)]);
+        let path = store.shard_path(shard_of(&k));
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 40] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(store.get_many(&[k]).is_empty());
+        std::fs::write(&path, &bytes[..n / 2]).unwrap();
+        assert!(store.get_many(&[k]).is_empty());
+        // And a damaged shard is written anew by the next build that needs it.
+        store.put_many(vec![entry(1)]);
+        assert_eq!(store.get_many(&[k]).len(), 1);
+    }
+
+    #[test]
+    fn a_full_shard_keeps_its_newest_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::with_budget(dir.path(), SHARDS * 400);
+        let mut entries: Vec<_> = (0..2000).map(entry).collect();
+        entries.retain(|e| shard_of(&e.0) == 0);
+        store.put_many(entries.clone());
+        let keys: Vec<Key> = entries.iter().map(|e| e.0).collect();
+        let kept = store.get_many(&keys).len();
+        assert!(
+            kept > 0 && kept < entries.len(),
+            "{kept} of {}",
+            entries.len()
+        );
+        let size = std::fs::metadata(store.shard_path(0)).unwrap().len();
+        assert!(size <= 400, "{size}");
+    }
+}
