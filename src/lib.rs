@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub(crate) mod discover;
 pub(crate) mod fsx;
 pub(crate) mod index;
+pub mod init;
 pub mod markdown;
 pub(crate) mod note;
 pub mod output;
