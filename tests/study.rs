@@ -132,16 +132,17 @@ fn scan(text: &str) -> Vec<Written> {
             let next = (b'A' + options.len() as u8) as char;
             if !in_code && option_letter(lines[j]) == Some(next) {
                 options.push(next);
-            } else if !in_code
-                && (t.starts_with('#') || t.starts_with("[!") || t.starts_with("<details"))
-            {
-                break;
-            } else if !in_code
-                && !t.is_empty()
+                j += 1;
+                continue;
+            }
+            // A heading, a callout or <details>, or a second line of text after one that is
+            // no option, ends the run.
+            let ends = t.starts_with('#') || t.starts_with("[!") || t.starts_with("<details");
+            let prose = !t.is_empty()
                 && !lines[j - 1].trim().is_empty()
                 && option_letter(lines[j - 1]).is_none()
-                && !t.starts_with("```")
-            {
+                && !t.starts_with("```");
+            if !in_code && (ends || prose) {
                 break;
             }
             j += 1;

@@ -322,8 +322,16 @@ fn strip_quotes(line: &str, quotes: usize) -> String {
     rest.trim_start().to_string()
 }
 
-/// The answer block starting at line `i`: its last line, the form, and the letters.
-fn answer_at(ls: &[Line], i: usize) -> Option<(usize, AnswerForm, Vec<char>, usize)> {
+/// An answer block as found: its last line, its form, the letters and where they are.
+struct Found {
+    end: usize,
+    form: AnswerForm,
+    letters: Vec<char>,
+    at: usize,
+}
+
+/// The answer block starting at line `i`.
+fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
     let first = &ls[i];
     let c = first.content;
     if let Some((kind, title)) = callout_open(c) {
@@ -337,7 +345,12 @@ fn answer_at(ls: &[Line], i: usize) -> Option<(usize, AnswerForm, Vec<char>, usi
             end += 1;
         }
         let (letters, at) = block_letters(ls, i, end)?;
-        return Some((end, AnswerForm::Folded, letters, at));
+        return Some(Found {
+            end,
+            form: AnswerForm::Folded,
+            letters,
+            at,
+        });
     }
     if c.starts_with("<details") {
         let mut end = i;
@@ -352,7 +365,12 @@ fn answer_at(ls: &[Line], i: usize) -> Option<(usize, AnswerForm, Vec<char>, usi
             return None;
         }
         let (letters, at) = block_letters(ls, i, end)?;
-        return Some((end, AnswerForm::Folded, letters, at));
+        return Some(Found {
+            end,
+            form: AnswerForm::Folded,
+            letters,
+            at,
+        });
     }
     let plain = c.trim_start_matches(['*', '_', ' ']).to_ascii_lowercase();
     let starts = [
@@ -387,7 +405,12 @@ fn answer_at(ls: &[Line], i: usize) -> Option<(usize, AnswerForm, Vec<char>, usi
             }
         }
     }
-    Some((end, AnswerForm::Plain, letters, first.at + at))
+    Some(Found {
+        end,
+        form: AnswerForm::Plain,
+        letters,
+        at: first.at + at,
+    })
 }
 
 /// The letters an answer block names: on the first line that says "answer" (its title
@@ -504,10 +527,7 @@ fn run(ls: &[Line], i: usize) -> Option<Vec<(usize, usize)>> {
 
 /// The answer after a run of options ending before line `from`: past blank lines and at
 /// most two lines of something else ("Select TWO.", a stray repeated option).
-fn answer_after(
-    ls: &[Line],
-    from: usize,
-) -> Option<(usize, (usize, AnswerForm, Vec<char>, usize))> {
+fn answer_after(ls: &[Line], from: usize) -> Option<(usize, Found)> {
     let mut other = 0;
     let mut a = from;
     while a < ls.len() && a < from + 8 {
@@ -602,10 +622,16 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
             continue;
         };
         let last = options.last().map_or(i, |o| o.1);
-        let Some((a, (end, form, correct, letters_at))) = answer_after(&ls, last + 1) else {
+        let Some((a, found)) = answer_after(&ls, last + 1) else {
             i = last + 1;
             continue;
         };
+        let Found {
+            end,
+            form,
+            letters: correct,
+            at: letters_at,
+        } = found;
         let stem_line = stem_start(&ls, i, floor);
         let mut start = match stem_line {
             Some(s) => ls[s].at + list_marker(ls[s].content),
