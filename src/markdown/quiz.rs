@@ -196,7 +196,7 @@ fn is_break(content: &str) -> bool {
 /// The words a note uses for "the answer is": `Answer`, `Correct answer(s)`, `Solution`.
 fn answer_marker(line: &str) -> Option<usize> {
     let lower = line.to_ascii_lowercase();
-    for word in ["answers", "answer", "solution", "ans"] {
+    for word in ["answers", "answer", "solution", "ans", "correct"] {
         let mut from = 0;
         while let Some(i) = lower[from..].find(word) {
             let at = from + i;
@@ -224,18 +224,30 @@ fn letters(s: &str) -> Option<(Vec<char>, usize)> {
         let before = i;
         while matches!(
             b.get(i),
-            Some(b' ' | b'\t' | b'*' | b'_' | b':' | b'(' | b'[' | b'-')
+            Some(b' ' | b'\t' | b'*' | b'_' | b':' | b'(' | b'[' | b'-' | b'=')
         ) {
             i += 1;
         }
-        if s[i..].to_ascii_lowercase().starts_with("is ") {
-            i += 3;
+        let lower = s[i..].to_ascii_lowercase();
+        for word in ["is ", "option ", "options ", "choice ", "choices "] {
+            if lower.starts_with(word) {
+                i += word.len();
+            }
         }
         if i == before {
             break;
         }
     }
     let first = i;
+    // A lone lower-case letter (`Answer: c`, for options written `a)`).
+    if let Some(&c) = b.get(i) {
+        let lone = b
+            .get(i + 1)
+            .is_none_or(|n| matches!(n, b')' | b'.' | b',' | b'*' | b'\r' | b'\n'));
+        if (b'a'..=b'h').contains(&c) && lone {
+            return Some((vec![(c as char).to_ascii_uppercase()], first));
+        }
+    }
     let mut out = Vec::new();
     loop {
         let run_start = i;
@@ -372,14 +384,23 @@ fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
             at,
         });
     }
-    let plain = c.trim_start_matches(['*', '_', ' ']).to_ascii_lowercase();
+    let plain = c
+        .trim_start_matches(['*', '_', ' ', '✅', '✔', '☑'])
+        .trim_start()
+        .to_ascii_lowercase();
     let starts = [
         "answer",
         "correct answer",
         "correct option",
+        "correct choice",
+        "correct:",
+        "the correct answer",
+        "the answer",
+        "right answer",
         "solution",
         "ans:",
         "ans.",
+        "ans ",
     ];
     if !starts.iter().any(|s| plain.starts_with(s)) {
         return None;
@@ -443,7 +464,12 @@ fn strip_tags(s: &str) -> String {
     for ch in s.chars() {
         match ch {
             '<' => depth += 1,
-            '>' if depth > 0 => depth -= 1,
+            '>' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(' ');
+                }
+            }
             _ if depth == 0 => out.push(ch),
             _ => {}
         }
@@ -1147,6 +1173,11 @@ mod tests {
         assert_eq!(named("**Answer:** (C)").unwrap().0, ['C']);
         assert_eq!(named("Correct Answer: B) `x`").unwrap().0, ['B']);
         assert_eq!(named("The answer is D.").unwrap().0, ['D']);
+        assert_eq!(named("Correct Answer: Option B").unwrap().0, ['B']);
+        assert_eq!(named("Answer: c").unwrap().0, ['C']);
+        assert_eq!(named("**Correct:** D").unwrap().0, ['D']);
+        assert_eq!(named("Answer = A").unwrap().0, ['A']);
+        assert_eq!(named("Answer: a lot of them"), None);
         assert_eq!(named("Answer: AWS Lambda"), None);
         assert_eq!(named("Answer: Because it scales"), None);
     }
