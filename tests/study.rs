@@ -287,6 +287,8 @@ fn every_option_and_answer_form_is_a_quiz() {
         ("ABCD", "D"),  // numbered list item, options nested, <details> inside
         ("ABCD", "B"),  // answer callout body starting with the bold letter
         ("ABC", "E"),   // a letter no option has: a warning
+        ("ABC", "C"),   // **A)** + The correct answer is (C).
+        ("AB", "A"),    // <details><summary>Answer</summary>A</details>
     ];
     let want: Vec<Written> = want
         .iter()
