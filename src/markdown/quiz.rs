@@ -343,7 +343,7 @@ struct Found {
 }
 
 /// The answer block starting at line `i`.
-fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
+fn answer_at(ls: &[Line], i: usize, options: &[(char, String)]) -> Option<Found> {
     let first = &ls[i];
     let c = first.content;
     if let Some((kind, title)) = callout_open(c) {
@@ -356,7 +356,7 @@ fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
         while end + 1 < ls.len() && ls[end + 1].quotes >= first.quotes {
             end += 1;
         }
-        let (letters, at) = block_letters(ls, i, end)?;
+        let (letters, at) = block_letters(ls, i, end, options)?;
         return Some(Found {
             end,
             form: AnswerForm::Folded,
@@ -376,7 +376,7 @@ fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
         if !summary.is_empty() && !is_answer_title(&strip_tags(summary)) {
             return None;
         }
-        let (letters, at) = block_letters(ls, i, end)?;
+        let (letters, at) = block_letters(ls, i, end, options)?;
         return Some(Found {
             end,
             form: AnswerForm::Folded,
@@ -405,7 +405,7 @@ fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
     if !starts.iter().any(|s| plain.starts_with(s)) {
         return None;
     }
-    let (letters, at) = named(c)?;
+    let (letters, at) = named(c).or_else(|| by_text(c, options))?;
     let mut end = i;
     while end + 1 < ls.len() && !ls[end + 1].content.trim().is_empty() {
         end += 1;
@@ -436,10 +436,15 @@ fn answer_at(ls: &[Line], i: usize) -> Option<Found> {
 
 /// The letters an answer block names: on the first line that says "answer" (its title
 /// included), else at the start of its first line of text (`**B** — because ...`).
-fn block_letters(ls: &[Line], from: usize, to: usize) -> Option<(Vec<char>, usize)> {
+fn block_letters(
+    ls: &[Line],
+    from: usize,
+    to: usize,
+    options: &[(char, String)],
+) -> Option<(Vec<char>, usize)> {
     for l in &ls[from..=to] {
         let content = strip_tags(l.content);
-        if let Some((letters, _)) = named(&content) {
+        if let Some((letters, _)) = named(&content).or_else(|| by_text(&content, options)) {
             let at = l.content.find(letters[0]).unwrap_or(0);
             return Some((letters, l.at + at));
         }
@@ -455,6 +460,23 @@ fn block_letters(ls: &[Line], from: usize, to: usize) -> Option<(Vec<char>, usiz
         return None;
     }
     Some((letters, body.at))
+}
+
+/// An answer that names an option by its text (`Answer: S3` where an option reads `B) S3`).
+fn by_text(line: &str, options: &[(char, String)]) -> Option<(Vec<char>, usize)> {
+    let after = answer_marker(line)?;
+    let norm = |t: &str| {
+        t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | ':' | '.' | '`'))
+            .to_lowercase()
+    };
+    let said = norm(&line[after..]);
+    if said.is_empty() {
+        return None;
+    }
+    let (letter, _) = options.iter().find(|(_, t)| norm(t) == said)?;
+    let at =
+        after + line[after..].len() - line[after..].trim_start_matches([' ', ':', '*', '_']).len();
+    Some((vec![*letter], at))
 }
 
 /// Text with `<...>` tags taken out (a `<summary>` line, an answer in raw HTML).
@@ -553,7 +575,7 @@ fn run(ls: &[Line], i: usize) -> Option<Vec<(usize, usize)>> {
 
 /// The answer after a run of options ending before line `from`: past blank lines and at
 /// most two lines of something else ("Select TWO.", a stray repeated option).
-fn answer_after(ls: &[Line], from: usize) -> Option<(usize, Found)> {
+fn answer_after(ls: &[Line], from: usize, options: &[(char, String)]) -> Option<(usize, Found)> {
     let mut other = 0;
     let mut a = from;
     while a < ls.len() && a < from + 8 {
@@ -562,7 +584,7 @@ fn answer_after(ls: &[Line], from: usize) -> Option<(usize, Found)> {
             a += 1;
             continue;
         }
-        if let Some(found) = answer_at(ls, a) {
+        if let Some(found) = answer_at(ls, a, options) {
             return Some((a, found));
         }
         other += 1;
@@ -648,7 +670,14 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
             continue;
         };
         let last = options.last().map_or(i, |o| o.1);
-        let Some((a, found)) = answer_after(&ls, last + 1) else {
+        let texts: Vec<(char, String)> = options
+            .iter()
+            .filter_map(|&(from, _)| {
+                let (letter, n) = label(ls[from].content)?;
+                Some((letter, ls[from].content[n..].to_string()))
+            })
+            .collect();
+        let Some((a, found)) = answer_after(&ls, last + 1, &texts) else {
             i = last + 1;
             continue;
         };
@@ -712,11 +741,19 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
             .collect();
         let explanation = explanation(text, &ls[a..=end], ls[a].quotes, form);
         // A callout's blockquote starts at its own `>`, where the callout adapter's HTML is.
-        let answer_start = match ls[a].content.starts_with("[!") {
-            true => text[ls[a].start..ls[a].at]
-                .rfind('>')
-                .map_or(ls[a].at, |i| ls[a].start + i),
-            false => ls[a].at,
+        // An answer quoted deeper than the question, or a callout, starts at its own `>`,
+        // where its blockquote (or the callout adapter's HTML) starts.
+        let prefix = &text[ls[a].start..ls[a].at];
+        let marks: Vec<usize> = prefix
+            .match_indices('>')
+            .map(|(i, _)| ls[a].start + i)
+            .collect();
+        let answer_start = if ls[a].quotes > quotes {
+            marks.get(quotes).copied().unwrap_or(ls[a].at)
+        } else if ls[a].content.starts_with("[!") {
+            marks.last().copied().unwrap_or(ls[a].at)
+        } else {
+            ls[a].at
         };
         out.push(Quiz {
             start,
@@ -941,7 +978,7 @@ impl<'a> Step<'a> for Sections<'_> {
     fn step<I: Iterator<Item = Spanned<'a>>>(
         &mut self,
         (ev, range): Spanned<'a>,
-        _: Upstream<'_, I>,
+        upstream: Upstream<'_, I>,
         out: &mut VecDeque<Spanned<'a>>,
     ) {
         let depth_before = self.depth;
@@ -949,6 +986,17 @@ impl<'a> Step<'a> for Sections<'_> {
             Shape::Open => self.depth += 1,
             Shape::Close => self.depth = self.depth.saturating_sub(1),
             Shape::Other => {}
+        }
+        // A line break before the first option (the question and the options in one
+        // paragraph) goes with the paragraph the options leave.
+        if let (Event::SoftBreak | Event::HardBreak, Some((_, Phase::Stem))) = (&ev, self.open) {
+            let options = self.quizzes[self.next].options();
+            if upstream
+                .peek()
+                .is_some_and(|(_, r)| options.contains(&r.start))
+            {
+                return;
+            }
         }
         // An event that ends a quiz may open the next: at most twice round.
         let mut ev = Some(ev);
@@ -1222,6 +1270,12 @@ mod tests {
         let q = one(md);
         assert_eq!(q.choices.len(), 3);
         assert!(q.choices[1].text.contains("x = 1"), "{:?}", q.choices[1]);
+    }
+
+    #[test]
+    fn an_answer_naming_an_option_by_its_text() {
+        let q = one("Which stores objects?\n\n- A) S3\n- B) EBS\n\nAnswer: `S3`.\n");
+        assert_eq!(q.correct, ['A']);
     }
 
     #[test]
