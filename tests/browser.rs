@@ -24,7 +24,7 @@ use publish::{
 use serde_json::json;
 use study_mode::{
     a_review_moves_the_due_date, cloze_hides_and_reveals, exam_mode_scores_a_section,
-    exported_progress_imports_into_empty_storage, quiz_marks_right_and_wrong_options,
+    exported_progress_imports_into_a_fresh_profile, quiz_marks_right_and_wrong_options,
     retry_missed_survives_a_reload,
 };
 #[path = "browser/diagrams.rs"]
@@ -79,7 +79,7 @@ fn main() {
         exam_mode_scores_a_section,
         retry_missed_survives_a_reload,
         a_review_moves_the_due_date,
-        exported_progress_imports_into_empty_storage,
+        exported_progress_imports_into_a_fresh_profile,
         cloze_hides_and_reveals,
     ])
 }

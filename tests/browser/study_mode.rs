@@ -257,9 +257,9 @@ pub async fn a_review_moves_the_due_date(b: Browser) -> Result<()> {
     Ok(())
 }
 
-/// Progress exported to a file and imported where nothing is stored (storage and the tab's
-/// name cleared, as a new profile starts) comes back card for card.
-pub async fn exported_progress_imports_into_empty_storage(b: Browser) -> Result<()> {
+/// Progress exported to a file and imported into another browser profile (a session of
+/// its own, nothing stored) comes back card for card, and stays after a reload there.
+pub async fn exported_progress_imports_into_a_fresh_profile(b: Browser) -> Result<()> {
     let (dir, public) = init_site()?;
     fresh(&b, &public, "review.html").await?;
     set_clock(&b, T0).await?;
@@ -268,40 +268,60 @@ pub async fn exported_progress_imports_into_empty_storage(b: Browser) -> Result<
     let before: State = b
         .js(&format!("return window.studysiteReview.state('{id}');"))
         .await?;
-    fresh(&b, &public, "review.html").await?;
-    let gone: Value = b
-        .js(&format!("return window.studysiteReview.state('{id}');"))
-        .await?;
-    ensure!(gone.is_null(), "storage was not empty: {gone}");
     let file = dir.path().join("progress.json");
     std::fs::write(&file, exported)?;
-    b.client
-        .find(Locator::Id("rv-import"))
-        .await?
-        .send_keys(file.to_str().context("a UTF-8 path")?)
-        .await?;
-    b.wait_for(
-        "the import",
-        "return document.getElementById('rv-status').textContent;",
-        |s: &String| s.contains("imported"),
-    )
-    .await?;
-    let after: State = b
-        .js(&format!("return window.studysiteReview.state('{id}');"))
-        .await?;
+    let other = b.new_profile(&dir.path().join("second-profile")).await?;
+    let result = import_into(&other, &public, &file, &id).await;
+    let _ = other.close().await;
+    let (after, kept) = result?;
     ensure!(
         after.due == before.due && after.reps == before.reps,
         "{before:?} became {after:?}"
     );
-    b.client.refresh().await?;
-    let kept: State = b
-        .js(&format!("return window.studysiteReview.state('{id}');"))
-        .await?;
     ensure!(
         kept.due == before.due,
         "the import was not stored: {kept:?}"
     );
     Ok(())
+}
+
+/// In session `c`: checks nothing is stored for card `id`, imports `file`, and returns the
+/// card's state after the import and after a reload.
+async fn import_into(
+    c: &fantoccini::Client,
+    public: &std::path::Path,
+    file: &std::path::Path,
+    id: &str,
+) -> Result<(State, State)> {
+    c.goto(&file_url(&public.join("review.html"))).await?;
+    let state = format!("return window.studysiteReview.state('{id}');");
+    let gone = c.execute(&state, Vec::new()).await?;
+    ensure!(
+        gone.is_null(),
+        "the new profile has progress already: {gone}"
+    );
+    c.find(Locator::Id("rv-import"))
+        .await?
+        .send_keys(file.to_str().context("a UTF-8 path")?)
+        .await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let status = c
+            .execute(
+                "return document.getElementById('rv-status').textContent;",
+                Vec::new(),
+            )
+            .await?;
+        if status.as_str().is_some_and(|s| s.contains("imported")) {
+            break;
+        }
+        ensure!(std::time::Instant::now() < deadline, "no import: {status}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let after: State = serde_json::from_value(c.execute(&state, Vec::new()).await?)?;
+    c.refresh().await?;
+    let kept: State = serde_json::from_value(c.execute(&state, Vec::new()).await?)?;
+    Ok((after, kept))
 }
 
 /// A cloze reads as plain text on its page; on the review page its card hides each
