@@ -349,14 +349,16 @@ fn answer_at(ls: &[Line], i: usize, options: &[(char, String)]) -> Option<Found>
     if let Some((kind, title)) = callout_open(c) {
         let kind = kind.to_ascii_lowercase();
         let success = matches!(kind.as_str(), "success" | "check" | "done" | "answer");
-        if !(is_answer_title(title) || (success && title.is_empty())) {
-            return None;
-        }
+        let titled = is_answer_title(title) || (success && title.is_empty());
         let mut end = i;
         while end + 1 < ls.len() && ls[end + 1].quotes >= first.quotes {
             end += 1;
         }
-        let (letters, at) = block_letters(ls, i, end, options)?;
+        // A callout titled otherwise ("Reveal", "Show") answers if a line of it says so.
+        let (letters, at) = match titled {
+            true => block_letters(ls, i, end, options)?,
+            false => said(ls, i + 1, end)?,
+        };
         return Some(Found {
             end,
             form: AnswerForm::Folded,
@@ -373,10 +375,11 @@ fn answer_at(ls: &[Line], i: usize, options: &[(char, String)]) -> Option<Found>
             }
         }
         let summary = &c[c.find("<summary").map_or(c.len(), |s| s)..];
-        if !summary.is_empty() && !is_answer_title(&strip_tags(summary)) {
-            return None;
-        }
-        let (letters, at) = block_letters(ls, i, end, options)?;
+        let titled = summary.is_empty() || is_answer_title(&strip_tags(summary));
+        let (letters, at) = match titled {
+            true => block_letters(ls, i, end, options)?,
+            false => said(ls, i, end)?,
+        };
         return Some(Found {
             end,
             form: AnswerForm::Folded,
@@ -460,6 +463,16 @@ fn block_letters(
         return None;
     }
     Some((letters, body.at))
+}
+
+/// The letters the first line of `from..=to` that says "answer" names.
+fn said(ls: &[Line], from: usize, to: usize) -> Option<(Vec<char>, usize)> {
+    ls.get(from..=to)?.iter().find_map(|l| {
+        let content = strip_tags(l.content);
+        let (letters, _) = named(&content)?;
+        let at = l.content.find(letters[0]).unwrap_or(0);
+        Some((letters, l.at + at))
+    })
 }
 
 /// An answer that names an option by its text (`Answer: S3` where an option reads `B) S3`).
@@ -645,6 +658,18 @@ fn stem_start(ls: &[Line], first: usize, floor: usize) -> Option<usize> {
     top
 }
 
+/// The text of a heading right above line `i` (blank lines between), when it asks a
+/// question.
+fn heading_above(ls: &[Line], i: usize, floor: usize) -> Option<String> {
+    let mut j = i;
+    while j > floor && ls[j - 1].content.trim().is_empty() {
+        j -= 1;
+    }
+    let h = ls.get(j.checked_sub(1)?)?.content.trim();
+    let text = h.strip_prefix('#')?.trim_start_matches('#');
+    (text.starts_with(' ') && text.contains('?')).then(|| text.trim().to_string())
+}
+
 /// Every quiz of a prepared note, in order.
 pub(crate) fn find(text: &str) -> Vec<Quiz> {
     let maybe = text.contains("A)") || text.contains("A.") || text.contains("a)");
@@ -719,7 +744,8 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
                 md.drain(..skip);
                 md.trim().to_string()
             }
-            None => String::new(),
+            // A question written as the heading above its options.
+            None => heading_above(&ls, i, floor).unwrap_or_default(),
         };
         let choices = options
             .iter()
@@ -1276,6 +1302,16 @@ mod tests {
     fn an_answer_naming_an_option_by_its_text() {
         let q = one("Which stores objects?\n\n- A) S3\n- B) EBS\n\nAnswer: `S3`.\n");
         assert_eq!(q.correct, ['A']);
+    }
+
+    #[test]
+    fn a_reveal_callout_that_says_the_answer_and_a_heading_question() {
+        let q = one(
+            "### Which is DNS?\n\nA) CloudFront\nB) Route 53\n\n> [!tip]- Reveal\n> Answer: B\n",
+        );
+        assert_eq!(q.correct, ['B']);
+        assert_eq!(q.stem, "Which is DNS?");
+        assert!(find("Which?\n\nA) x\nB) y\n\n> [!tip]- Reveal\n> B is nice.\n").is_empty());
     }
 
     #[test]
