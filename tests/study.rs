@@ -238,6 +238,16 @@ fn corpus_quizzes(name: &str) -> (usize, usize) {
         missing.join("\n")
     );
     assert_eq!(quiz_page.len(), from_source, "{name}: quiz.html");
+    // Every card of the export has a guid of its own.
+    let txt = site.text("flashcards.txt");
+    let rows: Vec<&str> = txt.lines().filter(|l| !l.starts_with('#')).collect();
+    let guids: std::collections::BTreeSet<&str> =
+        rows.iter().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(
+        guids.len(),
+        rows.len(),
+        "{name}: a guid twice in flashcards.txt"
+    );
     println!(
         "{name}: {from_source} practice questions in the source, {} quizzes on quiz.html",
         quiz_page.len()

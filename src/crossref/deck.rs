@@ -149,7 +149,21 @@ pub(crate) fn quizzes(index: &Index) -> Vec<QuizEntry> {
             out.push(quiz_entry(index, p, q));
         }
     }
+    unique(out.iter_mut().map(|q| &mut q.id));
     out
+}
+
+/// Two cards of one note with the same text would share an id: the second and later get
+/// `-2`, `-3`... (Anki needs every guid once).
+fn unique<'a>(ids: impl Iterator<Item = &'a mut String>) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for id in ids {
+        let n = seen.entry(id.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            id.push_str(&format!("-{n}"));
+        }
+    }
 }
 
 fn reading_order(index: &Index) -> Vec<usize> {
@@ -262,6 +276,7 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
             out.push(cloze_card(index, p, &c.text, c.offset));
         }
     }
+    unique(out.iter_mut().map(|c| &mut c.id));
     out
 }
 
