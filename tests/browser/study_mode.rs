@@ -225,9 +225,18 @@ pub async fn a_review_moves_the_due_date(b: Browser) -> Result<()> {
         .await?;
     ensure!(s.last == T0 && s.reps == 1, "{s:?}");
     let days = (s.due - T0) / DAY;
+    ensure!(days == 3.0, "Good on a new card: due in {days} days");
+    // FSRS-5 with its default weights: a first Good gives stability w2 = 3.173 days and
+    // difficulty w4 - e^(2 w5) + 1 = 5.28; a first Easy 15.69 days, so 16.
+    let (stability, difficulty, easy): (f64, f64, f64) = b
+        .js(&format!(
+            "const r = window.studysiteReview; const g = r.state('{id}'); const e = r.schedule(null, 4, {T0});
+             return [g.s, g.d, (e.due - {T0}) / {DAY}];"
+        ))
+        .await?;
     ensure!(
-        (2.0..=4.0).contains(&days),
-        "Good on a new card: due in {days} days"
+        (stability - 3.173).abs() < 1e-9 && (difficulty - 5.2824).abs() < 1e-3 && easy == 16.0,
+        "FSRS-5 first review: S {stability}, D {difficulty}, Easy in {easy} days"
     );
     let stats: Vec<String> = b
         .js("return ['rv-due', 'rv-today', 'rv-streak'].map(i => document.getElementById(i).textContent);")
