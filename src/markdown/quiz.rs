@@ -140,6 +140,12 @@ pub(crate) fn label(content: &str) -> Option<(char, usize)> {
         while b.get(i) == Some(&b' ') {
             i += 1;
         }
+        // A task list item: `- [ ] A) ...`.
+        for task in ["[ ] ", "[x] ", "[X] "] {
+            if content[i..].starts_with(task) {
+                i += task.len();
+            }
+        }
     }
     let bold = content[i..].starts_with("**") || content[i..].starts_with("__");
     if bold {
@@ -388,7 +394,7 @@ fn answer_at(ls: &[Line], i: usize, options: &[(char, String)]) -> Option<Found>
         });
     }
     let plain = c
-        .trim_start_matches(['*', '_', ' ', '✅', '✔', '☑'])
+        .trim_start_matches(['*', '_', ' ', '(', '✅', '✔', '☑'])
         .trim_start()
         .to_ascii_lowercase();
     let starts = [
@@ -452,9 +458,9 @@ fn block_letters(
             return Some((letters, l.at + at));
         }
     }
-    let body = ls[from + 1..=to]
-        .iter()
-        .find(|l| !strip_tags(l.content).trim().is_empty())?;
+    let body = ls[from + 1..=to].iter().find(|l| {
+        !strip_tags(l.content).trim().is_empty() && !l.content.trim_start().starts_with("<summary")
+    })?;
     let content = strip_tags(body.content);
     let (letters, _) = letters(&content)?;
     let s = content.trim_start_matches(['*', '_', ' ', '(']);
@@ -1113,7 +1119,8 @@ impl Sections<'_> {
             Event::Start(Tag::Paragraph | Tag::List(_) | Tag::Item | Tag::Link { .. })
             | Event::End(TagEnd::Paragraph | TagEnd::List(_) | TagEnd::Item | TagEnd::Link)
             | Event::SoftBreak
-            | Event::HardBreak => {}
+            | Event::HardBreak
+            | Event::TaskListMarker(_) => {}
             // The bold of a label (`**A.**`).
             Event::Start(Tag::Strong | Tag::Emphasis) | Event::End(_)
                 if range.end <= c.text_start => {}
@@ -1312,6 +1319,13 @@ mod tests {
         assert_eq!(q.correct, ['B']);
         assert_eq!(q.stem, "Which is DNS?");
         assert!(find("Which?\n\nA) x\nB) y\n\n> [!tip]- Reveal\n> B is nice.\n").is_empty());
+    }
+
+    #[test]
+    fn task_list_options_a_summary_line_and_an_answer_in_brackets() {
+        let q = one("Which?\n\n- [ ] A) x\n- [ ] B) y\n\n<details>\n<summary>Answer</summary>\n\n**B**\n\n</details>\n");
+        assert_eq!((q.choices.len(), q.correct.clone()), (2, vec!['B']));
+        assert_eq!(one("Which?\n\nA) x\nB) y\n\n(Answer: A)\n").correct, ['A']);
     }
 
     #[test]
