@@ -299,6 +299,7 @@ fn every_option_and_answer_form_is_a_quiz() {
         ("ABC", "E"),   // a letter no option has: a warning
         ("ABC", "C"),   // **A)** + The correct answer is (C).
         ("AB", "A"),    // <details><summary>Answer</summary>A</details>
+        ("AB", "A"),    // - **Answer:** A as the options' last item
     ];
     let want: Vec<Written> = want
         .iter()

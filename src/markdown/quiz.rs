@@ -394,7 +394,7 @@ fn answer_at(ls: &[Line], i: usize, options: &[(char, String)]) -> Option<Found>
         });
     }
     let plain = c
-        .trim_start_matches(['*', '_', ' ', '(', '✅', '✔', '☑'])
+        .trim_start_matches(['*', '_', ' ', '(', '-', '✅', '✔', '☑'])
         .trim_start()
         .to_ascii_lowercase();
     let starts = [
@@ -897,6 +897,9 @@ pub(crate) struct Sections<'q> {
     /// A paragraph holding both the question and its options was closed before the options;
     /// its end is dropped.
     drop_paragraph_end: bool,
+    /// Lists of options still open: their items after the options (an answer written as
+    /// the list's last item) lose their bullets, and the list's end is dropped.
+    open_lists: usize,
 }
 
 impl<'q> Sections<'q> {
@@ -908,6 +911,7 @@ impl<'q> Sections<'q> {
             open: None,
             open_depth: 0,
             drop_paragraph_end: false,
+            open_lists: 0,
         }
     }
 
@@ -1073,6 +1077,7 @@ impl Sections<'_> {
                     self.open = Some((self.next, Phase::Stem));
                     self.open_depth = depth_before;
                     self.drop_paragraph_end = false;
+                    self.open_lists = 0;
                     Self::html(out, Self::open_html(q), &range);
                 }
                 _ => {
@@ -1111,9 +1116,18 @@ impl Sections<'_> {
             return None;
         }
         let Phase::Option(n) = phase else {
-            out.push_back((ev, range));
+            match ev {
+                Event::Start(Tag::Item) | Event::End(TagEnd::Item) if self.open_lists > 0 => {}
+                Event::End(TagEnd::List(_)) if self.open_lists > 0 => self.open_lists -= 1,
+                ev => out.push_back((ev, range)),
+            }
             return None;
         };
+        match ev {
+            Event::Start(Tag::List(_)) => self.open_lists += 1,
+            Event::End(TagEnd::List(_)) => self.open_lists = self.open_lists.saturating_sub(1),
+            _ => {}
+        }
         let c = &self.quizzes[self.next].choices[n];
         match ev {
             Event::Start(Tag::Paragraph | Tag::List(_) | Tag::Item | Tag::Link { .. })
