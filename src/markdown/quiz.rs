@@ -33,6 +33,9 @@ pub(crate) enum AnswerForm {
     Folded,
     /// A paragraph: the page folds it.
     Plain,
+    /// No answer block: the options are a task list with the right ones ticked
+    /// (`- [x] B) ...`); the page writes the answer after them.
+    Ticked,
 }
 
 /// A question with lettered options and an answer naming letters.
@@ -615,6 +618,41 @@ fn answer_after(ls: &[Line], from: usize, options: &[(char, String)]) -> Option<
     None
 }
 
+/// Options written as a task list with the right ones ticked and no answer after them.
+fn ticked(ls: &[Line], options: &[(usize, usize)]) -> Option<(usize, Found)> {
+    let tick = |l: &Line| {
+        let c = l.content.trim_start_matches(['-', '*', '+', ' ']);
+        (
+            c.starts_with("[x] ") || c.starts_with("[X] "),
+            c.starts_with("[ ] "),
+        )
+    };
+    let marks: Vec<(bool, bool)> = options.iter().map(|&(from, _)| tick(&ls[from])).collect();
+    if !marks.iter().all(|&(on, off)| on || off) || !marks.iter().any(|&(on, _)| on) {
+        return None;
+    }
+    let mut letters = Vec::new();
+    let mut at = 0;
+    for (&(from, _), &(on, _)) in options.iter().zip(&marks) {
+        if on {
+            letters.push(label(ls[from].content)?.0);
+            if at == 0 {
+                at = ls[from].at;
+            }
+        }
+    }
+    let end = options.last()?.1;
+    Some((
+        end,
+        Found {
+            end,
+            form: AnswerForm::Ticked,
+            letters,
+            at,
+        },
+    ))
+}
+
 /// A list marker (`1.`, `2)`, `-`) at the start of a question's first line, and the spaces
 /// after it: the question starts after it, inside the list item.
 fn list_marker(content: &str) -> usize {
@@ -708,7 +746,9 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
                 Some((letter, ls[from].content[n..].to_string()))
             })
             .collect();
-        let Some((a, found)) = answer_after(&ls, last + 1, &texts) else {
+        let Some((a, found)) =
+            answer_after(&ls, last + 1, &texts).or_else(|| ticked(&ls, &options))
+        else {
             i = last + 1;
             continue;
         };
@@ -771,7 +811,10 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
                 }
             })
             .collect();
-        let explanation = explanation(text, &ls[a..=end], ls[a].quotes, form);
+        let explanation = match form {
+            AnswerForm::Ticked => String::new(),
+            _ => explanation(text, &ls[a..=end], ls[a].quotes, form),
+        };
         // A callout's blockquote starts at its own `>`, where the callout adapter's HTML is.
         // An answer quoted deeper than the question, or a callout, starts at its own `>`,
         // where its blockquote (or the callout adapter's HTML) starts.
@@ -780,7 +823,9 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
             .match_indices('>')
             .map(|(i, _)| ls[a].start + i)
             .collect();
-        let answer_start = if ls[a].quotes > quotes {
+        let answer_start = if form == AnswerForm::Ticked {
+            ls[end].end
+        } else if ls[a].quotes > quotes {
             marks.get(quotes).copied().unwrap_or(ls[a].at)
         } else if ls[a].content.starts_with("[!") {
             marks.last().copied().unwrap_or(ls[a].at)
@@ -938,9 +983,17 @@ impl<'q> Sections<'q> {
         let mut html = String::new();
         match phase {
             Phase::Option(_) => html.push_str("</button></li></ol>\n"),
+            _ if q.form == AnswerForm::Ticked => {}
             Phase::Answer if q.form == AnswerForm::Plain => html.push_str("</details>\n"),
             Phase::Answer => html.push_str("</div>\n"),
             _ => {}
+        }
+        if q.form == AnswerForm::Ticked {
+            let letters: Vec<String> = q.correct.iter().map(char::to_string).collect();
+            html.push_str(&format!(
+                "<details class=\"quiz-answer\"><summary>Answer</summary><p>Answer: {}</p></details>\n",
+                letters.join(", ")
+            ));
         }
         html.push_str("<p class=\"quiz-feedback\" aria-live=\"polite\"></p></section>\n");
         Self::html(out, html, range);
@@ -988,6 +1041,7 @@ impl<'q> Sections<'q> {
             html.push_str(match q.form {
                 AnswerForm::Plain => "<details class=\"quiz-answer\"><summary>Answer</summary>\n",
                 AnswerForm::Folded => "<div class=\"quiz-answer\">\n",
+                AnswerForm::Ticked => "",
             });
         }
         self.open = Some((self.next, phase));
@@ -996,7 +1050,7 @@ impl<'q> Sections<'q> {
 
     /// The phase an event at `at` belongs to.
     fn phase_of(q: &Quiz, at: usize) -> Phase {
-        if at >= q.answer.start {
+        if at >= q.answer.start && q.form != AnswerForm::Ticked {
             return Phase::Answer;
         }
         let options = q.options();
@@ -1089,9 +1143,9 @@ impl Sections<'_> {
         let (_, phase) = self.open?;
         // Leaving the block the quiz opened in, or past its answer: the quiz ends.
         let leaving = Shape::of(&ev) == Shape::Close && self.depth < self.open_depth;
-        let past = range.start >= self.quizzes[self.next].answer.end
-            && depth_before == self.open_depth
-            && phase == Phase::Answer;
+        let q = &self.quizzes[self.next];
+        let done = phase == Phase::Answer || (q.form == AnswerForm::Ticked && phase != Phase::Stem);
+        let past = range.start >= q.answer.end && depth_before == self.open_depth && done;
         if leaving || past {
             self.close(phase, out, &range);
             return Some(ev);
@@ -1340,6 +1394,16 @@ mod tests {
         let q = one("Which?\n\n- [ ] A) x\n- [ ] B) y\n\n<details>\n<summary>Answer</summary>\n\n**B**\n\n</details>\n");
         assert_eq!((q.choices.len(), q.correct.clone()), (2, vec!['B']));
         assert_eq!(one("Which?\n\nA) x\nB) y\n\n(Answer: A)\n").correct, ['A']);
+    }
+
+    #[test]
+    fn ticked_options_are_the_answer() {
+        let q = one("Which two?\n\n- [ ] A) x\n- [x] B) y\n- [X] C) z\n\nAfter.\n");
+        assert_eq!(
+            (q.form, q.correct.clone()),
+            (AnswerForm::Ticked, vec!['B', 'C'])
+        );
+        assert!(find("Which?\n\n- [ ] A) x\n- [ ] B) y\n").is_empty());
     }
 
     #[test]
