@@ -38,16 +38,19 @@ pub enum Lint {
     UndefinedAnswer,
     Liquid,
     Symlink,
+    /// A quiz whose answer names a letter none of its options has.
+    QuizAnswer,
 }
 
 impl Lint {
-    pub(crate) const ALL: [Lint; 6] = [
+    pub(crate) const ALL: [Lint; 7] = [
         Lint::BrokenLink,
         Lint::UnknownLanguage,
         Lint::BoxDrawing,
         Lint::UndefinedAnswer,
         Lint::Liquid,
         Lint::Symlink,
+        Lint::QuizAnswer,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Lint {
             Lint::UndefinedAnswer => "undefined-answer",
             Lint::Liquid => "liquid",
             Lint::Symlink => "symlink",
+            Lint::QuizAnswer => "quiz-answer",
         }
     }
 
@@ -70,6 +74,7 @@ impl Lint {
             Lint::UndefinedAnswer => "scenario answers no note defines",
             Lint::Liquid => "kinds of Liquid shown as written",
             Lint::Symlink => "symlinks out of the site folder",
+            Lint::QuizAnswer => "quiz answers naming a letter no option has",
         }
     }
 

@@ -9,6 +9,8 @@
 //!   -> output::write (or serve, from memory)
 //! ```
 //!
+//! `init` writes a new site from the scaffold compiled in; it stands apart from the pipeline.
+//!
 //! Modules depend downwards only (`tests/layering.rs` checks it):
 //! `check | output | serve -> site -> render -> crossref -> index -> page -> note ->
 //! markdown -> config -> project -> url, content, fsx, slug, diagnostic, source_map`.
@@ -21,6 +23,7 @@ pub mod diagnostic;
 pub(crate) mod discover;
 pub(crate) mod fsx;
 pub(crate) mod index;
+pub mod init;
 pub mod markdown;
 pub(crate) mod note;
 pub mod output;

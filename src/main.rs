@@ -25,6 +25,15 @@ enum Command {
     Serve(ServeArgs),
     /// Check every link, anchor and image without writing anything; exit 1 if one is broken
     Check(CheckArgs),
+    /// Start a new site in DIR that shows every feature (notes and a commented studysite.toml)
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create the site in (made if missing; must not hold notes/ or studysite.toml)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -156,6 +165,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Serve(args) => serve(&args),
         Command::Check(args) => check(&args),
+        Command::Init(args) => init(&args),
     };
     match result {
         Ok(code) => code,
@@ -231,6 +241,18 @@ fn serve(args: &ServeArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     studysite::serve::run(&options, &serve, args.open)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(args: &InitArgs) -> Result<ExitCode> {
+    let written = studysite::init::init(&args.dir)?;
+    for path in &written {
+        println!("wrote {}", path.display());
+    }
+    println!(
+        "a new site is in `{dir}`: `studysite serve {dir}` previews it, `studysite build {dir}` writes it",
+        dir = args.dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -49,6 +49,10 @@ impl Page {
         let mut visible = outline.clone();
         visible.facts.map_offsets(|_| 0);
         visible.headings.iter_mut().for_each(|x| x.offset = 0);
+        // Quizzes and cloze cards are read by the study pages alone, which have a key of
+        // their own: a change to one need not render every page again.
+        visible.quizzes.clear();
+        visible.clozes.clear();
         let digest = hash_of((format!("{:?}", note.front), format!("{visible:?}")));
         Page {
             note,

@@ -15,11 +15,18 @@ mod publish;
 mod serve_live;
 #[path = "browser/crossref.rs"]
 mod study;
+#[path = "browser/study_mode.rs"]
+mod study_mode;
 use publish::{
     relative_build_has_no_broken_links_from_file, search_finds_canary_from_file,
     search_finds_canary_over_http_under_a_base_path,
 };
 use serde_json::json;
+use study_mode::{
+    a_review_moves_the_due_date, cloze_hides_and_reveals, exam_mode_scores_a_section,
+    exported_progress_imports_into_a_fresh_profile, quiz_marks_right_and_wrong_options,
+    retry_missed_survives_a_reload,
+};
 #[path = "browser/diagrams.rs"]
 mod diagrams;
 use diagrams::{
@@ -68,6 +75,12 @@ fn main() {
         search_finds_canary_from_file,
         search_finds_canary_over_http_under_a_base_path,
         relative_build_has_no_broken_links_from_file,
+        quiz_marks_right_and_wrong_options,
+        exam_mode_scores_a_section,
+        retry_missed_survives_a_reload,
+        a_review_moves_the_due_date,
+        exported_progress_imports_into_a_fresh_profile,
+        cloze_hides_and_reveals,
     ])
 }
 

@@ -1,6 +1,7 @@
 //! The "when to use what" web: scenarios, comparisons, tips and traps found in every note,
 //! answers linked to the sections that define them, and the study pages built from them.
 
+pub(crate) mod deck;
 pub(crate) mod pages;
 pub(crate) mod terms;
 
@@ -21,7 +22,12 @@ pub(crate) const STUDY_PAGES: &[(&str, &str)] = &[
     ("When to use what", "when-to-use-what.html"),
     ("Flashcards", "flashcards.html"),
     ("Cram sheet", "cram-sheet.html"),
+    ("Quiz", "quiz.html"),
+    ("Review", "review.html"),
 ];
+
+/// The Anki export of the deck, linked from the flashcards page.
+pub(crate) const ANKI_FILES: &[&str] = &["flashcards.txt", "flashcards.csv"];
 
 /// A scenario placed in the site, its answer's terms found.
 #[derive(Debug, Clone)]
@@ -105,6 +111,9 @@ impl Web {
     pub(crate) fn reserve_pages(&self, index: &mut Index, diags: &mut Vec<Diagnostic>) {
         for (_, url) in STUDY_PAGES {
             index.reserve(url, pages::ids(url, self), diags);
+        }
+        for url in ANKI_FILES {
+            index.reserve(url, Vec::new(), diags);
         }
     }
 

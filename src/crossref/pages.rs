@@ -148,7 +148,7 @@ struct EntryCtx {
 #[derive(Serialize)]
 pub(crate) struct Flashcards {
     /// The deck as JSON, safe inside a `<script>` element.
-    cards_json: String,
+    pub(crate) cards_json: String,
     sections: Vec<String>,
     storage_key: String,
     count: usize,
@@ -193,7 +193,7 @@ struct CramNote {
 }
 
 /// The top folder a page is in, for filtering (the site title for root notes).
-fn top_section(index: &Index, page: usize) -> String {
+pub(crate) fn top_section(index: &Index, page: usize) -> String {
     let mut s = index.pages[page].section;
     while let Some(parent) = index.sections[s].parent {
         if index.sections[parent].parent.is_none() {

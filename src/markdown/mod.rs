@@ -2,6 +2,7 @@
 
 mod adapter;
 pub(crate) mod callouts;
+pub(crate) mod cloze;
 pub(crate) mod code;
 pub(crate) mod definitions;
 pub(crate) mod diagrams;
@@ -13,6 +14,7 @@ pub(crate) mod highlight;
 pub(crate) mod links;
 pub(crate) mod math;
 pub(crate) mod questions;
+pub(crate) mod quiz;
 pub(crate) mod scenarios;
 pub(crate) mod tags;
 
@@ -93,6 +95,8 @@ pub(crate) struct Rendered {
     /// and the site carries it.) Found once here, so a rebuild need not scan every page.
     pub(crate) has_mermaid: bool,
     pub(crate) has_math: bool,
+    /// Does the page hold a quiz? (Then it loads the small quiz script.)
+    pub(crate) has_quiz: bool,
 }
 
 /// What is known of a note before any note is rendered: its headings and every id on it.
@@ -104,6 +108,10 @@ pub(crate) struct Outline {
     pub(crate) facts: Facts,
     /// Inline `#tags`, in order, each once.
     pub(crate) tags: Vec<String>,
+    /// Multiple-choice questions with their answers, offsets in the note body.
+    pub(crate) quizzes: Vec<quiz::Quiz>,
+    /// Cloze cards (`{{c1::...}}`, highlights in tips and traps).
+    pub(crate) clozes: Vec<cloze::Cloze>,
 }
 
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
@@ -111,12 +119,15 @@ pub(crate) struct Outline {
 pub(crate) struct Prepared {
     pub(crate) text: String,
     pub(crate) map: OffsetMap,
+    /// The quizzes of the text, offsets in `text`.
+    pub(crate) quizzes: Vec<quiz::Quiz>,
 }
 
 impl Prepared {
     pub(crate) fn new(body: &str) -> Prepared {
         let (text, map) = diagrams::fence_unfenced(body);
-        Prepared { text, map }
+        let quizzes = quiz::find(&text);
+        Prepared { text, map, quizzes }
     }
 
     fn events(&self) -> impl Iterator<Item = Spanned<'_>> {
@@ -192,6 +203,7 @@ where
         e => (e, r),
     });
     let events = math::Dollars::new(events, &doc.text);
+    let events = Adapter::new(events, cloze::Strip::default());
     let events = Adapter::new(events, headings::Ids::new(&shared.ids, &mut found.headings));
     let events = Adapter::new(events, links::RawAnchors::new(&mut found.html_anchors));
     let events = Adapter::new(events, rendering.then(headings::Anchors::default));
@@ -217,6 +229,11 @@ where
     let events = Adapter::new(events, tags::Tags::new(&mut found.tags, tags_page));
     let events = Adapter::new(events, glossary::Glossary::new(view));
     let events = Adapter::new(events, glossary::Backlinks::new(view));
+    let events = Adapter::new(
+        events,
+        rendering.then_some(quiz::OptionBreaks { text: &doc.text }),
+    );
+    let events = Adapter::new(events, rendering.then(|| quiz::Sections::new(&doc.quizzes)));
     Adapter::new(events, rendering.then_some(TableWrap))
 }
 
@@ -227,6 +244,10 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     chain(doc, config, &shared, &mut found, None).for_each(drop);
     let mut facts = found.facts;
     facts.questions = questions::extract(&doc.text, &found.callouts);
+    let mut clozes = cloze::cards(&doc.text, &found.callouts);
+    for c in &mut clozes {
+        c.offset = doc.map.old(c.offset);
+    }
     facts.callouts = found.callouts;
     facts.definitions = found.definitions;
     facts.map_offsets(|o| doc.map.old(o));
@@ -236,11 +257,17 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     }
     let mut ids = shared.ids.into_inner().into_vec();
     ids.extend(found.html_anchors);
+    let mut quizzes = doc.quizzes.clone();
+    for q in &mut quizzes {
+        q.map_offsets(|o| doc.map.old(o));
+    }
     Outline {
         headings,
         ids,
         facts,
         tags: found.tags,
+        quizzes,
+        clozes,
     }
 }
 
@@ -263,6 +290,7 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     let events = chain(doc, env.config, &shared, &mut found, Some(&mut sinks));
     html::push_html(&mut html_out, events.map(|(e, _)| e));
     let mut findings = sinks.findings.into_inner();
+    findings.extend(quiz::findings(&doc.quizzes));
     let mut broken_links = sinks.broken_links.into_inner();
     for f in findings.iter_mut().chain(&mut broken_links) {
         f.offset = doc.map.old(f.offset);
@@ -278,6 +306,7 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     Rendered {
         has_mermaid: code::has_mermaid(&html_out),
         has_math: math::has_math(&html_out),
+        has_quiz: !doc.quizzes.is_empty(),
         html: html_out,
         headings,
         findings,

@@ -89,6 +89,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) has_mermaid: bool,
     /// Does the body hold math? Then the page loads KaTeX to draw it.
     pub(super) has_math: bool,
+    /// Does the body hold a quiz? Then the page loads the quiz script.
+    pub(super) has_quiz: bool,
     pub(super) source: &'a str,
     pub(super) edit_url: Option<String>,
     pub(super) is_section: bool,
@@ -111,6 +113,7 @@ impl<'a> PageCtx<'a> {
             has_h1: false,
             has_mermaid: false,
             has_math: false,
+            has_quiz: false,
             source: "",
             edit_url: None,
             is_section: false,

@@ -4,6 +4,7 @@
 //! ([`theme`]).
 
 mod context;
+mod quiz;
 mod study;
 mod theme;
 
@@ -160,6 +161,7 @@ fn render_target(
                 has_h1: r.html.trim_start().starts_with("<h1"),
                 has_mermaid: r.has_mermaid,
                 has_math: r.has_math,
+                has_quiz: r.has_quiz,
                 source: &note.rel,
                 edit_url: config.edit_url.as_ref().map(|e| {
                     let path =

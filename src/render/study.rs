@@ -1,5 +1,5 @@
-//! The study pages (when to use what, flashcards, cram sheet) and the tags page, each with its
-//! data as `study`.
+//! The study pages (when to use what, flashcards, cram sheet, quiz, review) and the tags
+//! page, each with its data as `study`, and the deck's Anki export.
 
 use super::context::{listing, site_ctx, Link, PageCtx};
 use super::{HtmlCache, Rendering, Theme};
@@ -31,6 +31,7 @@ pub(crate) fn study_pages(
     if index.has_tags_page() {
         wanted.push(("Tags", tags::TAGS_PAGE));
     }
+    let cards = super::quiz::deck(web, index);
     let results: Vec<(&str, Rendering)> = wanted
         .par_iter()
         .map(|&(title, url)| {
@@ -47,6 +48,8 @@ pub(crate) fn study_pages(
             match url {
                 "flashcards.html" => ctx.insert("study", &crossref::pages::flashcards(web, index)),
                 "cram-sheet.html" => ctx.insert("study", &crossref::pages::cram_sheet(index)),
+                "quiz.html" => ctx.insert("study", &super::quiz::quiz_page(index)),
+                "review.html" => ctx.insert("study", &super::quiz::review_page(&cards, index)),
                 tags::TAGS_PAGE => ctx.insert("study", &tags_ctx(index)),
                 _ => ctx.insert("study", &crossref::pages::when_to_use(web, index, url)),
             }
@@ -64,6 +67,7 @@ pub(crate) fn study_pages(
             Err(d) => diags.push(d),
         }
     }
+    files.extend(super::quiz::anki_files(&cards, index));
     files
 }
 

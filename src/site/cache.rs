@@ -28,6 +28,8 @@ pub(super) struct Keys {
     pub(super) shape: u64,
     /// Each note's page: the shape and the note's own bytes.
     pages: Vec<u64>,
+    /// What only the study pages read: every quiz and cloze card, offsets left out.
+    study: u64,
 }
 
 impl Keys {
@@ -41,7 +43,7 @@ impl Keys {
 
     /// The key of the study pages, which read the whole site's shape.
     pub(super) fn study(&self) -> u64 {
-        hash_of((self.shape, "study pages"))
+        hash_of((self.shape, self.study, "study pages"))
     }
 }
 
@@ -212,7 +214,32 @@ impl Cache {
             .iter()
             .map(|p| hash_of((shape, self.hashes[&p.page.note.rel])))
             .collect();
-        Keys { shape, pages }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for p in &index.pages {
+            let outline = &p.page.outline;
+            // Each card links to the heading above it.
+            let above = |at: usize| {
+                outline
+                    .headings
+                    .iter()
+                    .rfind(|x| x.offset <= at)
+                    .map(|x| &x.id)
+            };
+            for q in &outline.quizzes {
+                above(q.start).hash(&mut h);
+                let mut q = q.clone();
+                q.map_offsets(|_| 0);
+                q.hash(&mut h);
+            }
+            for c in &outline.clozes {
+                (above(c.offset), &c.text).hash(&mut h);
+            }
+        }
+        Keys {
+            shape,
+            pages,
+            study: h.finish(),
+        }
     }
 
     /// Every note rendered, in parallel: the last build's rendering where its key matches.

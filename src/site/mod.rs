@@ -190,6 +190,23 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_quiz_renders_the_study_pages_again_and_no_note_page() {
+        let quiz = |letter: &str| format!("# Q\n\nWhich?\n\nA) x\nB) y\n\n**Answer: {letter}**\n");
+        let (dir, config) = site(&[("index.md", "# Home\n\nText.\n"), ("q.md", &quiz("A"))]);
+        let mut cache = Cache::default();
+        let first = build_with(&config, &mut cache).unwrap();
+        std::fs::write(dir.path().join("notes/q.md"), quiz("B")).unwrap();
+        let again = build_with(&config, &mut cache).unwrap();
+        assert_ne!(first.files["quiz.html"], again.files["quiz.html"]);
+        assert_ne!(first.files["q.html"], again.files["q.html"]);
+        assert_eq!(again.files, build(&config).unwrap().files);
+        match (&first.files["index.html"], &again.files["index.html"]) {
+            (Content::Bytes(a), Content::Bytes(b)) => assert!(std::sync::Arc::ptr_eq(a, b)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn problems_in_notes_come_back_as_diagnostics() {
         let (_dir, config) = site(&[("a.md", "---\ntitle: [x\n---\n"), ("b.md", "[c](c.md)\n")]);
         let built = build(&config).unwrap();

@@ -172,7 +172,15 @@ pub async fn study_pages_in_the_nav_at_every_width(b: Browser) -> Result<()> {
     let titles: Vec<&str> = links.iter().map(|(t, _)| t.as_str()).collect();
     ensure!(
         // The bundled notes have front matter tags, so the site has a tags page too.
-        titles == ["When to use what", "Flashcards", "Cram sheet", "Tags"],
+        titles
+            == [
+                "When to use what",
+                "Flashcards",
+                "Cram sheet",
+                "Quiz",
+                "Review",
+                "Tags"
+            ],
         "the sidebar's study links are {titles:?}"
     );
     ensure!(

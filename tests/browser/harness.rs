@@ -44,9 +44,23 @@ pub struct Site {
 pub struct Browser {
     pub client: Client,
     pub site: Arc<Site>,
+    /// chromedriver's port and the Chromium it starts, for sessions of their own.
+    driver_port: u16,
+    chromium: Arc<PathBuf>,
 }
 
 impl Browser {
+    /// A second session with a profile of its own in `profile` (nothing stored yet), for
+    /// what must move between profiles; the caller closes it.
+    pub async fn new_profile(&self, profile: &Path) -> Result<Client> {
+        std::fs::create_dir_all(profile)?;
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities(profile, &self.chromium))
+            .connect(&format!("http://127.0.0.1:{}", self.driver_port))
+            .await
+            .context("failed to start a second Chromium session")
+    }
+
     /// The `file://` URL of a site-relative page.
     pub fn url(&self, page: &str) -> String {
         file_url(&self.site.out.join(page))
@@ -440,6 +454,8 @@ async fn run(
     let browser = Browser {
         client: client.clone(),
         site: Arc::new(site),
+        driver_port: driver.port,
+        chromium: Arc::new(chromium.to_path_buf()),
     };
 
     let plural = if tests.len() == 1 { "" } else { "s" };
