@@ -126,11 +126,19 @@ impl Prepared {
 /// The state a page's adapters share: every id on the page (headings, callouts and
 /// scenarios claim from one set, so no two elements share an id), and the roles of the
 /// callouts open around the event being read (the scenario adapter asks whether it is in a
-/// tip).
-#[derive(Default)]
+/// tip). The theme's own ids are taken from the start.
 struct Shared {
     ids: RefCell<IdSet>,
     roles: callouts::Roles,
+}
+
+impl Default for Shared {
+    fn default() -> Shared {
+        Shared {
+            ids: RefCell::new(IdSet::for_page()),
+            roles: callouts::Roles::default(),
+        }
+    }
 }
 
 /// What both passes collect while the events go by.
