@@ -6,6 +6,7 @@ pub(crate) mod code;
 pub(crate) mod diagrams;
 pub(crate) mod dialects;
 pub(crate) mod facts;
+pub(crate) mod footnotes;
 pub(crate) mod glossary;
 pub(crate) mod headings;
 pub(crate) mod highlight;
@@ -163,7 +164,7 @@ struct RenderSinks<'e> {
 }
 
 /// The adapter chain, in one place for both passes. The adapters that claim ids (headings,
-/// callouts, scenarios) run in both, in the same order, so the outline's ids are the ones
+/// footnotes, callouts, scenarios) run in both, in the same order, so the outline's ids are the ones
 /// the page gets; the others run only when rendering (`render` is `Some`) and pass events
 /// through otherwise.
 fn chain<'a, 'b, 'e: 'b>(
@@ -199,6 +200,7 @@ where
     });
     let events = math::Dollars::new(events, &doc.text);
     let events = Adapter::new(events, headings::Ids::new(&shared.ids, &mut found.headings));
+    let events = Adapter::new(events, footnotes::Ids::new(&shared.ids));
     let events = Adapter::new(events, links::RawAnchors::new(&mut found.html_anchors));
     let events = Adapter::new(events, rendering.then(headings::Anchors::default));
     let events = Adapter::new(
