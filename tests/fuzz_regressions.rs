@@ -1,7 +1,7 @@
 //! The inputs the fuzz targets (`fuzz/`) found a crash or a hang with, kept in
 //! `tests/fuzz_inputs/<target>/` and replayed through the function the target runs, which
 //! checks what must hold of the output (a build that succeeds, positions inside the note,
-//! ids given once, no path outside the site).
+//! ids given once, no path outside the site); each is also built as a note.
 
 use std::path::PathBuf;
 use studysite::fuzzing;
@@ -35,4 +35,21 @@ fn replay(target: &str, mut check: impl FnMut(&[u8])) {
 #[test]
 fn diagrams() {
     replay("diagrams", fuzzing::diagrams);
+}
+
+/// Every kept input, whichever target found it, is also a note that builds.
+#[test]
+fn every_input_builds_as_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut site = fuzzing::Site::new(dir.path());
+    let kept = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_inputs");
+    let mut targets: Vec<String> = std::fs::read_dir(&kept)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    targets.sort();
+    assert!(!targets.is_empty(), "nothing in {}", kept.display());
+    for target in targets {
+        replay(&target, |bytes| site.build_note(bytes));
+    }
 }
