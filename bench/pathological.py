@@ -39,6 +39,8 @@ CASES = {
     "one heading repeated": (lambda n: "## Same\n\n" * n, 5_000),
     "box line": (lambda n: "┌" + "─" * n + "┐\n│" + " " * n + "│\n└" + "─" * n + "┘\n", 20_000),
     "many diagrams with faults": (lambda n: "```text\n┌──┐\n│  │\n└─┘\n```\n\n" * n, 1_000),
+    # Each fenced by studysite, each fault mapped back through the fences' offset map.
+    "un-fenced diagrams with faults": (lambda n: "┌──┐\n│  │\n└─┘\n\n" * n, 4_000),
     "scenario arrows": (lambda n: "".join(f"- need {i} -> Answer{i}\n" for i in range(n)), 4_000),
     "wide table": (lambda n: "|" + "a|" * n + "\n|" + "-|" * n + "\n|" + "b|" * n + "\n", 4_000),
     "html attributes": (lambda n: "<p " + 'href="x" ' * n + ">\n", 10_000),

@@ -22,6 +22,9 @@ pub(crate) mod crossref;
 pub mod diagnostic;
 pub(crate) mod discover;
 pub(crate) mod fsx;
+/// For the fuzz targets in `fuzz/` and their regression tests only.
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod index;
 pub mod init;
 pub mod markdown;

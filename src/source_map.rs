@@ -16,12 +16,14 @@ pub(crate) struct OffsetMap {
 }
 
 impl OffsetMap {
-    /// The old offset of `new`.
+    /// The old offset of `new`. The inserts are in order, so a binary search finds the one
+    /// `new` may be in (a linear scan made mapping every offset of a note quadratic).
     pub(crate) fn old(&self, new: usize) -> usize {
-        if let Some((start, _)) = self.inserted.iter().find(|(s, e)| *s <= new && new < *e) {
-            return self.old_of_copied(*start);
+        let i = self.inserted.partition_point(|(s, _)| *s <= new);
+        match i.checked_sub(1).map(|i| self.inserted[i]) {
+            Some((start, end)) if new < end => self.old_of_copied(start),
+            _ => self.old_of_copied(new),
         }
-        self.old_of_copied(new)
     }
 
     fn old_of_copied(&self, new: usize) -> usize {
@@ -75,7 +77,14 @@ impl Rewriter {
         self.map.inserted.last().is_some_and(|&(_, e)| e == new)
     }
 
-    pub(crate) fn finish(self) -> (String, OffsetMap) {
+    pub(crate) fn finish(mut self) -> (String, OffsetMap) {
+        // The end of a text that ends in inserted text is where that text was inserted, not
+        // past it (else the end of a note ending in an un-fenced diagram mapped beyond it).
+        let end = self.out.len();
+        if self.ends_in_insert(end) {
+            let old = self.map.anchors.last().map_or(0, |&(_, o)| o);
+            self.map.anchors.push((end, old));
+        }
         (self.out, self.map)
     }
 }
@@ -153,6 +162,16 @@ mod tests {
         assert_eq!(map.old(2), 2);
         assert_eq!(map.old(3), 4);
         assert_eq!(map.old(4), 5);
+    }
+
+    #[test]
+    fn the_end_after_an_insert_is_where_it_was_inserted() {
+        let mut w = Rewriter::default();
+        w.copy("ab", 0);
+        w.insert("\n```\n", 2);
+        let (out, map) = w.finish();
+        assert_eq!(map.old(3), 2);
+        assert_eq!(map.old(out.len()), 2);
     }
 
     #[test]

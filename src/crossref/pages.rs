@@ -10,15 +10,6 @@ use crate::slug::heading_id;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Ids the default theme puts on every page, which a generated anchor must not take.
-const THEME_IDS: &[&str] = &[
-    "content",
-    "nav",
-    "search-input",
-    "search-results",
-    "search-status",
-];
-
 /// The ids of the parts of the study pages that notes may link to (`cram-sheet.html#exam-tips`).
 const FIXED_IDS: &[(&str, &[&str])] = &[
     ("when-to-use-what.html", &["scenario-filter"]),
@@ -102,12 +93,8 @@ fn layout(web: &Web) -> Vec<Planned> {
     }
     let mut groups: Vec<Planned> = groups.into_values().collect();
     groups.sort_by_cached_key(|g| (g.answer.to_lowercase(), g.term.is_none()));
-    let mut taken = IdSet::default();
-    for id in THEME_IDS
-        .iter()
-        .copied()
-        .chain(fixed_ids("when-to-use-what.html"))
-    {
+    let mut taken = IdSet::for_page();
+    for id in fixed_ids("when-to-use-what.html") {
         taken.claim(id);
     }
     for g in &mut groups {

@@ -16,7 +16,26 @@ pub(crate) struct IdSet {
     next_suffix: HashMap<String, usize>,
 }
 
+/// Ids the default theme's `base.html` puts on every page, which no element of a note (nor
+/// of a generated page) may take: a heading `# Content` gets `content-1`.
+/// (Sorted; a test checks that they are `base.html`'s.)
+pub(crate) const THEME_IDS: &[&str] = &[
+    "content",
+    "nav",
+    "search-input",
+    "search-results",
+    "search-status",
+];
+
 impl IdSet {
+    /// The ids of one page of the site, the theme's own ([`THEME_IDS`]) already taken.
+    pub(crate) fn for_page() -> IdSet {
+        IdSet {
+            taken: THEME_IDS.iter().map(|id| id.to_string()).collect(),
+            ..IdSet::default()
+        }
+    }
+
     /// Claims `base`, or `base-1`, `base-2`... when taken (GitHub's rule for repeats).
     pub(crate) fn claim(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
@@ -152,5 +171,21 @@ mod tests {
         assert_eq!(ids.claim("a-1"), "a-1-1");
         assert_eq!(ids.claim("a"), "a-2");
         assert_eq!(ids.claim(""), "section");
+    }
+
+    #[test]
+    fn a_page_leaves_the_themes_ids_alone() {
+        let mut ids = IdSet::for_page();
+        assert_eq!(ids.claim("content"), "content-1");
+        assert_eq!(ids.claim("nav"), "nav-1");
+        assert_eq!(ids.into_vec(), ["content-1", "nav-1"]);
+        let base = include_str!("../../templates/base.html");
+        let mut in_base: Vec<&str> = base
+            .split(" id=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        in_base.sort_unstable();
+        assert_eq!(in_base, THEME_IDS);
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod definitions;
 pub(crate) mod diagrams;
 pub(crate) mod dialects;
 pub(crate) mod facts;
+pub(crate) mod footnotes;
 pub(crate) mod glossary;
 pub(crate) mod headings;
 pub(crate) mod highlight;
@@ -138,11 +139,19 @@ impl Prepared {
 /// The state a page's adapters share: every id on the page (headings, callouts and
 /// scenarios claim from one set, so no two elements share an id), and the roles of the
 /// callouts open around the event being read (the scenario adapter asks whether it is in a
-/// tip).
-#[derive(Default)]
+/// tip). The theme's own ids are taken from the start.
 struct Shared {
     ids: RefCell<IdSet>,
     roles: callouts::Roles,
+}
+
+impl Default for Shared {
+    fn default() -> Shared {
+        Shared {
+            ids: RefCell::new(IdSet::for_page()),
+            roles: callouts::Roles::default(),
+        }
+    }
 }
 
 /// What both passes collect while the events go by.
@@ -168,7 +177,7 @@ struct RenderSinks<'e> {
 }
 
 /// The adapter chain, in one place for both passes. The adapters that claim ids (headings,
-/// callouts, scenarios) run in both, in the same order, so the outline's ids are the ones
+/// footnotes, callouts, scenarios) run in both, in the same order, so the outline's ids are the ones
 /// the page gets; the others run only when rendering (`render` is `Some`) and pass events
 /// through otherwise.
 fn chain<'a, 'b, 'e: 'b>(
@@ -205,6 +214,7 @@ where
     let events = math::Dollars::new(events, &doc.text);
     let events = Adapter::new(events, cloze::Strip::default());
     let events = Adapter::new(events, headings::Ids::new(&shared.ids, &mut found.headings));
+    let events = Adapter::new(events, footnotes::Ids::new(&shared.ids));
     let events = Adapter::new(events, links::RawAnchors::new(&mut found.html_anchors));
     let events = Adapter::new(events, rendering.then(headings::Anchors::default));
     let events = Adapter::new(

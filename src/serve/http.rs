@@ -31,7 +31,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
-enum Route {
+pub(crate) enum Route {
     /// A file of the site, by its key in the built files.
     File(String),
     /// A folder without its trailing slash: redirect to it (relative `Location`).
@@ -45,7 +45,7 @@ enum Route {
 }
 
 /// Maps a request target (`/sub/a/b.html?x`) to a route, under the base path `base`.
-fn route(target: &str, base: &str) -> Route {
+pub(crate) fn route(target: &str, base: &str) -> Route {
     let path = target.split(['?', '#']).next().unwrap_or("");
     if !path.starts_with('/') {
         return Route::Bad;

@@ -5,7 +5,7 @@
 //! handlers (`http.rs`).
 
 mod gate;
-mod http;
+pub(crate) mod http;
 mod reload;
 mod watch;
 
