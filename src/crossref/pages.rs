@@ -232,10 +232,18 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
 pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
     let mut cards = Vec::new();
     for e in &web.entries {
+        // The heading above says what kind of choice it is ("Column mapping modes").
+        let context = index.pages[e.page]
+            .page
+            .outline
+            .headings
+            .iter()
+            .rfind(|h| h.offset < e.scenario.offset)
+            .map_or_else(String::new, |h| h.text.clone());
         cards.push(Card {
             id: web.source_url(index, e),
             kind: "scenario",
-            context: String::new(),
+            context,
             prompt: e.scenario.text.clone(),
             answer: e.scenario.answer.clone(),
             source: index.pages[e.page].title.clone(),

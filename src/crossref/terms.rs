@@ -79,8 +79,11 @@ fn forms(name: &str, prefixes: &[String], used: &[String], derived: bool) -> Vec
         for tail in GENERIC_TAILS {
             if let Some(head) = lower.strip_suffix(tail) {
                 let head = head.trim_end();
-                if head.len() >= 3 && head.contains(char::is_alphabetic) {
-                    base.push((b[..head.len()].to_string(), 1));
+                let head = b[..head.len()].trim_end_matches(|c: char| !c.is_alphanumeric());
+                // "AWS Deployment" less its tail is only a vendor word.
+                let vendor = prefixes.iter().any(|p| p.eq_ignore_ascii_case(head));
+                if head.len() >= 3 && head.contains(char::is_alphabetic) && !vendor {
+                    base.push((head.to_string(), 1));
                 }
             }
         }
@@ -367,7 +370,12 @@ impl Terms {
                         parts.push(head);
                     }
                 }
-                for part in parts.into_iter().map(str::trim).filter(|p| *p != name) {
+                let seps = |c: char| !c.is_alphanumeric() && !")]".contains(c);
+                for part in parts
+                    .into_iter()
+                    .map(|p| p.trim_matches(seps))
+                    .filter(|p| *p != name)
+                {
                     if names_a_thing(part) && !structure(part) && !all_common_word(part) {
                         push(part, i, Some(&h.id), Kind::Heading, true);
                     }

@@ -942,6 +942,9 @@ pub(crate) struct Sections<'q> {
     /// A paragraph holding both the question and its options was closed before the options;
     /// its end is dropped.
     drop_paragraph_end: bool,
+    /// The source start of the text whose option label was cut: an adapter before this one
+    /// may have split that text (a glossary link), and its pieces keep its range.
+    label_cut: Option<usize>,
     /// Lists of options still open: their items after the options (an answer written as
     /// the list's last item) lose their bullets, and the list's end is dropped.
     open_lists: usize,
@@ -956,6 +959,7 @@ impl<'q> Sections<'q> {
             open: None,
             open_depth: 0,
             drop_paragraph_end: false,
+            label_cut: None,
             open_lists: 0,
         }
     }
@@ -1192,7 +1196,8 @@ impl Sections<'_> {
             // The bold of a label (`**A.**`).
             Event::Start(Tag::Strong | Tag::Emphasis) | Event::End(_)
                 if range.end <= c.text_start => {}
-            Event::Text(t) if range.start < c.text_start => {
+            Event::Text(t) if range.start < c.text_start && self.label_cut != Some(range.start) => {
+                self.label_cut = Some(range.start);
                 let cut = (c.text_start - range.start).min(t.len());
                 let rest = t.get(cut..).unwrap_or("").to_string();
                 if !rest.is_empty() {

@@ -785,6 +785,8 @@ mod tests {
             &["Slow startup", "Event logs", "Use instance pool"],
             &["Metric", "What It Tracks"],
             &["Feature", "Details"],
+            // What a service is for describes it; the column of needs says when to pick it.
+            &["Service", "Purpose"],
             &["User", "Scale"],
         ] {
             assert_eq!(classify(&header(h), &c), None, "{h:?}");
@@ -806,7 +808,6 @@ mod tests {
         // A column of needs and no column of choices: the row's first cell is the choice.
         for h in [
             &["Mode", "Description", "Use Case"][..],
-            &["Service", "Purpose"],
             &["Issue", "Cause", "Solution"],
         ] {
             assert!(classify(&header(h), &c).is_some(), "{h:?}");
