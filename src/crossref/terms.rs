@@ -475,10 +475,9 @@ impl Terms {
             };
             match best {
                 None => best = Some((key, t)),
-                Some((k, b)) if key > k => {
+                Some((k, _)) if key > k => {
                     best = Some((key, t));
                     tie = false;
-                    let _ = b;
                 }
                 Some((k, b)) if key == k && !self.same_place(b, t) && !key.0 => tie = true,
                 _ => {}
