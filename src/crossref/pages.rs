@@ -5,7 +5,7 @@ use super::Web;
 use crate::index::{Index, Target};
 use crate::markdown::callouts::{Callout, Role};
 use crate::markdown::facts::Block;
-use crate::markdown::headings::IdSet;
+use crate::markdown::headings::{Heading, IdSet};
 use crate::slug::heading_id;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -233,12 +233,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
     let mut cards = Vec::new();
     for e in &web.entries {
         // The heading above says what kind of choice it is ("Column mapping modes").
-        let context = index.pages[e.page]
-            .page
-            .outline
-            .headings
-            .iter()
-            .rfind(|h| h.offset < e.scenario.offset)
+        let context = heading_before(index, e.page, e.scenario.offset)
             .map_or_else(String::new, |h| h.text.clone());
         cards.push(Card {
             id: web.source_url(index, e),
@@ -273,12 +268,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         for c in tips().filter(|c| !stated.contains(&c.id.as_str())) {
             let kind = if c.role == Role::Tip { "tip" } else { "trap" };
             let url = anchored(index, p, Some(&c.id));
-            let context = page
-                .page
-                .outline
-                .headings
-                .iter()
-                .rfind(|h| h.offset < c.offset)
+            let context = heading_before(index, p, c.offset)
                 .map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
             // A tip with nothing to blank makes no question.
             let Some(prompt) = cloze(web, c, &context, p) else {
@@ -302,12 +292,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         }
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for q in &page.page.outline.facts.questions {
-            let heading = page
-                .page
-                .outline
-                .headings
-                .iter()
-                .rfind(|h| h.offset < q.offset);
+            let heading = heading_before(index, p, q.offset);
             let url = anchored(index, p, heading.map(|h| h.id.as_str()));
             let n = seen.entry(url.clone()).or_default();
             *n += 1;
@@ -338,6 +323,16 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
         sections,
         storage_key: format!("studysite:{}:flashcards", index.site_title),
     }
+}
+
+/// The heading of page `p` that the text at `offset` sits under.
+fn heading_before(index: &Index, p: usize, offset: usize) -> Option<&Heading> {
+    index.pages[p]
+        .page
+        .outline
+        .headings
+        .iter()
+        .rfind(|h| h.offset < offset)
 }
 
 /// A prompt without callout markup (`[!question] Question 1` is "Question 1").
@@ -388,10 +383,7 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<String> {
         .filter(|b| b.split_whitespace().count() <= 5 && b.len() * 2 < text.len())
         .find_map(|b| {
             let at = text.find(b)?;
-            let end = at + b.len();
-            let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-            (!ident(text[..at].chars().next_back()) && !ident(text[end..].chars().next()))
-                .then_some(at..end)
+            super::terms::is_word(text, at, at + b.len()).then_some(at..at + b.len())
         })?;
     Some(format!(
         "{}{BLANK}{}",

@@ -565,7 +565,7 @@ fn is_ident_char(c: char) -> bool {
 }
 
 /// Is `start..end` a whole word, not part of an identifier (`a_b`, `mlflow.set_x`)?
-fn is_word(text: &str, start: usize, end: usize) -> bool {
+pub(crate) fn is_word(text: &str, start: usize, end: usize) -> bool {
     let mut before = text[..start].chars().rev();
     let mut after = text[end..].chars();
     let (b1, b2) = (before.next(), before.next());

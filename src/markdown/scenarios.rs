@@ -15,9 +15,9 @@ use std::collections::VecDeque;
 const MAX_ANSWER_WORDS: usize = 8;
 
 /// Does `cell` start with one of `keywords`, as whole words, ignoring case?
-fn starts_with_keyword(cell: &str, keywords: &[String]) -> bool {
+fn starts_with_keyword<K: AsRef<str>>(cell: &str, keywords: &[K]) -> bool {
     let cell = cell.trim();
-    keywords.iter().any(|k| {
+    keywords.iter().map(AsRef::as_ref).any(|k| {
         cell.get(..k.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(k))
             && !cell[k.len()..].starts_with(char::is_alphanumeric)
@@ -470,11 +470,10 @@ impl<'b> Extract<'b> {
         starts: &[usize],
     ) -> Option<Vec<Option<String>>> {
         let header = rows.first()?;
-        let need_rows: Vec<String> = NEED_ROWS.iter().map(|s| s.to_string()).collect();
-        let at = rows.iter().skip(1).position(|r| {
-            r.first()
-                .is_some_and(|c| starts_with_keyword(c, &need_rows))
-        })?;
+        let at = rows
+            .iter()
+            .skip(1)
+            .position(|r| r.first().is_some_and(|c| starts_with_keyword(c, NEED_ROWS)))?;
         let row = &rows[at + 1];
         let offset = *starts.get(at)?;
         let mut id: Option<String> = None;
