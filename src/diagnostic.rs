@@ -40,10 +40,12 @@ pub enum Lint {
     Symlink,
     /// A quiz whose answer names a letter none of its options has.
     QuizAnswer,
+    /// A ```mermaid block that does not parse.
+    Mermaid,
 }
 
 impl Lint {
-    pub(crate) const ALL: [Lint; 7] = [
+    pub(crate) const ALL: [Lint; 8] = [
         Lint::BrokenLink,
         Lint::UnknownLanguage,
         Lint::BoxDrawing,
@@ -51,6 +53,7 @@ impl Lint {
         Lint::Liquid,
         Lint::Symlink,
         Lint::QuizAnswer,
+        Lint::Mermaid,
     ];
 
     pub fn name(self) -> &'static str {
@@ -62,6 +65,7 @@ impl Lint {
             Lint::Liquid => "liquid",
             Lint::Symlink => "symlink",
             Lint::QuizAnswer => "quiz-answer",
+            Lint::Mermaid => "mermaid",
         }
     }
 
@@ -75,6 +79,7 @@ impl Lint {
             Lint::Liquid => "kinds of Liquid shown as written",
             Lint::Symlink => "symlinks out of the site folder",
             Lint::QuizAnswer => "quiz answers naming a letter no option has",
+            Lint::Mermaid => "Mermaid diagrams that do not parse",
         }
     }
 

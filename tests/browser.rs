@@ -58,8 +58,8 @@ fn main() {
         code_blocks_have_copy_buttons,
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
-        mermaid_blocks_are_drawn,
-        math_is_drawn_by_katex,
+        mermaid_blocks_are_drawn_at_build_time,
+        math_is_mathml_with_katex_for_the_rest,
         print_shows_the_content_alone,
         serve_live_reload_keeps_scroll_and_shows_errors,
         serve_many_open_tabs_all_load_and_follow_edits,
@@ -588,25 +588,29 @@ async fn no_console_errors_on_any_page(b: Browser) -> Result<()> {
     Ok(())
 }
 
-/// A ```mermaid block is drawn as an SVG from `file://`, with no console errors, and only a
-/// site that has one ships Mermaid.
 #[derive(Deserialize, Debug)]
 struct MathState {
-    drawn: usize,
-    katex_font: bool,
+    mathml: usize,
+    katex: usize,
     prices: bool,
     error: Option<String>,
 }
 
-/// `$...$`, `$$...$$` and ```math are drawn by the bundled KaTeX from `file://`, with its
-/// fonts; prices stay text; a site without math carries no KaTeX.
-async fn math_is_drawn_by_katex(b: Browser) -> Result<()> {
+/// `$...$`, `$$...$$` and ```math are MathML in the built page, drawn with no script; a
+/// formula math-core cannot read falls back to the bundled KaTeX on that page alone, which
+/// shows it as written, marked, where it cannot read it either; prices stay text; a site
+/// whose formulas all convert carries no KaTeX.
+async fn math_is_mathml_with_katex_for_the_rest(b: Browser) -> Result<()> {
     let dir = tempfile::tempdir()?;
     std::fs::write(
         dir.path().join("index.md"),
         "# Metrics\n\nF1 is $\\frac{2PR}{P+R}$.\n\n$$\nR = \\frac{TP}{TP+FN}\n$$\n\n\
          ```math\n\\sigma(z) = \\frac{1}{1+e^{-z}}\n```\n\n\
-         S3 costs $0.023–$0.025 per GB. Bad: $\\nosuchcommand{x}$.\n",
+         S3 costs $0.023–$0.025 per GB.\n",
+    )?;
+    std::fs::write(
+        dir.path().join("bad.md"),
+        "# Bad\n\nGood: $x^2$. Bad: $\\nosuchcommand{x}$.\n",
     )?;
     std::fs::write(
         dir.path().join("plain.md"),
@@ -614,40 +618,161 @@ async fn math_is_drawn_by_katex(b: Browser) -> Result<()> {
     )?;
     harness::run_build(dir.path(), &[])?;
     let public = dir.path().join("public");
-    let plain = std::fs::read_to_string(public.join("plain.html"))?;
+    for page in ["plain.html", "index.html"] {
+        let html = std::fs::read_to_string(public.join(page))?;
+        ensure!(
+            !html.contains("katex"),
+            "{page}: a page whose math all converts must not load KaTeX"
+        );
+    }
+    let index = std::fs::read_to_string(public.join("index.html"))?;
     ensure!(
-        !plain.contains("katex"),
-        "a page without math must not load KaTeX"
+        index.matches("<math").count() == 3,
+        "three formulas written as MathML at build time"
     );
+    let probe = r#"
+        const maths = [...document.querySelectorAll('main math')];
+        const sized = maths.filter(m => m.getBoundingClientRect().width > 0).length;
+        const p = [...document.querySelectorAll('main p')].find(p => p.textContent.includes('S3 costs'));
+        const err = document.querySelector('.math-error');
+        return { mathml: sized, katex: document.querySelectorAll('.katex').length,
+                 prices: !p || p.textContent.includes('$0.023–$0.025 per GB'),
+                 error: err ? err.getAttribute('data-tex') : null };"#;
     b.client
         .goto(&harness::file_url(&public.join("index.html")))
         .await?;
-    let probe = r#"
-        const drawn = document.querySelectorAll('span.math-inline > .katex, .katex-display').length;
-        const fonts = [...document.fonts].filter(f => f.family.includes('KaTeX') && f.status === 'loaded');
-        const p = [...document.querySelectorAll('main p')].find(p => p.textContent.includes('S3 costs'));
-        const err = document.querySelector('.math-error');
-        return { drawn, katex_font: fonts.length > 0,
-                 prices: !!p && p.textContent.includes('$0.023–$0.025 per GB'),
-                 error: err ? err.getAttribute('data-tex') : null };"#;
     let state = b
-        .wait_for("KaTeX to draw the math", probe, |m: &MathState| {
-            m.drawn >= 3 && m.katex_font
+        .wait_for("the MathML to lay out", probe, |m: &MathState| {
+            m.mathml >= 3
         })
         .await?;
     ensure!(state.prices, "prices became math: {state:?}");
+    ensure!(state.katex == 0, "KaTeX drew on a MathML page: {state:?}");
+    b.client
+        .goto(&harness::file_url(&public.join("bad.html")))
+        .await?;
+    let state = b
+        .wait_for(
+            "KaTeX to take the formula MathML could not",
+            probe,
+            |m: &MathState| m.mathml >= 1 && m.error.is_some(),
+        )
+        .await?;
     ensure!(
         state.error.as_deref() == Some("\\nosuchcommand{x}"),
-        "a formula KaTeX cannot read stays as its source, marked: {state:?}"
+        "a formula neither can read stays as its source, marked: {state:?}"
     );
     let errors = b.console_errors().await?;
     ensure!(errors.is_empty(), "console errors: {errors:?}");
 
-    std::fs::write(dir.path().join("index.md"), "# Metrics\n\nGone.\n")?;
+    std::fs::remove_file(dir.path().join("bad.md"))?;
     harness::run_build(dir.path(), &[])?;
     ensure!(
         !public.join("static/vendor/katex").exists(),
-        "KaTeX was copied into a site that does not use it"
+        "KaTeX was copied into a site that does not need it"
+    );
+    Ok(())
+}
+
+#[derive(Deserialize, Debug)]
+struct MermaidState {
+    shown: Vec<String>,
+    node_fill: String,
+}
+
+const MERMAID_PROBE: &str = r#"
+    const svgs = [...document.querySelectorAll('.mermaid-drawn svg')]
+        .filter(s => s.getBoundingClientRect().height > 0);
+    const rect = svgs.length ? svgs[0].querySelector('.node rect') : null;
+    return { shown: svgs.map(s => s.textContent.replace(/\s+/g, ' ').trim()),
+             node_fill: rect ? getComputedStyle(rect).fill : '' };"#;
+
+/// A ```mermaid block is an SVG in the built page, drawn with no script, its text
+/// selectable, in the theme's colours (light and dark); a block merman cannot parse is a
+/// warning at its line and is left to the Mermaid script, on that page alone; a site whose
+/// blocks all draw at build time carries no Mermaid.
+async fn mermaid_blocks_are_drawn_at_build_time(b: Browser) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.md"),
+        "# Flow\n\n```mermaid\nflowchart TD\n  A[Train] --> B{Good?}\n  B -->|Yes| C[Deploy]\n```\n\n\
+         ```mermaid\npie title Pets\n  \"Dogs\" : 386\n  \"Cats\" : 85\n```\n",
+    )?;
+    std::fs::write(
+        dir.path().join("broken.md"),
+        "# Broken\n\nText.\n\n```mermaid\nflowchart TD\n  A[open --> B\n```\n",
+    )?;
+    let out = harness::run_build(dir.path(), &[])?;
+    ensure!(
+        out.contains("broken.md:7:") && out.contains("Mermaid diagram does not parse"),
+        "the syntax error is a warning at its line: {out}"
+    );
+    let public = dir.path().join("public");
+    let index = std::fs::read_to_string(public.join("index.html"))?;
+    ensure!(
+        !index.contains("mermaid.min.js") && index.contains("<svg"),
+        "a page whose diagrams are drawn at build time loads no Mermaid"
+    );
+    b.client
+        .goto(&harness::file_url(&public.join("index.html")))
+        .await?;
+    b.js::<serde_json::Value>(
+        "document.documentElement.setAttribute('data-theme', 'light'); return null;",
+    )
+    .await?;
+    let light: MermaidState = b.js(MERMAID_PROBE).await?;
+    ensure!(light.shown.len() == 2, "two diagrams shown: {light:?}");
+    for label in ["Train", "Good?", "Yes", "Deploy"] {
+        ensure!(light.shown[0].contains(label), "{label} missing: {light:?}");
+    }
+    ensure!(
+        light.shown[1].contains("Dogs"),
+        "the pie lost a label: {light:?}"
+    );
+    let selected: String = b
+        .js("const r = document.createRange(); r.selectNodeContents(document.querySelector('.mermaid-drawn svg')); getSelection().removeAllRanges(); getSelection().addRange(r); return getSelection().toString();")
+        .await?;
+    ensure!(
+        selected.contains("Deploy"),
+        "the diagram's text cannot be selected: {selected:?}"
+    );
+    b.js::<serde_json::Value>(
+        "document.documentElement.setAttribute('data-theme', 'dark'); return null;",
+    )
+    .await?;
+    let dark: MermaidState = b.js(MERMAID_PROBE).await?;
+    ensure!(
+        dark.shown.len() == 2,
+        "two diagrams shown in dark: {dark:?}"
+    );
+    ensure!(
+        dark.node_fill != light.node_fill && !dark.node_fill.is_empty(),
+        "the dark theme did not recolour the diagram: {light:?} {dark:?}"
+    );
+
+    b.client
+        .goto(&harness::file_url(&public.join("broken.html")))
+        .await?;
+    let mut processed = false;
+    for _ in 0..50 {
+        processed = b
+            .js("const p = document.querySelector('pre.mermaid'); return !!p && p.hasAttribute('data-processed');")
+            .await?;
+        if processed {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure!(
+        processed,
+        "the broken block was not handed to the Mermaid script"
+    );
+
+    std::fs::remove_file(dir.path().join("broken.md"))?;
+    harness::run_build(dir.path(), &[])?;
+    ensure!(
+        !public.join("static/vendor/mermaid").exists(),
+        "Mermaid was copied into a site whose diagrams are all drawn at build time"
     );
     Ok(())
 }
@@ -741,53 +866,6 @@ async fn print_checks(b: &Browser) -> Result<()> {
         data.len() > 1000,
         "printing to PDF gave {} bytes of base64",
         data.len()
-    );
-    Ok(())
-}
-
-async fn mermaid_blocks_are_drawn(b: Browser) -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    std::fs::write(
-        dir.path().join("index.md"),
-        "# Flow\n\n```mermaid\nflowchart TD\n  A[Train] --> B{Good?}\n  B -->|Yes| C[Deploy]\n```\n",
-    )?;
-    std::fs::write(dir.path().join("plain.md"), "# Plain\n\nNo diagram here.\n")?;
-    harness::run_build(dir.path(), &[])?;
-    let public = dir.path().join("public");
-    ensure!(
-        public
-            .join("static/vendor/mermaid/mermaid.min.js")
-            .is_file(),
-        "a site with a Mermaid block must ship Mermaid"
-    );
-    let plain = std::fs::read_to_string(public.join("plain.html"))?;
-    ensure!(
-        !plain.contains("mermaid.min.js"),
-        "a page without Mermaid must not load it"
-    );
-    b.client
-        .goto(&harness::file_url(&public.join("index.html")))
-        .await?;
-    let mut drawn = false;
-    for _ in 0..50 {
-        drawn = b
-            .js("const s = document.querySelector('pre.mermaid svg'); return !!s && s.getBoundingClientRect().height > 0 && s.textContent.includes('Deploy');")
-            .await?;
-        if drawn {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    ensure!(drawn, "the Mermaid block was not drawn as an SVG");
-    let errors = b.console_errors().await?;
-    ensure!(errors.is_empty(), "console errors: {errors:?}");
-
-    // A site without Mermaid blocks does not carry the 5 MB script at all.
-    std::fs::write(dir.path().join("index.md"), "# Flow\n\nGone.\n")?;
-    harness::run_build(dir.path(), &[])?;
-    ensure!(
-        !public.join("static/vendor/mermaid").exists(),
-        "Mermaid was copied into a site that does not use it"
     );
     Ok(())
 }

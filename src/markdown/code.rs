@@ -2,7 +2,7 @@
 
 use super::adapter::{Step, Upstream};
 use super::highlight::{Block, PLAIN};
-use super::{diagrams, Env, Finding, Spanned};
+use super::{diagrams, math, mermaid, Env, Finding, Spanned};
 use crate::config::DiagramMode;
 use crate::diagnostic::Lint;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -114,6 +114,21 @@ impl Blocks<'_> {
             return diagrams::render(code, self.env.diagrams == DiagramMode::Svg);
         }
         let mut escaped = String::with_capacity(code.len() + 16);
+        if let Some(mathml) = (lang == "math")
+            .then(|| math::to_mathml(code, true))
+            .flatten()
+        {
+            return format!("<div class=\"math-block\">{mathml}</div>\n");
+        }
+        if lang == "mermaid" {
+            match mermaid::draw(code, &format!("mermaid-{start}")) {
+                mermaid::Drawn::Svg(html) => return html,
+                mermaid::Drawn::SyntaxError { message, at } => {
+                    self.mermaid_error(code, start, &message, at)
+                }
+                mermaid::Drawn::Fallback { .. } => {}
+            }
+        }
         match lang {
             "mermaid" | "math" => {
                 escape_html_body_text(&mut escaped, code).ok();
@@ -151,6 +166,36 @@ impl Blocks<'_> {
         });
         escape_html_body_text(&mut escaped, code).ok();
         format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{escaped}</code></pre>\n")
+    }
+
+    /// A Mermaid block that does not parse: a warning at the line the parser names (else the
+    /// fence), with that line of the source. The block is left to the browser's Mermaid.
+    fn mermaid_error(&self, code: &str, fence_start: usize, message: &str, at: Option<usize>) {
+        let rest = &self.text[fence_start.min(self.text.len())..];
+        let body_start = fence_start + rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let at = at.filter(|&a| a <= code.len());
+        let offset = at.map_or(fence_start, |a| body_start + a);
+        let line = at.map_or("", |a| {
+            let from = code[..a].rfind('\n').map_or(0, |i| i + 1);
+            code[from..].lines().next().unwrap_or("")
+        });
+        let shown = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(": `{}`", line.trim())
+        };
+        self.findings.borrow_mut().push(Finding {
+            offset,
+            message: format!("Mermaid diagram does not parse{shown} ({message})"),
+            help: Some(
+                "fix the diagram's syntax (https://mermaid.js.org/intro/syntax-reference.html); \
+                 until then the page draws it with the Mermaid script, which shows the error"
+                    .into(),
+            ),
+            lint: Some(Lint::Mermaid),
+            group: None,
+            also: Vec::new(),
+        });
     }
 
     /// Author faults in a diagram, placed on the line and column of the source.

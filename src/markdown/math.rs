@@ -1,14 +1,23 @@
-//! Math: `$...$` inline and `$$...$$` display (pulldown-cmark's math extension), drawn in
-//! the browser by the bundled KaTeX. Math needs math, so three rules are added to the
-//! parser's, each turning the span back into the text it was written as:
+//! Math: `$...$` inline and `$$...$$` display (pulldown-cmark's math extension) and ```math
+//! blocks, written as MathML at build time (math-core), so a page needs no script to show
+//! them. A formula math-core cannot read stays marked for the bundled KaTeX, which draws it
+//! in the browser on that page only (and shows it as written, with KaTeX's reason, if it
+//! cannot either).
+//!
+//! Math needs math, so three rules are added to the parser's, each turning the span back
+//! into the text it was written as:
 //! - as in Pandoc, a closing `$` followed by a digit does not close, so prices
 //!   (`$0.10–$0.20 per GB`, `$5/$10`) stay text;
 //! - nor does one followed by a letter: `$match/$sort` and `$first/$last` are MongoDB
 //!   operators, not a formula `match/` followed by the word `sort`;
 //! - an empty span is text: `$$$$` is a cost rating in a table cell.
 
+use super::adapter::{Step, Upstream};
 use super::Spanned;
+use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 use pulldown_cmark::Event;
+use std::collections::VecDeque;
+use std::sync::LazyLock;
 
 pub(crate) struct Dollars<'s, I> {
     inner: I,
@@ -41,7 +50,60 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Dollars<'_, I> {
     }
 }
 
-/// Does a rendered body hold math for KaTeX to draw?
+/// The one converter of the process: its configuration is fixed, and converting borrows it.
+static CONVERTER: LazyLock<Option<LatexToMathML>> = LazyLock::new(|| {
+    LatexToMathML::new(MathCoreConfig {
+        // The TeX travels with the MathML: copied, read aloud or searched as written.
+        annotation: true,
+        ..MathCoreConfig::default()
+    })
+    .ok()
+});
+
+/// `tex` as MathML, or `None` where math-core cannot read it (an unknown command, an
+/// unbalanced brace): then KaTeX gets its turn in the browser.
+pub(crate) fn to_mathml(tex: &str, block: bool) -> Option<String> {
+    let display = if block {
+        MathDisplay::Block
+    } else {
+        MathDisplay::Inline
+    };
+    let converted = CONVERTER
+        .as_ref()?
+        .convert_with_local_state(tex.trim(), display)
+        .ok()?;
+    let class = if block { "math-display" } else { "math-inline" };
+    Some(
+        converted
+            .mathml
+            .replacen("<math", &format!("<math class=\"{class}\""), 1),
+    )
+}
+
+/// At render time, each formula math-core can read becomes its MathML.
+#[derive(Default)]
+pub(crate) struct ToMathMl;
+
+impl<'a> Step<'a> for ToMathMl {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        _: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
+        let converted = match &ev {
+            Event::InlineMath(tex) => to_mathml(tex, false),
+            Event::DisplayMath(tex) => to_mathml(tex, true),
+            _ => None,
+        };
+        match converted {
+            Some(mathml) => out.push_back((Event::InlineHtml(mathml.into()), range)),
+            None => out.push_back((ev, range)),
+        }
+    }
+}
+
+/// Does a rendered body hold math left for KaTeX to draw?
 pub(crate) fn has_math(html: &str) -> bool {
     html.contains("<span class=\"math math-") || html.contains("<pre class=\"math\">")
 }

@@ -14,6 +14,7 @@ pub(crate) mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
 pub(crate) mod math;
+pub(crate) mod mermaid;
 pub(crate) mod questions;
 pub(crate) mod quiz;
 pub(crate) mod scenarios;
@@ -235,6 +236,7 @@ where
         (!rendering).then(|| definitions::Definitions::new(&mut found.definitions)),
     );
     let events = Adapter::new(events, blocks);
+    let events = Adapter::new(events, rendering.then_some(math::ToMathMl));
     let events = Adapter::new(events, rewrite);
     let events = Adapter::new(events, tags::Tags::new(&mut found.tags, tags_page));
     let events = Adapter::new(events, glossary::Glossary::new(view));

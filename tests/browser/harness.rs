@@ -192,7 +192,8 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 
 /// Runs `studysite build` on a site folder (extra arguments after it, e.g. `-o OUT`); fails
 /// with the build's diagnostics when it does not succeed.
-pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<()> {
+/// Builds `site` with the binary under test; what it printed (the warnings) on success.
+pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<String> {
     let out = Command::new(env!("CARGO_BIN_EXE_studysite"))
         // Never the user's own cache: the tests write theirs under target/tmp.
         .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
@@ -207,7 +208,7 @@ pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<()> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    Ok(())
+    Ok(String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 pub fn file_url(path: &Path) -> String {
