@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Bytes a reader's browser fetches on the first load of a page of a built site.
+
+For each page kind asked for, sums the page's HTML, the stylesheets it links, the scripts it
+loads (module, classic, deferred or not), what it preloads, and the fonts that the loaded CSS
+declares in @font-face rules *and* names in a font-family somewhere in that CSS (a face no rule
+uses is never fetched). Scripts loaded later by script code (search index on opening the search
+box, Mermaid, KaTeX) are not on first load and are not counted.
+
+    python3 bench/first_load.py PUBLIC_DIR [NOTE_PAGE]
+
+NOTE_PAGE is a path inside PUBLIC_DIR; without it the first note page found is used.
+"""
+
+import os
+import re
+import sys
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlparse
+
+TARGET_NOTE = 150_000
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.css, self.js, self.other = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link":
+            rel = (a.get("rel") or "").lower().split()
+            href = a.get("href")
+            if not href:
+                return
+            if "stylesheet" in rel:
+                self.css.append(href)
+            elif "preload" in rel or "modulepreload" in rel:
+                (self.css if a.get("as") == "style" else self.other).append(href)
+        elif tag == "script" and a.get("src"):
+            self.js.append(a["src"])
+
+
+def local(root, page_url, ref):
+    """A reference as a file under root, or None when it is off-site."""
+    u = urlparse(urljoin(page_url, ref))
+    if u.scheme not in ("", "file") or u.netloc:
+        return None
+    path = u.path.lstrip("/")
+    full = os.path.join(root, path)
+    if os.path.isdir(full):
+        full = os.path.join(full, "index.html")
+    return full if os.path.isfile(full) else None
+
+
+def page_url(root, path):
+    return "/" + os.path.relpath(path, root).replace(os.sep, "/")
+
+
+FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
+FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.I)
+URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def used_fonts(css_text):
+    """(family, url) pairs of the faces whose family some non-@font-face rule names."""
+    faces = []
+    for body in FACE.findall(css_text):
+        fam = FAMILY.search(body)
+        if not fam:
+            continue
+        name = fam.group(1).strip().strip("'\"").lower()
+        for u in URL.findall(body):
+            faces.append((name, u))
+    rest = FACE.sub("", css_text)
+    named = set()
+    for value in FAMILY.findall(rest):
+        for part in value.split(","):
+            named.add(part.strip().strip("'\"").lower())
+    return [(n, u) for n, u in faces if n in named]
+
+
+def first_load(root, html_path):
+    url = page_url(root, html_path)
+    with open(html_path, encoding="utf-8") as f:
+        html = f.read()
+    parser = Assets()
+    parser.feed(html)
+    files = {html_path: "html"}
+    for kind, refs in (("css", parser.css), ("js", parser.js), ("preload", parser.other)):
+        for ref in refs:
+            p = local(root, url, ref)
+            if p:
+                files.setdefault(p, kind)
+    for css in [p for p, k in list(files.items()) if k == "css"]:
+        with open(css, encoding="utf-8") as f:
+            text = f.read()
+        css_url = page_url(root, css)
+        for _, ref in used_fonts(text):
+            p = local(root, css_url, ref)
+            if p:
+                files.setdefault(p, "font")
+    by_kind = {}
+    for p, k in files.items():
+        by_kind[k] = by_kind.get(k, 0) + os.path.getsize(p)
+    return sum(by_kind.values()), by_kind
+
+
+def find_note(root):
+    for dirpath, _, names in sorted(os.walk(root)):
+        for n in sorted(names):
+            if not n.endswith(".html") or n == "index.html" and dirpath == root:
+                continue
+            p = os.path.join(dirpath, n)
+            with open(p, encoding="utf-8") as f:
+                head = f.read(20000)
+            if 'class="content' in head and "mermaid" not in head and "katex" not in head:
+                return p
+    return None
+
+
+def study_page(root, name):
+    for candidate in (os.path.join(root, name, "index.html"), os.path.join(root, name + ".html")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__.strip(), file=sys.stderr)
+        sys.exit(2)
+    root = sys.argv[1]
+    note = os.path.join(root, sys.argv[2]) if len(sys.argv) > 2 else find_note(root)
+    pages = [
+        ("note", note),
+        ("when-to-use-what", study_page(root, "when-to-use-what")),
+        ("flashcards", study_page(root, "flashcards")),
+    ]
+    over = False
+    for kind, path in pages:
+        if not path:
+            print(f"{kind:18} not found")
+            continue
+        total, by_kind = first_load(root, path)
+        parts = ", ".join(f"{k} {v / 1000:.1f} kB" for k, v in sorted(by_kind.items()))
+        print(f"{kind:18} {total / 1000:7.1f} kB  ({parts})  {os.path.relpath(path, root)}")
+        if kind == "note" and total > TARGET_NOTE:
+            over = True
+    if over:
+        print(f"note page over the {TARGET_NOTE / 1000:.0f} kB target")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
