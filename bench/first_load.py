@@ -106,8 +106,14 @@ def first_load(root, html_path):
     return sum(by_kind.values()), by_kind
 
 
+STUDY_PAGES = {"when-to-use-what", "flashcards", "quiz", "review", "cram-sheet", "tags"}
+
+
 def find_note(root):
     for dirpath, _, names in sorted(os.walk(root)):
+        top = os.path.relpath(dirpath, root).split(os.sep)[0]
+        if top in STUDY_PAGES or top.startswith("static"):
+            continue
         for n in sorted(names):
             if not n.endswith(".html") or n == "index.html" and dirpath == root:
                 continue
