@@ -115,7 +115,7 @@ def find_note(root):
         if top in STUDY_PAGES or top.startswith("static"):
             continue
         for n in sorted(names):
-            if not n.endswith(".html") or n == "index.html" and dirpath == root:
+            if not n.endswith(".html") or dirpath == root and n in ("index.html", "404.html"):
                 continue
             p = os.path.join(dirpath, n)
             with open(p, encoding="utf-8") as f:
