@@ -115,7 +115,7 @@ def find_note(root):
         if top in STUDY_PAGES or top.startswith("static"):
             continue
         for n in sorted(names):
-            if not n.endswith(".html") or dirpath == root and n in ("index.html", "404.html"):
+            if not n.endswith(".html") or dirpath == root and n[:-5] in STUDY_PAGES | {"index", "404"}:
                 continue
             p = os.path.join(dirpath, n)
             with open(p, encoding="utf-8") as f:
