@@ -47,10 +47,84 @@ struct Palette {
     colours: Vec<Color>,
     /// Index 0 is the theme's own background.
     backgrounds: Vec<Color>,
+    /// The background code blocks really sit on (`--code-bg` in static/style.css, which beats
+    /// the theme's own): every colour the stylesheet gives is made readable against it.
+    code_bg: Color,
+}
+
+/// `--code-bg` of static/style.css in the light and the dark theme (a test keeps them equal).
+const LIGHT_CODE_BG: Color = Color {
+    r: 0xf5,
+    g: 0xf6,
+    b: 0xf8,
+    a: 255,
+};
+const DARK_CODE_BG: Color = Color {
+    r: 0x16,
+    g: 0x1b,
+    b: 0x22,
+    a: 255,
+};
+/// WCAG AA for normal text.
+const MIN_CONTRAST: f64 = 4.5;
+
+/// WCAG relative luminance of an opaque colour.
+fn luminance(c: Color) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b)
+}
+
+/// `c` drawn over the opaque `bg`.
+fn over(c: Color, bg: Color) -> Color {
+    let a = f64::from(c.a) / 255.0;
+    let mix = |f: u8, b: u8| (f64::from(f) * a + f64::from(b) * (1.0 - a)).round() as u8;
+    Color {
+        r: mix(c.r, bg.r),
+        g: mix(c.g, bg.g),
+        b: mix(c.b, bg.b),
+        a: 255,
+    }
+}
+
+/// WCAG contrast ratio of `fg` (possibly translucent) on the opaque `bg`.
+fn contrast(fg: Color, bg: Color) -> f64 {
+    let (a, b) = (luminance(over(fg, bg)), luminance(bg));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// `c`, or the nearest shade of it towards black (on a light background) or white (on a dark
+/// one) that reaches `MIN_CONTRAST` on `bg`; the hue is kept as far as the shade allows.
+fn readable(c: Color, bg: Color) -> Color {
+    let c = over(c, bg);
+    if contrast(c, bg) >= MIN_CONTRAST {
+        return c;
+    }
+    let target = if luminance(bg) > 0.18 { 0.0 } else { 255.0 };
+    let step = |v: u8, t: f64| (f64::from(v) + (t - f64::from(v)) * 0.05).round() as u8;
+    let mut out = c;
+    for _ in 0..200 {
+        out = Color {
+            r: step(out.r, target),
+            g: step(out.g, target),
+            b: step(out.b, target),
+            a: 255,
+        };
+        if contrast(out, bg) >= MIN_CONTRAST {
+            break;
+        }
+    }
+    out
 }
 
 impl Palette {
-    fn new(theme: Theme) -> Palette {
+    fn new(theme: Theme, code_bg: Color) -> Palette {
         let mut colours = vec![theme.settings.foreground.unwrap_or(Color::BLACK)];
         let mut backgrounds = vec![theme.settings.background.unwrap_or(Color::WHITE)];
         for item in &theme.scopes {
@@ -69,6 +143,7 @@ impl Palette {
             theme,
             colours,
             backgrounds,
+            code_bg,
         }
     }
 
@@ -101,9 +176,17 @@ impl Palette {
 
     /// The rules for this theme's classes, unscoped.
     fn css(&self, prefix: char) -> String {
-        let mut css = format!(".hl-code {{ color: {}; }}\n", hex(self.colours[0]));
+        let bg = self.code_bg;
+        let mut css = format!(
+            ".hl-code {{ color: {}; }}\n",
+            hex(readable(self.colours[0], bg))
+        );
         for (i, c) in self.colours.iter().enumerate() {
-            let _ = writeln!(css, ".hl-{prefix}{i} {{ color: {}; }}", hex(*c));
+            let _ = writeln!(
+                css,
+                ".hl-{prefix}{i} {{ color: {}; }}",
+                hex(readable(*c, bg))
+            );
         }
         for (i, c) in self.backgrounds.iter().enumerate().skip(1) {
             let _ = writeln!(css, ".hl-{prefix}g{i} {{ background-color: {}; }}", hex(*c));
@@ -131,8 +214,8 @@ fn themes() -> Themes {
     use two_face::theme::EmbeddedThemeName as T;
     let set = two_face::theme::extra();
     Themes {
-        light: Palette::new(set.get(T::InspiredGithub).clone()),
-        dark: Palette::new(set.get(T::OneHalfDark).clone()),
+        light: Palette::new(set.get(T::InspiredGithub).clone(), LIGHT_CODE_BG),
+        dark: Palette::new(set.get(T::OneHalfDark).clone(), DARK_CODE_BG),
     }
 }
 
@@ -412,6 +495,61 @@ fn scope(css: &str, prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_hex(h: &str) -> Color {
+        let v = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).unwrap();
+        let a = if h.len() == 8 { v(6) } else { 255 };
+        Color {
+            r: v(0),
+            g: v(2),
+            b: v(4),
+            a,
+        }
+    }
+
+    /// The code backgrounds the contrast is made against are the ones style.css gives.
+    #[test]
+    fn code_backgrounds_match_style_css() {
+        let css = include_str!("../../static/style.css");
+        assert!(
+            css.contains("--code-bg: light-dark(#f5f6f8, #161b22);"),
+            "static/style.css's --code-bg changed: update LIGHT_CODE_BG and DARK_CODE_BG"
+        );
+        assert_eq!(hex(LIGHT_CODE_BG), "#f5f6f8");
+        assert_eq!(hex(DARK_CODE_BG), "#161b22");
+    }
+
+    /// Every colour the highlight stylesheet gives reaches 4.5:1 on the code background of its
+    /// theme: `.hl-a*` and `.hl-code`'s first rule on the light one, `.hl-b*` on the dark.
+    #[test]
+    fn every_highlight_colour_reaches_4_5_to_1() {
+        let css = stylesheet(&themes());
+        let mut seen = 0;
+        let mut light_code_rule = true;
+        for line in css.lines() {
+            let Some((sel, rest)) = line.split_once(" { color: #") else {
+                continue;
+            };
+            let colour = parse_hex(rest.trim_end_matches("; }"));
+            let bg = if sel.contains(".hl-b") || (sel.ends_with(".hl-code") && !light_code_rule) {
+                DARK_CODE_BG
+            } else {
+                LIGHT_CODE_BG
+            };
+            if sel.ends_with(".hl-code") {
+                light_code_rule = false;
+            }
+            let ratio = contrast(colour, bg);
+            assert!(
+                ratio >= MIN_CONTRAST,
+                "{sel}: #{} on {} is {ratio:.2}:1",
+                &rest[..6],
+                hex(bg)
+            );
+            seen += 1;
+        }
+        assert!(seen > 10, "no colour rules found in:\n{css}");
+    }
 
     /// The text of highlighted HTML, tags dropped and entities decoded.
     fn text_of(html: &str) -> String {
