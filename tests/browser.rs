@@ -59,6 +59,7 @@ fn main() {
         keyboard_skip_link_and_landmarks,
         no_console_errors_on_any_page,
         mermaid_blocks_are_drawn_at_build_time,
+        mermaid_build_time_drawings_hold_mermaids_labels,
         math_is_mathml_with_katex_for_the_rest,
         print_shows_the_content_alone,
         serve_live_reload_keeps_scroll_and_shows_errors,
@@ -773,6 +774,135 @@ async fn mermaid_blocks_are_drawn_at_build_time(b: Browser) -> Result<()> {
     ensure!(
         !public.join("static/vendor/mermaid").exists(),
         "Mermaid was copied into a site whose diagrams are all drawn at build time"
+    );
+    Ok(())
+}
+
+#[derive(Deserialize, Debug)]
+struct Faithful {
+    /// Blocks whose drawing holds every label of Mermaid's own.
+    faithful: usize,
+    /// Mermaid's labels missing from merman's drawing, per unfaithful block.
+    missing: Vec<(usize, Vec<String>)>,
+    /// Blocks Mermaid itself could not draw.
+    mermaid_failed: Vec<usize>,
+}
+
+/// Every ```mermaid block of the Databricks guide (337) that studysite draws at build time
+/// holds every node and edge label that Mermaid's own drawing of it (Chromium, the bundled
+/// script) holds. Prints the counts.
+async fn mermaid_build_time_drawings_hold_mermaids_labels(b: Browser) -> Result<()> {
+    #[path = "support/shared.rs"]
+    #[allow(dead_code)]
+    mod shared;
+    let Some(corpus) = shared::shared("corpora/databricks-cert-guide") else {
+        return Ok(());
+    };
+    let mut blocks = Vec::new();
+    for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
+        let entry = entry?;
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())?;
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            let t = line.trim_start();
+            let fence = t.chars().take_while(|&c| c == '`' || c == '~').count();
+            if fence < 3 || t[fence..].trim() != "mermaid" {
+                continue;
+            }
+            let mut source = String::new();
+            for l in lines.by_ref() {
+                if l.trim_start().starts_with(&t[..fence]) {
+                    break;
+                }
+                source.push_str(l);
+                source.push('\n');
+            }
+            blocks.push(source);
+        }
+    }
+    ensure!(
+        blocks.len() >= 300,
+        "only {} Mermaid blocks found",
+        blocks.len()
+    );
+    let drawn: Vec<Option<String>> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, s)| studysite::markdown::mermaid_to_html(s, &format!("m{i}")))
+        .collect();
+    let at_build = drawn.iter().filter(|d| d.is_some()).count();
+    let pairs: Vec<(usize, &String, &String)> = blocks
+        .iter()
+        .zip(&drawn)
+        .enumerate()
+        .filter_map(|(i, (s, d))| d.as_ref().map(|d| (i, s, d)))
+        .collect();
+    let mermaid_js = harness::file_url(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("static/vendor/mermaid/mermaid.min.js"),
+    );
+    b.open(&b.site.pages[0]).await?;
+    let script = r#"
+        const [src, pairs, done] = arguments;
+        const norm = t => t.replace(/\s+/g, '');
+        const labels = root => [...root.querySelectorAll('foreignObject, text')]
+            .filter(e => !e.closest('foreignObject') || e.tagName.toLowerCase() === 'foreignobject')
+            .map(e => e.textContent.replace(/\s+/g, ' ').trim()).filter(t => t.length > 0);
+        const s = document.createElement('script');
+        s.src = src;
+        s.onload = async () => {
+            mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default' });
+            const box = document.createElement('div');
+            document.body.appendChild(box);
+            const out = { faithful: 0, missing: [], mermaid_failed: [] };
+            for (const [i, source, html] of pairs) {
+                let theirs;
+                try {
+                    const r = await mermaid.render('ref' + i, source);
+                    box.innerHTML = r.svg;
+                    theirs = labels(box);
+                } catch (e) { out.mermaid_failed.push(i); continue; }
+                box.innerHTML = html;
+                const ours = norm(box.textContent);
+                const lost = theirs.filter(l => !ours.includes(norm(l)));
+                if (lost.length) out.missing.push([i, lost]); else out.faithful += 1;
+            }
+            box.remove();
+            done(out);
+        };
+        s.onerror = () => done({ faithful: 0, missing: [], mermaid_failed: [-1] });
+        document.head.appendChild(s);"#;
+    b.client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(std::time::Duration::from_secs(85)),
+            None,
+            None,
+        ))
+        .await?;
+    let value = b
+        .client
+        .execute_async(script, vec![json!(mermaid_js), json!(pairs)])
+        .await?;
+    let result: Faithful = serde_json::from_value(value)?;
+    eprintln!(
+        "mermaid: {} blocks, {at_build} drawn at build time, {} fell back; of those drawn, {} hold every label of Mermaid's drawing, {} miss one, {} Mermaid could not draw",
+        blocks.len(),
+        blocks.len() - at_build,
+        result.faithful,
+        result.missing.len(),
+        result.mermaid_failed.len()
+    );
+    ensure!(
+        result.missing.is_empty(),
+        "labels Mermaid draws but the build-time drawing lacks: {:?}",
+        result.missing
+    );
+    ensure!(
+        result.faithful + result.mermaid_failed.len() == at_build && result.faithful > 0,
+        "{result:?}"
     );
     Ok(())
 }

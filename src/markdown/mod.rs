@@ -60,6 +60,16 @@ pub fn commonmark_to_html(text: &str) -> String {
     out
 }
 
+/// A ```mermaid block as the page gets it when drawn at build time, or `None` when it is
+/// left to the browser's Mermaid: the entry point of the test that holds merman's drawings
+/// against Mermaid's own.
+pub fn mermaid_to_html(source: &str, id: &str) -> Option<String> {
+    match mermaid::draw(source, id) {
+        mermaid::Drawn::Svg(html) => Some(html),
+        _ => None,
+    }
+}
+
 /// A problem found while rendering, at a byte offset of the note body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
