@@ -312,7 +312,10 @@ mod tests {
             "<pre class=\"code\"><code class=\"language-text\">a &lt; b\n</code></pre>\n"
         );
         let (mermaid, found) = block("mermaid", "graph TD\nA-->B\n");
-        assert!(mermaid.starts_with("<div class=\"mermaid-drawn\"><svg"), "{mermaid}");
+        assert!(
+            mermaid.starts_with("<div class=\"mermaid-drawn\"><svg"),
+            "{mermaid}"
+        );
         assert!(!has_mermaid(&mermaid) && found.is_empty(), "{mermaid}");
         // One that does not parse is named, and left for the Mermaid script.
         let (broken, found) = block("mermaid", "graph TD\nA[open --> B\n");
@@ -320,7 +323,10 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("does not parse"), "{found:?}");
         let (math, _) = block("math", "x^2\n");
-        assert!(math.starts_with("<div class=\"math-block\"><math"), "{math}");
+        assert!(
+            math.starts_with("<div class=\"math-block\"><math"),
+            "{math}"
+        );
         let (yaml, found) = block("yaml", "key: value\n");
         assert!(
             yaml.starts_with("<pre class=\"code hl-code\" data-lang=\"yaml\">"),

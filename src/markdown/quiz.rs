@@ -904,17 +904,27 @@ pub(crate) fn findings(quizzes: &[Quiz]) -> Vec<Finding> {
 }
 
 /// A fragment of a note's markdown as HTML for the study pages, which show it away from its
-/// note: links become their text, and images and raw HTML are left out.
+/// note: links become their text, images and raw HTML are left out, and math is MathML
+/// where math-core reads it, as on the note.
 pub(crate) fn fragment_html(md: &str) -> String {
-    let events = Parser::new_ext(md, super::options(true)).filter(|ev| {
-        !matches!(
-            ev,
-            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::HtmlBlock)
-                | Event::End(TagEnd::Link | TagEnd::Image | TagEnd::HtmlBlock)
-                | Event::Html(_)
-                | Event::InlineHtml(_)
-        )
-    });
+    let events = Parser::new_ext(md, super::options(true))
+        .filter(|ev| {
+            !matches!(
+                ev,
+                Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::HtmlBlock)
+                    | Event::End(TagEnd::Link | TagEnd::Image | TagEnd::HtmlBlock)
+                    | Event::Html(_)
+                    | Event::InlineHtml(_)
+            )
+        })
+        .map(|ev| {
+            let mathml = match &ev {
+                Event::InlineMath(tex) => super::math::to_mathml(tex, false),
+                Event::DisplayMath(tex) => super::math::to_mathml(tex, true),
+                _ => None,
+            };
+            mathml.map_or(ev, |m| Event::InlineHtml(m.into()))
+        });
     let mut out = String::new();
     html::push_html(&mut out, events);
     out
