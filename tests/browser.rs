@@ -27,6 +27,9 @@ use study_mode::{
     exported_progress_imports_into_a_fresh_profile, quiz_marks_right_and_wrong_options,
     retry_missed_survives_a_reload,
 };
+#[path = "browser/a11y.rs"]
+mod a11y;
+use a11y::{a11y_axe_dark, a11y_axe_light};
 #[path = "browser/diagrams.rs"]
 mod diagrams;
 use diagrams::{
@@ -48,6 +51,8 @@ use serve_live::{
 
 fn main() {
     harness::main(tests![
+        a11y_axe_light,
+        a11y_axe_dark,
         nav_opens_current_section,
         breadcrumbs_and_prev_next_lead_where_they_say,
         every_seed_table_is_a_table,

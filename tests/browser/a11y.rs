@@ -1,0 +1,198 @@
+//! Accessibility checks with axe-core (`tests/node_modules/axe-core`, installed by
+//! `npm ci --prefix tests`) on every kind of page of the bundled site, in the light and the dark
+//! theme. Included by `tests/browser.rs`.
+
+use crate::harness::Browser;
+use anyhow::{bail, Result};
+use fantoccini::Locator;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A page to check: a name for the report, the site-relative file, and a search query to type
+/// once it is open (None: the page as loaded).
+struct Target {
+    kind: &'static str,
+    page: &'static str,
+    query: Option<&'static str>,
+}
+
+const TARGETS: &[Target] = &[
+    Target {
+        kind: "note",
+        page: "03-mlops-deployment/06-infrastructure-as-code.html",
+        query: None,
+    },
+    Target {
+        kind: "section listing",
+        page: "03-mlops-deployment/index.html",
+        query: None,
+    },
+    Target {
+        kind: "when-to-use-what",
+        page: "when-to-use-what.html",
+        query: None,
+    },
+    Target {
+        kind: "flashcards",
+        page: "flashcards.html",
+        query: None,
+    },
+    Target {
+        kind: "quiz",
+        page: "quiz.html",
+        query: None,
+    },
+    Target {
+        kind: "review",
+        page: "review.html",
+        query: None,
+    },
+    Target {
+        kind: "cram sheet",
+        page: "cram-sheet.html",
+        query: None,
+    },
+    Target {
+        kind: "tags",
+        page: "tags.html",
+        query: None,
+    },
+    Target {
+        kind: "404",
+        page: "404.html",
+        query: None,
+    },
+    Target {
+        kind: "search open",
+        page: "index.html",
+        query: Some("canary"),
+    },
+];
+
+#[derive(Debug, Deserialize)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    targets: Vec<String>,
+}
+
+/// axe-core's script, or None (with a notice) when it is not installed; with
+/// `STUDYSITE_REQUIRE_SHARED=1` a missing axe-core is an error.
+fn axe_source() -> Result<Option<String>> {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(src) => Ok(Some(src)),
+        Err(_) if std::env::var("STUDYSITE_REQUIRE_SHARED").is_ok_and(|v| v == "1") => {
+            bail!(
+                "{} is missing and STUDYSITE_REQUIRE_SHARED=1 (run `npm ci --prefix tests`)",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!(
+                "notice: {} is missing (run `npm ci --prefix tests`); axe checks skipped",
+                path.display()
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Switches the page to the dark or light theme with the header's toggle, as a reader would.
+async fn set_theme(b: &Browser, dark: bool) -> Result<()> {
+    let is_dark = "return document.documentElement.getAttribute('data-theme') === 'dark';";
+    if b.js::<bool>(is_dark).await? != dark {
+        b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
+            .await?;
+    }
+    b.wait_for("the theme to switch", is_dark, |d: &bool| *d == dark)
+        .await?;
+    Ok(())
+}
+
+/// Runs axe on the page as it stands; the violations of impact serious or critical, and every
+/// `heading-order` one (a skipped heading level; axe rates it moderate).
+async fn run_axe(b: &Browser, axe: &str) -> Result<Vec<Violation>> {
+    b.js::<serde_json::Value>(&format!("{axe}\nreturn null;"))
+        .await?;
+    let found: serde_json::Value = b
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
+                .map(v => ({ id: v.id, impact: v.impact,
+                    targets: v.nodes.map(n => n.target.join(' ')) }))),
+                e => done([{ id: 'axe-error', impact: 'critical', targets: [String(e)] }]));"#,
+            Vec::new(),
+        )
+        .await?;
+    Ok(serde_json::from_value(found)?)
+}
+
+async fn check(
+    b: &Browser,
+    axe: &str,
+    t: &Target,
+    dark: bool,
+    report: &mut Vec<String>,
+) -> Result<()> {
+    b.open(t.page).await?;
+    set_theme(b, dark).await?;
+    if let Some(q) = t.query {
+        let input = b.client.find(Locator::Id("search-input")).await?;
+        input.click().await?;
+        input.send_keys(q).await?;
+        b.wait_for(
+            "search results",
+            "const l = document.getElementById('search-results'); return !l.hidden && l.children.length > 0;",
+            |shown: &bool| *shown,
+        )
+        .await?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let theme = if dark { "dark" } else { "light" };
+    for v in run_axe(b, axe).await? {
+        report.push(format!(
+            "{} ({theme}, {}): {} [{}] at {}",
+            t.kind,
+            t.page,
+            v.id,
+            v.impact.as_deref().unwrap_or("?"),
+            v.targets.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+async fn axe_pages(b: Browser, dark: bool) -> Result<()> {
+    let Some(axe) = axe_source()? else {
+        return Ok(());
+    };
+    let mut report = Vec::new();
+    for t in TARGETS {
+        check(&b, &axe, t, dark, &mut report).await?;
+    }
+    // Leave the stored preference as a fresh reader has it for the tests after this one.
+    set_theme(&b, false).await?;
+    if !report.is_empty() {
+        bail!(
+            "axe found {} problem(s):\n  {}",
+            report.len(),
+            report.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// No serious or critical axe violation and no skipped heading level on any kind of page, light.
+pub async fn a11y_axe_light(b: Browser) -> Result<()> {
+    axe_pages(b, false).await
+}
+
+/// The same in the dark theme.
+pub async fn a11y_axe_dark(b: Browser) -> Result<()> {
+    axe_pages(b, true).await
+}
