@@ -281,8 +281,9 @@
     list.textContent = "";
     var last = found.words.length ? found.words[found.words.length - 1] : "";
     found.results.forEach(function (r, i) {
-      var li = el("li", { role: "option", id: "search-option-" + i, "aria-selected": "false", class: "search-result" });
-      var a = el("a", { href: root + r.url, tabindex: "-1" });
+      // The link is the option itself: an option may not hold an interactive element.
+      var li = el("li", { role: "presentation", class: "search-result" });
+      var a = el("a", { href: root + r.url, tabindex: "-1", role: "option", id: "search-option-" + i, "aria-selected": "false" });
       a.appendChild(el("span", { class: "search-title" }, r.title));
       a.appendChild(snippet(r.excerpt, found.stems, last));
       a.addEventListener("click", function () { open(false); });
@@ -332,7 +333,7 @@
       if (list.hidden && input.value.trim()) open(true);
       setActive(active + (e.key === "ArrowDown" ? 1 : -1));
     } else if (e.key === "Enter") {
-      var items = list.querySelectorAll("[role=option] a");
+      var items = list.querySelectorAll("a[role=option]");
       var target = items[active >= 0 ? active : 0];
       if (target) {
         e.preventDefault();

@@ -29,7 +29,10 @@ use study_mode::{
 };
 #[path = "browser/a11y.rs"]
 mod a11y;
-use a11y::{a11y_axe_dark, a11y_axe_light};
+use a11y::{
+    a11y_axe_dark, a11y_axe_light, a11y_axe_on_build_time_diagrams_and_math,
+    reduced_motion_stops_transitions, search_results_are_announced,
+};
 #[path = "browser/diagrams.rs"]
 mod diagrams;
 use diagrams::{
@@ -53,6 +56,9 @@ fn main() {
     harness::main(tests![
         a11y_axe_light,
         a11y_axe_dark,
+        a11y_axe_on_build_time_diagrams_and_math,
+        search_results_are_announced,
+        reduced_motion_stops_transitions,
         nav_opens_current_section,
         breadcrumbs_and_prev_next_lead_where_they_say,
         every_seed_table_is_a_table,

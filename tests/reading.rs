@@ -81,14 +81,22 @@ fn money_and_operators_are_not_math() {
     assert!(html.contains("$match/$sort and $first/$last"), "{html}");
     assert!(html.contains("$0.023/GB"), "{html}");
     // The two formulas, and nothing else, are MathML written at build time.
-    assert_eq!(html.matches("<math class=\"math-inline\"").count(), 1, "{html}");
     assert_eq!(
-        html.matches("<math class=\"math-display\" display=\"block\"").count(),
+        html.matches("<math class=\"math-inline\"").count(),
+        1,
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<math class=\"math-display\" display=\"block\"")
+            .count(),
         1,
         "{html}"
     );
     assert!(html.contains("<mfrac>"), "{html}");
-    assert!(!html.contains("class=\"math math-"), "nothing left to KaTeX: {html}");
+    assert!(
+        !html.contains("class=\"math math-"),
+        "nothing left to KaTeX: {html}"
+    );
     assert!(!html.contains("katex"), "{html}");
 }
 

@@ -196,3 +196,96 @@ pub async fn a11y_axe_light(b: Browser) -> Result<()> {
 pub async fn a11y_axe_dark(b: Browser) -> Result<()> {
     axe_pages(b, true).await
 }
+
+/// A page drawn at build time, a Mermaid diagram (one SVG, one per theme) and MathML, has
+/// no serious or critical axe violation either, in both themes.
+pub async fn a11y_axe_on_build_time_diagrams_and_math(b: Browser) -> Result<()> {
+    let Some(axe) = axe_source()? else {
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.md"),
+        "# Drawn\n\n## Flow\n\n```mermaid\nflowchart TD\n  A[Train] --> B{Good?}\n  B -->|Yes| C[Deploy]\n```\n\n\
+         ## Share\n\n```mermaid\npie title Pets\n  \"Dogs\" : 386\n  \"Cats\" : 85\n```\n\n\
+         ## Metrics\n\nF1 is $\\frac{2PR}{P+R}$.\n\n$$\nR = \\frac{TP}{TP+FN}\n$$\n",
+    )?;
+    std::fs::write(dir.path().join("next.md"), "# Next\n")?;
+    crate::harness::run_build(dir.path(), &[])?;
+    let url = crate::harness::file_url(&dir.path().join("public/index.html"));
+    let mut report = Vec::new();
+    for dark in [false, true] {
+        b.client.goto(&url).await?;
+        set_theme(&b, dark).await?;
+        for v in run_axe(&b, &axe).await? {
+            report.push(format!(
+                "dark={dark}: {} [{}] at {}",
+                v.id,
+                v.impact.as_deref().unwrap_or("?"),
+                v.targets.join(", ")
+            ));
+        }
+    }
+    set_theme(&b, false).await?;
+    if !report.is_empty() {
+        bail!("axe found:\n  {}", report.join("\n  "));
+    }
+    Ok(())
+}
+
+/// The number of search results is announced: the status under the box is a polite live
+/// region, and its text names the count once results show.
+pub async fn search_results_are_announced(b: Browser) -> Result<()> {
+    b.open("index.html").await?;
+    let live: (String, String) = b
+        .js("const s = document.getElementById('search-status'); return [s.getAttribute('aria-live') || '', s.getAttribute('role') || ''];")
+        .await?;
+    if live.0 != "polite" || live.1 != "status" {
+        bail!("the search status is not a polite live region: {live:?}");
+    }
+    let input = b.client.find(Locator::Id("search-input")).await?;
+    input.click().await?;
+    input.send_keys("canary").await?;
+    let said: String = b
+        .wait_for(
+            "the result count to be announced",
+            "return document.getElementById('search-status').textContent;",
+            |t: &String| t.contains("result"),
+        )
+        .await?;
+    let shown: usize = b
+        .js("return document.querySelectorAll('#search-results a[role=option]').length;")
+        .await?;
+    if !said.starts_with(&shown.to_string()) {
+        bail!("announced {said:?} for {shown} results shown");
+    }
+    Ok(())
+}
+
+/// With `prefers-reduced-motion: reduce`, nothing on the page moves: no transition (the nav
+/// toggles' arrows have one otherwise) and no smooth scrolling.
+pub async fn reduced_motion_stops_transitions(b: Browser) -> Result<()> {
+    let probe = "const t = document.querySelector('.nav-toggle'); \
+                 return [getComputedStyle(t, '::before').transitionDuration, getComputedStyle(document.documentElement).scrollBehavior];";
+    b.open("index.html").await?;
+    let normal: (String, String) = b.js(probe).await?;
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+    )
+    .await?;
+    let reduced: Result<(String, String)> = b.js(probe).await;
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "features": [] }),
+    )
+    .await?;
+    let reduced = reduced?;
+    if normal.0 == "0s" {
+        bail!("the probe found no transition to stop: {normal:?}");
+    }
+    if reduced.0 != "0s" || reduced.1 != "auto" {
+        bail!("under reduced motion the page still moves: {reduced:?} (normally {normal:?})");
+    }
+    Ok(())
+}

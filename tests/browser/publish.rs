@@ -32,7 +32,7 @@ async fn search(b: &Browser, query: &str) -> Result<Vec<Hit>> {
             .js(r#"
                 const list = document.getElementById('search-results');
                 if (list.hidden) return [];
-                return [...list.querySelectorAll('[role=option] a')].map(a => ({
+                return [...list.querySelectorAll('a[role=option]')].map(a => ({
                     href: a.href,
                     title: a.querySelector('.search-title').textContent,
                     snippet: a.querySelector('.search-snippet').textContent,
