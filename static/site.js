@@ -314,8 +314,26 @@
     });
   }
 
-  run([buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc, setupPrint]);
+  // A block wider than the page scrolls sideways; a keyboard reader must be able to reach
+  // it to scroll it, so each such block takes focus (and only those: no extra tab stops).
+  function setupScrollers(scope) {
+    var boxes = (scope || document).querySelectorAll(".content pre, .content .table-wrap, .content .mermaid-drawn");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  var scrollTimer = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(function () { run([setupScrollers]); }, 150);
+  });
+
+  run([buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc, setupPrint, setupScrollers]);
   document.addEventListener("studysite:content", function (e) {
-    run([setupCopyButtons, setupToc], e.detail && e.detail.root);
+    run([setupCopyButtons, setupToc, setupScrollers], e.detail && e.detail.root);
   });
 })();

@@ -31,7 +31,8 @@ use study_mode::{
 mod a11y;
 use a11y::{
     a11y_axe_dark, a11y_axe_light, a11y_axe_on_build_time_diagrams_and_math,
-    reduced_motion_stops_transitions, search_results_are_announced,
+    a11y_axe_on_every_diagram_kind_of_a_real_guide, reduced_motion_stops_transitions,
+    search_results_are_announced,
 };
 #[path = "browser/diagrams.rs"]
 mod diagrams;
@@ -57,6 +58,7 @@ fn main() {
         a11y_axe_light,
         a11y_axe_dark,
         a11y_axe_on_build_time_diagrams_and_math,
+        a11y_axe_on_every_diagram_kind_of_a_real_guide,
         search_results_are_announced,
         reduced_motion_stops_transitions,
         nav_opens_current_section,

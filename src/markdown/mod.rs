@@ -256,7 +256,33 @@ where
         rendering.then_some(quiz::OptionBreaks { text: &doc.text }),
     );
     let events = Adapter::new(events, rendering.then(|| quiz::Sections::new(&doc.quizzes)));
+    let events = Adapter::new(events, rendering.then_some(TaskBoxes));
     Adapter::new(events, rendering.then_some(TableWrap))
+}
+
+/// A task list's box says what it stands for: a screen reader hears "done" or "to do" (the
+/// parser's bare `<input>` has no name), and the item's text follows.
+struct TaskBoxes;
+
+impl<'a> Step<'a> for TaskBoxes {
+    fn step<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        (ev, range): Spanned<'a>,
+        _: Upstream<'_, I>,
+        out: &mut VecDeque<Spanned<'a>>,
+    ) {
+        match ev {
+            Event::TaskListMarker(done) => {
+                let html = if done {
+                    "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>\n"
+                } else {
+                    "<input disabled=\"\" type=\"checkbox\" aria-label=\"to do\"/>\n"
+                };
+                out.push_back((Event::InlineHtml(html.into()), range));
+            }
+            ev => out.push_back((ev, range)),
+        }
+    }
 }
 
 /// The first pass: ids, headings and what the note tells the study web; no HTML.

@@ -289,3 +289,80 @@ pub async fn reduced_motion_stops_transitions(b: Browser) -> Result<()> {
     }
     Ok(())
 }
+
+/// On the Databricks guide (other people's diagrams: flowcharts, sequence, pie, gantt,
+/// state, ER, git graphs), a page of each diagram kind drawn at build time has no serious
+/// or critical axe violation, in both themes.
+pub async fn a11y_axe_on_every_diagram_kind_of_a_real_guide(b: Browser) -> Result<()> {
+    #[path = "../support/shared.rs"]
+    #[allow(dead_code)]
+    mod shared;
+    let Some(axe) = axe_source()? else {
+        return Ok(());
+    };
+    let Some(corpus) = shared::shared("corpora/databricks-cert-guide") else {
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    for entry in walkdir::WalkDir::new(&corpus) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(&corpus)?;
+        if rel.components().any(|c| c.as_os_str() == ".git") {
+            continue;
+        }
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to)?;
+        }
+    }
+    crate::harness::run_build(dir.path(), &[])?;
+    let public = dir.path().join("public");
+    // The first page of each kind, by the SVG's aria-roledescription.
+    let mut pages: Vec<(String, PathBuf)> = Vec::new();
+    for entry in walkdir::WalkDir::new(&public).sort_by_file_name() {
+        let entry = entry?;
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path())?;
+        for part in html.split("<div class=\"mermaid-drawn").skip(1) {
+            let Some(kind) = part
+                .split("aria-roledescription=\"")
+                .nth(1)
+                .and_then(|k| k.split('"').next())
+            else {
+                continue;
+            };
+            if !pages.iter().any(|(k, _)| k == kind) {
+                pages.push((kind.to_string(), entry.path().to_path_buf()));
+            }
+        }
+    }
+    if pages.len() < 5 {
+        bail!("only {} diagram kinds found: {pages:?}", pages.len());
+    }
+    let mut report = Vec::new();
+    for (kind, page) in &pages {
+        for dark in [false, true] {
+            b.client.goto(&crate::harness::file_url(page)).await?;
+            set_theme(&b, dark).await?;
+            for v in run_axe(&b, &axe).await? {
+                report.push(format!(
+                    "{kind} (dark={dark}, {}): {} [{}] at {:?}",
+                    page.display(),
+                    v.id,
+                    v.impact.as_deref().unwrap_or("?"),
+                    v.targets
+                ));
+            }
+        }
+    }
+    set_theme(&b, false).await?;
+    eprintln!("axe: {} diagram kinds checked light and dark", pages.len());
+    if !report.is_empty() {
+        bail!("axe found:\n  {}", report.join("\n  "));
+    }
+    Ok(())
+}
