@@ -29,6 +29,9 @@ use study_mode::{
 };
 #[path = "browser/a11y.rs"]
 mod a11y;
+#[path = "support/shared.rs"]
+#[allow(dead_code)]
+mod shared;
 use a11y::{
     a11y_axe_dark, a11y_axe_light, a11y_axe_on_build_time_diagrams_and_math,
     a11y_axe_on_every_diagram_kind_of_a_real_guide, reduced_motion_stops_transitions,
@@ -805,10 +808,7 @@ struct Faithful {
 /// holds every node and edge label that Mermaid's own drawing of it (Chromium, the bundled
 /// script) holds. Prints the counts.
 async fn mermaid_build_time_drawings_hold_mermaids_labels(b: Browser) -> Result<()> {
-    #[path = "support/shared.rs"]
-    #[allow(dead_code)]
-    mod shared;
-    let Some(corpus) = shared::shared("corpora/databricks-cert-guide") else {
+    let Some(corpus) = crate::shared::shared("corpora/databricks-cert-guide") else {
         return Ok(());
     };
     let mut blocks = Vec::new();

@@ -294,13 +294,10 @@ pub async fn reduced_motion_stops_transitions(b: Browser) -> Result<()> {
 /// state, ER, git graphs), a page of each diagram kind drawn at build time has no serious
 /// or critical axe violation, in both themes.
 pub async fn a11y_axe_on_every_diagram_kind_of_a_real_guide(b: Browser) -> Result<()> {
-    #[path = "../support/shared.rs"]
-    #[allow(dead_code)]
-    mod shared;
     let Some(axe) = axe_source()? else {
         return Ok(());
     };
-    let Some(corpus) = shared::shared("corpora/databricks-cert-guide") else {
+    let Some(corpus) = crate::shared::shared("corpora/databricks-cert-guide") else {
         return Ok(());
     };
     let dir = tempfile::tempdir()?;
