@@ -80,6 +80,15 @@ pub(crate) fn to_mathml(tex: &str, block: bool) -> Option<String> {
     )
 }
 
+/// A math event as MathML, where math-core reads it; `None` for any other event.
+pub(crate) fn event_mathml(ev: &Event) -> Option<String> {
+    match ev {
+        Event::InlineMath(tex) => to_mathml(tex, false),
+        Event::DisplayMath(tex) => to_mathml(tex, true),
+        _ => None,
+    }
+}
+
 /// At render time, each formula math-core can read becomes its MathML.
 #[derive(Default)]
 pub(crate) struct ToMathMl;
@@ -91,12 +100,7 @@ impl<'a> Step<'a> for ToMathMl {
         _: Upstream<'_, I>,
         out: &mut VecDeque<Spanned<'a>>,
     ) {
-        let converted = match &ev {
-            Event::InlineMath(tex) => to_mathml(tex, false),
-            Event::DisplayMath(tex) => to_mathml(tex, true),
-            _ => None,
-        };
-        match converted {
+        match event_mathml(&ev) {
             Some(mathml) => out.push_back((Event::InlineHtml(mathml.into()), range)),
             None => out.push_back((ev, range)),
         }

@@ -917,14 +917,7 @@ pub(crate) fn fragment_html(md: &str) -> String {
                     | Event::InlineHtml(_)
             )
         })
-        .map(|ev| {
-            let mathml = match &ev {
-                Event::InlineMath(tex) => super::math::to_mathml(tex, false),
-                Event::DisplayMath(tex) => super::math::to_mathml(tex, true),
-                _ => None,
-            };
-            mathml.map_or(ev, |m| Event::InlineHtml(m.into()))
-        });
+        .map(|ev| super::math::event_mathml(&ev).map_or(ev, |m| Event::InlineHtml(m.into())));
     let mut out = String::new();
     html::push_html(&mut out, events);
     out

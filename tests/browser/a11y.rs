@@ -301,19 +301,7 @@ pub async fn a11y_axe_on_every_diagram_kind_of_a_real_guide(b: Browser) -> Resul
         return Ok(());
     };
     let dir = tempfile::tempdir()?;
-    for entry in walkdir::WalkDir::new(&corpus) {
-        let entry = entry?;
-        let rel = entry.path().strip_prefix(&corpus)?;
-        if rel.components().any(|c| c.as_os_str() == ".git") {
-            continue;
-        }
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to)?;
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &to)?;
-        }
-    }
+    crate::harness::copy_dir(&corpus, dir.path())?;
     crate::harness::run_build(dir.path(), &[])?;
     let public = dir.path().join("public");
     // The first page of each kind, by the SVG's aria-roledescription.

@@ -211,6 +211,21 @@ pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// A copy of the folder `from` (files and folders) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn file_url(path: &Path) -> String {
     url::Url::from_file_path(path)
         .map(String::from)

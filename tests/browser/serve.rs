@@ -19,25 +19,11 @@ const COPY_BUTTONS: &str = "return [document.querySelectorAll('main pre.code').l
 const OVERLAY: &str = "const o = document.getElementById('studysite-build-errors'); \
                        return o ? o.textContent : null;";
 
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
 /// A copy of the bundled site in a temp folder (named by `name`), served on a free port.
 fn serve_copy(b: &Browser, name: &str) -> Result<(std::path::PathBuf, serve::Handle)> {
     let dir = std::env::temp_dir().join(format!("studysite-browser-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&b.site.root.join("notes"), &dir.join("notes"))?;
+    crate::harness::copy_dir(&b.site.root.join("notes"), &dir.join("notes"))?;
     // Empty theme folders, for tests that add a file of the theme.
     std::fs::create_dir_all(dir.join("templates"))?;
     std::fs::create_dir_all(dir.join("static"))?;
