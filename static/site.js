@@ -22,14 +22,35 @@
 
   // ---- Nav tree -------------------------------------------------------------------------
 
+  // The tree comes in parts, one per folder (static/nav/ID.js, each setting
+  // STUDYSITE_NAV[ID] = {t, u, c: entries}; a folder entry names its part as `p`). A page
+  // loads the parts down to its own folder; the others load when a reader opens them.
+  function parts() {
+    return window.STUDYSITE_NAV || {};
+  }
+
+  function entries(node) {
+    var part = node.p && parts()[node.p];
+    return node.c || (part && part.c) || null;
+  }
+
   // Marks the path to the current page; returns true when `node` is on it.
   function markCurrent(node) {
     var on = node.u === here;
-    (node.c || []).forEach(function (child) {
+    (entries(node) || []).forEach(function (child) {
       if (markCurrent(child)) on = true;
     });
     node.open = on;
     return on;
+  }
+
+  // Loads folder part `id` with a script element (works from file://), then calls `done`.
+  function loadPart(id, done) {
+    if (parts()[id]) return done(true);
+    var s = el("script", { src: root + "static/nav/" + id + ".js" });
+    s.onload = function () { done(!!parts()[id]); };
+    s.onerror = function () { done(false); };
+    document.head.appendChild(s);
   }
 
   var groupCount = 0;
@@ -44,7 +65,7 @@
     }
     row.appendChild(a);
     li.appendChild(row);
-    if (node.c && node.c.length) {
+    if (node.p || (node.c && node.c.length)) {
       var id = "nav-group-" + ++groupCount;
       var btn = el("button", {
         type: "button",
@@ -55,14 +76,34 @@
       });
       row.appendChild(btn);
       var ul = el("ul", { id: id });
-      if (!node.open) ul.hidden = true;
-      node.c.forEach(function (child) {
-        ul.appendChild(navItem(child));
-      });
+      ul.hidden = true;
+      var filled = false;
+      var fill = function () {
+        if (filled) return;
+        filled = true;
+        (entries(node) || []).forEach(function (child) {
+          ul.appendChild(navItem(child));
+        });
+      };
+      if (node.open) {
+        fill();
+        ul.hidden = false;
+      }
       btn.addEventListener("click", function () {
         var open = btn.getAttribute("aria-expanded") !== "true";
-        btn.setAttribute("aria-expanded", open ? "true" : "false");
-        ul.hidden = !open;
+        if (!open) {
+          btn.setAttribute("aria-expanded", "false");
+          ul.hidden = true;
+          return;
+        }
+        btn.setAttribute("aria-busy", "true");
+        loadPart(node.p, function (ok) {
+          btn.removeAttribute("aria-busy");
+          if (!ok && !node.c) return;
+          fill();
+          btn.setAttribute("aria-expanded", "true");
+          ul.hidden = false;
+        });
       });
       li.classList.add("has-children");
       li.appendChild(ul);
@@ -72,7 +113,7 @@
 
   function buildNav() {
     var nav = document.getElementById("nav");
-    var tree = window.STUDYSITE_NAV;
+    var tree = parts().root;
     if (!nav || !tree) return;
     markCurrent(tree);
     var list = el("ul", { class: "nav-tree" });
@@ -80,7 +121,7 @@
     var home = navItem({ t: "Home", u: tree.u });
     home.classList.add("nav-home");
     list.appendChild(home);
-    (tree.c || []).forEach(function (child) {
+    tree.c.forEach(function (child) {
       list.appendChild(navItem(child));
     });
     // The study pages' short list is plain HTML in every page; it stays below the tree.

@@ -39,6 +39,8 @@ use a11y::{
 };
 #[path = "browser/diagrams.rs"]
 mod diagrams;
+#[path = "browser/weight.rs"]
+mod weight;
 use diagrams::{
     diagram_fixture_with_emoji_cjk_arrows_and_tabs_aligns, diagrams_align_to_the_grid,
     diagrams_copy_back_their_source, liberation_mono_fails_the_grid_check,
@@ -47,6 +49,7 @@ use study::{
     flashcard_reveals_and_keeps_its_score, folded_callout_opens_on_click,
     scenario_filter_narrows_the_list, study_pages_in_the_nav_at_every_width,
 };
+use weight::first_load_stays_light;
 
 use anyhow::{bail, ensure, Context, Result};
 use harness::Browser;
@@ -65,6 +68,7 @@ fn main() {
         search_results_are_announced,
         reduced_motion_stops_transitions,
         nav_opens_current_section,
+        first_load_stays_light,
         breadcrumbs_and_prev_next_lead_where_they_say,
         every_seed_table_is_a_table,
         cloudformation_yaml_is_highlighted,
@@ -176,10 +180,27 @@ async fn nav_opens_current_section(b: Browser) -> Result<()> {
     );
     b.js::<serde_json::Value>("document.querySelector('#nav .nav-toggle').click(); return null;")
         .await?;
-    let open: bool = b
-        .js("const t = document.querySelector('#nav .nav-toggle'); const ul = document.getElementById(t.getAttribute('aria-controls')); return t.getAttribute('aria-expanded') === 'true' && !ul.hidden && ul.offsetParent !== null;")
+    // Its entries are in a part of the tree the home page did not load: it loads on the click.
+    b.wait_for(
+            "the section to open",
+            "const t = document.querySelector('#nav .nav-toggle'); const ul = document.getElementById(t.getAttribute('aria-controls')); return t.getAttribute('aria-expanded') === 'true' && !ul.hidden && ul.offsetParent !== null ? ul.querySelectorAll('a').length : 0;",
+            |n: &usize| *n > 0,
+        )
         .await?;
-    ensure!(open, "clicking a section's toggle did not open it");
+    let loaded: usize = b
+        .js("return document.querySelectorAll('script[src*=\"static/nav/\"]').length;")
+        .await?;
+    ensure!(
+        loaded == 2,
+        "the home page should load the root part and, on the click, one more: {loaded} loaded"
+    );
+    // A second click closes it again.
+    b.js::<serde_json::Value>("document.querySelector('#nav .nav-toggle').click(); return null;")
+        .await?;
+    let closed: bool = b
+        .js("const t = document.querySelector('#nav .nav-toggle'); return t.getAttribute('aria-expanded') === 'false' && document.getElementById(t.getAttribute('aria-controls')).hidden;")
+        .await?;
+    ensure!(closed, "a second click did not close the section");
     Ok(())
 }
 

@@ -240,16 +240,32 @@ fn crawl_under_a_base_path_finds_nothing_broken() {
         }
     }
     // What scripts add at run time: the nav tree's and the search index's URLs.
-    let nav = std::fs::read_to_string(out.join("static/nav.js")).unwrap();
-    for u in nav
-        .match_indices("\"u\":\"")
-        .map(|(i, _)| &nav[i + 5..])
-        .map(|r| &r[..r.find('"').unwrap()])
-    {
-        if get(&origin, &format!("/sub/{u}")).0 != 200 {
-            broken.push(format!("nav.js: {u}"));
+    let mut parts = 0;
+    for entry in std::fs::read_dir(out.join("static/nav")).unwrap() {
+        let path = entry.unwrap().path();
+        let nav = std::fs::read_to_string(&path).unwrap();
+        parts += 1;
+        for u in nav
+            .match_indices("\"u\":\"")
+            .map(|(i, _)| &nav[i + 5..])
+            .map(|r| &r[..r.find('"').unwrap()])
+        {
+            if get(&origin, &format!("/sub/{u}")).0 != 200 {
+                broken.push(format!("{}: {u}", path.display()));
+            }
+        }
+        // A folder entry's part is there to load.
+        for p in nav
+            .match_indices("\"p\":\"")
+            .map(|(i, _)| &nav[i + 5..])
+            .map(|r| &r[..r.find('"').unwrap()])
+        {
+            if get(&origin, &format!("/sub/static/nav/{p}.js")).0 != 200 {
+                broken.push(format!("{}: part {p}", path.display()));
+            }
         }
     }
+    assert!(parts > 1, "the nav was not written in parts");
     let search = search_urls(&out);
     assert!(search
         .iter()

@@ -167,7 +167,7 @@ fn serves_pages_and_files_with_their_types() {
     assert!(deep.body.contains("src=\"../__studysite/live.js\""));
     for (path, kind) in [
         ("/static/style.css", "text/css; charset=utf-8"),
-        ("/static/nav.js", "text/javascript; charset=utf-8"),
+        ("/static/nav/root.js", "text/javascript; charset=utf-8"),
         ("/__studysite/live.js", "text/javascript; charset=utf-8"),
         ("/pic.svg", "image/svg+xml"),
         ("/data.json", "application/json"),

@@ -18,7 +18,9 @@ use std::process::Command;
 const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
 
 fn kept(rel: &str) -> bool {
-    rel.ends_with(".html") || matches!(rel, "static/nav.js" | "sitemap.xml" | "robots.txt")
+    rel.ends_with(".html")
+        || rel.starts_with("static/nav/")
+        || matches!(rel, "sitemap.xml" | "robots.txt")
 }
 
 /// Builds `site` and returns its kept files, normalised.

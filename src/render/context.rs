@@ -94,6 +94,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) source: &'a str,
     pub(super) edit_url: Option<String>,
     pub(super) is_section: bool,
+    /// The nav parts (`static/nav/ID.js`) the page loads: the folders down to its own.
+    pub(super) nav: Vec<String>,
 }
 
 impl<'a> PageCtx<'a> {
@@ -117,6 +119,7 @@ impl<'a> PageCtx<'a> {
             source: "",
             edit_url: None,
             is_section: false,
+            nav: vec!["root".into()],
         }
     }
 }

@@ -93,10 +93,7 @@ pub(crate) fn pages(
             }
         },
     }
-    files.insert(
-        "static/nav.js".into(),
-        Content::Bytes(nav_script(index).into_bytes().into()),
-    );
+    nav_parts(index, &mut files);
     files
 }
 
@@ -169,6 +166,7 @@ fn render_target(
                     format!("{e}{path}")
                 }),
                 is_section: info.is_index,
+                nav: nav_chain(index, s),
             };
             (
                 page,
@@ -187,6 +185,7 @@ fn render_target(
                 prev,
                 next,
                 is_section: true,
+                nav: nav_chain(index, s),
                 ..PageCtx::generated(&sec.title, url)
             };
             (page, listing(index, url, s), "section.html")
@@ -214,39 +213,94 @@ fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Di
     theme.render("404.html", &ctx)
 }
 
+/// One entry of a nav part: a page, or a folder with its own part (`p`) to load.
 #[derive(Serialize)]
-struct NavNode {
-    t: String,
-    u: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    c: Vec<NavNode>,
+struct NavEntry<'a> {
+    t: &'a str,
+    u: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p: Option<String>,
 }
 
-fn nav_node(index: &Index, s: usize) -> NavNode {
-    let target = index.section_target(s);
-    NavNode {
-        t: index.title(target).to_string(),
-        u: index.url(target).to_string(),
-        c: index.sections[s]
-            .children
-            .iter()
-            .map(|c| match *c {
-                Target::Page(i) => NavNode {
-                    t: index.pages[i].title.clone(),
-                    u: index.pages[i].url.clone(),
-                    c: Vec::new(),
-                },
-                Target::Section(c) => nav_node(index, c),
-            })
-            .collect(),
+/// A folder's nav part: its title and URL and its entries.
+#[derive(Serialize)]
+struct NavPart<'a> {
+    t: &'a str,
+    u: &'a str,
+    c: Vec<NavEntry<'a>>,
+}
+
+/// The folder where the nav parts are written.
+const NAV_DIR: &str = "static/nav/";
+
+/// The name of folder `s`'s nav part: `root` for the notes folder, else a hash of the
+/// folder's path (stable across builds, plain ASCII whatever the folder is called).
+fn nav_part_id(index: &Index, s: usize) -> String {
+    match index.sections[s].parent {
+        None => "root".into(),
+        Some(_) => {
+            let hash = blake3::hash(index.sections[s].dir.as_bytes()).to_hex();
+            hash[..16].to_string()
+        }
     }
 }
 
-/// The whole nav tree as one script, shared by every page and cached by the browser (a
-/// script rather than JSON, because `fetch` fails from `file://`).
-fn nav_script(index: &Index) -> String {
-    let tree = serde_json::to_string(&nav_node(index, 0)).unwrap_or_else(|_| "null".into());
-    format!("window.STUDYSITE_NAV = {tree};\n")
+/// The nav parts a page loads with it: the notes folder's and each folder down to the page's
+/// own, so the tree opens to it; the rest load when a reader opens them.
+fn nav_chain(index: &Index, section: usize) -> Vec<String> {
+    let mut chain = Vec::new();
+    let mut cur = Some(section);
+    while let Some(s) = cur {
+        chain.push(nav_part_id(index, s));
+        cur = index.sections[s].parent;
+    }
+    chain.reverse();
+    chain
+}
+
+/// The nav tree, one small script per folder listing its entries (a script rather than JSON,
+/// because `fetch` fails from `file://`). A page carries only the parts on its own path; a
+/// tree in one file would weigh on every first load of a large site (47 kB for 392 notes).
+fn nav_parts(index: &Index, files: &mut BTreeMap<String, Content>) {
+    for s in 0..index.sections.len() {
+        let target = index.section_target(s);
+        let part = NavPart {
+            t: index.title(target),
+            u: index.url(target),
+            c: index.sections[s]
+                .children
+                .iter()
+                .map(|c| match *c {
+                    Target::Page(i) => NavEntry {
+                        t: &index.pages[i].title,
+                        u: &index.pages[i].url,
+                        p: None,
+                    },
+                    Target::Section(c) => {
+                        let t = index.section_target(c);
+                        NavEntry {
+                            t: index.title(t),
+                            u: index.url(t),
+                            p: (!index.sections[c].children.is_empty())
+                                .then(|| nav_part_id(index, c)),
+                        }
+                    }
+                })
+                .collect(),
+        };
+        let id = nav_part_id(index, s);
+        let json = serde_json::to_string(&part).unwrap_or_else(|_| "null".into());
+        // `</script>` cannot occur: JSON strings escape nothing there, but the part is a
+        // file of its own, never inlined into a page.
+        let script = format!(
+            "(window.STUDYSITE_NAV = window.STUDYSITE_NAV || {{}})[{}] = {json};\n",
+            serde_json::to_string(&id).unwrap_or_default()
+        );
+        files.insert(
+            format!("{NAV_DIR}{id}.js"),
+            Content::Bytes(script.into_bytes().into()),
+        );
+    }
 }
 
 /// Where the theme keeps Mermaid, which only sites that draw Mermaid diagrams get.

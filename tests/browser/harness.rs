@@ -67,11 +67,20 @@ impl Browser {
     }
 
     /// Loads a site-relative page and waits for it.
+    /// Opens a page of the built site and waits until it has loaded, scripts run: chromedriver's
+    /// `goto` has been seen to return while a `file://` page was still parsing.
     pub async fn open(&self, page: &str) -> Result<()> {
         self.client
             .goto(&self.url(page))
             .await
-            .with_context(|| format!("failed to open {page}"))
+            .with_context(|| format!("failed to open {page}"))?;
+        self.wait_for(
+            &format!("{page} to finish loading"),
+            "return document.readyState;",
+            |s: &String| s == "complete",
+        )
+        .await?;
+        Ok(())
     }
 
     /// Runs `script` (a function body; `return` a value) and decodes what it returns.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 #[path = "../support/static_server.rs"]
-mod static_server;
+pub mod static_server;
 
 #[derive(Deserialize, Debug)]
 struct Hit {

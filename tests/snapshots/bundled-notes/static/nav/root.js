@@ -1,0 +1,1 @@
+(window.STUDYSITE_NAV = window.STUDYSITE_NAV || {})["root"] = {"t":"AWS MLA-C01 — ML Engineer Associate","u":"index.html","c":[{"t":"Domain 3: MLOps, Deployment & Orchestration","u":"03-mlops-deployment/index.html","p":"78f47496500bb805"}]};

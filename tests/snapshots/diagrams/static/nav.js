@@ -1,1 +1,0 @@
-window.STUDYSITE_NAV = {"t":"Diagrams that must align","u":"index.html"};

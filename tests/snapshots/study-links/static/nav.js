@@ -1,1 +1,0 @@
-window.STUDYSITE_NAV = {"t":"Study links","u":"index.html","c":[{"t":"Deep","u":"deep/index.html","c":[{"t":"Er","u":"deep/er/index.html","c":[{"t":"Deep notes","u":"deep/er/notes.html"}]}]},{"t":"Governance","u":"governance/index.html","c":[{"t":"Lake Formation","u":"governance/lake-formation.html"}]}]};

@@ -1,0 +1,1 @@
+(window.STUDYSITE_NAV = window.STUDYSITE_NAV || {})["root"] = {"t":"Study links","u":"index.html","c":[{"t":"Deep","u":"deep/index.html","p":"767885516adbf240"},{"t":"Governance","u":"governance/index.html","p":"b80bdd4f1e162806"}]};
