@@ -190,6 +190,34 @@ fn quizzes_of(html: &str) -> Vec<(Written, String)> {
     out
 }
 
+/// The first quiz of `html` whose markup does not close what it opens (a stray `</p>`, a
+/// list left open), with the tag; code, diagrams and SVG are left out.
+fn unbalanced_quiz(html: &str) -> Option<String> {
+    for part in html.split("<section class=\"quiz\"").skip(1) {
+        let part = &part[..part.find("</section>").unwrap_or(part.len())];
+        let mut text = part.to_string();
+        for (open, close) in [("<pre", "</pre>"), ("<svg", "</svg>"), ("<code", "</code>")] {
+            while let Some(a) = text.find(open) {
+                let Some(b) = text[a..].find(close) else {
+                    break;
+                };
+                text.replace_range(a..a + b + close.len(), "");
+            }
+        }
+        for tag in ["p", "ul", "ol", "li", "details", "div", "aside"] {
+            let opened = text.matches(&format!("<{tag}>")).count()
+                + text.matches(&format!("<{tag} ")).count();
+            let closed = text.matches(&format!("</{tag}>")).count();
+            if opened != closed {
+                return Some(format!(
+                    "<{tag}> opened {opened} times, closed {closed}, in the quiz: {part}"
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// Every note's questions from its source, against its page and `quiz.html`.
 fn corpus_quizzes(name: &str) -> (usize, usize) {
     let Some(path) = support::shared(&format!("corpora/{name}")) else {
@@ -203,6 +231,9 @@ fn corpus_quizzes(name: &str) -> (usize, usize) {
         let text = std::fs::read_to_string(site.notes_dir.join(rel)).unwrap();
         let written = scan(&text);
         from_source += written.len();
+        if let Some(bad) = unbalanced_quiz(&site.text(url)) {
+            missing.push(format!("{rel}: {bad}"));
+        }
         let on_page: Vec<Written> = quizzes_of(&site.text(url))
             .into_iter()
             .map(|(w, _)| w)
@@ -300,6 +331,8 @@ fn every_option_and_answer_form_is_a_quiz() {
         ("ABC", "C"),   // **A)** + The correct answer is (C).
         ("AB", "A"),    // <details><summary>Answer</summary>A</details>
         ("AB", "A"),    // - **Answer:** A as the options' last item
+        ("AB", "A"),    // 1. with <br/>, nested - A. options, a blank line, <details>
+        ("AB", "B"),    // a question callout, the options a paragraph of their own
     ];
     let want: Vec<Written> = want
         .iter()
@@ -309,6 +342,9 @@ fn every_option_and_answer_form_is_a_quiz() {
         })
         .collect();
     assert_eq!(got, want, "{html}");
+    if let Some(bad) = unbalanced_quiz(&html) {
+        panic!("{bad}");
+    }
     // The options are buttons; the answer stays in a <details> without JavaScript.
     assert!(html.contains(
         "<button type=\"button\" class=\"quiz-option\" data-letter=\"A\" aria-pressed=\"false\">"

@@ -945,6 +945,8 @@ pub(crate) struct Sections<'q> {
     /// A paragraph holding both the question and its options was closed before the options;
     /// its end is dropped.
     drop_paragraph_end: bool,
+    /// A paragraph of the question is open (its end not seen yet).
+    stem_paragraph: bool,
     /// The source start of the text whose option label was cut: an adapter before this one
     /// may have split that text (a glossary link), and its pieces keep its range.
     label_cut: Option<usize>,
@@ -962,6 +964,7 @@ impl<'q> Sections<'q> {
             open: None,
             open_depth: 0,
             drop_paragraph_end: false,
+            stem_paragraph: false,
             label_cut: None,
             open_lists: 0,
         }
@@ -1138,6 +1141,7 @@ impl Sections<'_> {
                     self.open = Some((self.next, Phase::Stem));
                     self.open_depth = depth_before;
                     self.drop_paragraph_end = false;
+                    self.stem_paragraph = false;
                     self.open_lists = 0;
                     Self::html(out, Self::open_html(q), &range);
                 }
@@ -1158,17 +1162,38 @@ impl Sections<'_> {
             return Some(ev);
         }
         let q = &self.quizzes[self.next];
+        let options = q.options();
         let at_phase = match ev {
             // An end carries its element's start: it belongs where the events are.
             Event::End(_) => phase,
+            // The list the options are items of (`    - A. ...` under a numbered question)
+            // starts at its bullet, before the first label: it is the options' list.
+            Event::Start(Tag::List(_) | Tag::Item)
+                if phase == Phase::Stem
+                    && range.start < options.start
+                    && range.end > options.start
+                    && range.start >= q.start =>
+            {
+                Phase::Option(0)
+            }
             _ => Self::phase_of(q, range.start).max_of(phase),
         };
         if at_phase != phase {
+            // The options leave the question's paragraph (written in one with it): it is
+            // closed before them and its end dropped. Options in a paragraph of their own
+            // leave nothing open.
             if let (Phase::Stem, Phase::Option(_)) = (phase, at_phase) {
-                self.drop_paragraph_end = self.depth > self.open_depth + 1
+                self.drop_paragraph_end = self.stem_paragraph
                     || (depth_before > self.open_depth && !matches!(ev, Event::Start(_)));
             }
             self.enter(at_phase, out, &range);
+        } else if phase == Phase::Stem {
+            match &ev {
+                Event::Start(Tag::Paragraph) => self.stem_paragraph = true,
+                Event::Html(h) if anchored_start(h, "p") => self.stem_paragraph = true,
+                Event::End(TagEnd::Paragraph) => self.stem_paragraph = false,
+                _ => {}
+            }
         }
         let (_, phase) = self.open?;
         let drop_end = self.drop_paragraph_end && matches!(ev, Event::End(TagEnd::Paragraph));
@@ -1179,6 +1204,7 @@ impl Sections<'_> {
         let Phase::Option(n) = phase else {
             match ev {
                 Event::Start(Tag::Item) | Event::End(TagEnd::Item) if self.open_lists > 0 => {}
+                Event::Html(h) if self.open_lists > 0 && anchored_start(&h, "li") => {}
                 Event::End(TagEnd::List(_)) if self.open_lists > 0 => self.open_lists -= 1,
                 ev => out.push_back((ev, range)),
             }
@@ -1234,7 +1260,9 @@ impl Shape {
             Event::End(_) => Shape::Close,
             Event::Html(h)
                 if h.starts_with("<aside class=\"callout")
-                    || h.starts_with("<details class=\"callout") =>
+                    || h.starts_with("<details class=\"callout")
+                    || anchored_start(h, "li")
+                    || anchored_start(h, "p") =>
             {
                 Shape::Open
             }
@@ -1246,6 +1274,14 @@ impl Shape {
             _ => Shape::Other,
         }
     }
+}
+
+/// A list item's or paragraph's start tag with an id, which the scenario adapter writes in
+/// place of the `Start` event: `<li id="sc-...">`.
+fn anchored_start(h: &str, tag: &str) -> bool {
+    h.strip_prefix('<')
+        .and_then(|r| r.strip_prefix(tag))
+        .is_some_and(|r| r.starts_with(" id=\"") && r.ends_with("\">") && !r.contains('<'))
 }
 
 impl Phase {
