@@ -7,6 +7,27 @@
   var onKey = function () {};
   document.addEventListener("keydown", function (e) { onKey(e); });
 
+  // A card's text keeps the notes' code spans in backticks (`x`): each shows as code.
+  function setInline(el, text) {
+    el.textContent = "";
+    var rest = String(text || "");
+    for (;;) {
+      var open = rest.indexOf("`");
+      var close = open < 0 ? -1 : rest.indexOf("`", open + 1);
+      if (close <= open + 1) break;
+      el.appendChild(document.createTextNode(rest.slice(0, open)));
+      var code = document.createElement("code");
+      code.textContent = rest.slice(open + 1, close);
+      el.appendChild(code);
+      rest = rest.slice(close + 1);
+    }
+    el.appendChild(document.createTextNode(rest));
+  }
+
+  function plain(text) {
+    return String(text || "").replace(/`([^`]+)`/g, "$1");
+  }
+
   function init() {
     var root = document.getElementById("flashcards");
     var data = document.getElementById("fc-data");
@@ -52,8 +73,8 @@
       // A tip's card names the heading it sits under: the prompt is a sentence out of context.
       kind.textContent = (KINDS[c.kind] || c.kind) + (c.context ? " · " + c.context : "");
       card.setAttribute("data-kind", c.kind);
-      prompt.textContent = c.prompt;
-      answer.textContent = c.answer;
+      setInline(prompt, c.prompt);
+      setInline(answer, c.answer);
       source.textContent = c.source;
       source.setAttribute("href", c.url);
       var m = marks[c.id];
@@ -78,7 +99,7 @@
       answer.hidden = !open;
       card.setAttribute("aria-expanded", String(open));
       reveal.textContent = open ? "Hide answer" : "Show answer";
-      if (open) live.textContent = "Answer: " + current().answer;
+      if (open) live.textContent = "Answer: " + plain(current().answer);
     }
 
     function go(step) {
@@ -86,7 +107,7 @@
       pos = (pos + step + deck.length) % deck.length;
       show();
       var c = current();
-      live.textContent = "Card " + (pos + 1) + " of " + deck.length + ": " + (c.context ? c.context + ". " : "") + c.prompt;
+      live.textContent = "Card " + (pos + 1) + " of " + deck.length + ": " + (c.context ? c.context + ". " : "") + plain(c.prompt);
     }
 
     function setMark(value) {

@@ -589,3 +589,43 @@ fn init_then_build_gives_no_warning() {
         assert!(toml.contains(key), "{key} missing from studysite.toml");
     }
 }
+
+/// Text the study pages reuse from the notes (when-to-use-what entries, cram-sheet cells,
+/// tips and traps, review cards) shows the notes' code spans as code, never as backticks;
+/// a code block on the cram sheet stays as written.
+#[test]
+fn reused_text_keeps_its_code_spans() {
+    let Some(path) = support::shared("corpora/databricks-cert-guide") else {
+        return;
+    };
+    let site = build(&path);
+    for page in ["when-to-use-what.html", "cram-sheet.html", "review.html"] {
+        let mut html = site.text(page);
+        for (open, close) in [("<pre", "</pre>"), ("<script", "</script>")] {
+            while let Some(a) = html.find(open) {
+                let Some(b) = html[a..].find(close) else {
+                    break;
+                };
+                // Review cards are JSON in a script: keep their text, drop the rest.
+                let keep = if open == "<script" && html[a..a + b].contains("\"front\"") {
+                    html[a..a + b].to_string()
+                } else {
+                    String::new()
+                };
+                html.replace_range(a..a + b + close.len(), &keep.replace("<script", "<s"));
+            }
+        }
+        let literal: Vec<&str> = html
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| !s.is_empty() && s.len() < 60 && !s.contains('<'))
+            .take(5)
+            .collect();
+        assert!(
+            literal.is_empty(),
+            "{page}: code spans shown with their backticks: {literal:?}"
+        );
+        assert!(html.contains("<code>"), "{page}: no code span at all");
+    }
+}

@@ -9,7 +9,6 @@ use super::Web;
 use crate::index::Index;
 use crate::markdown::cloze;
 use crate::markdown::quiz::{fragment_html, Quiz};
-use pulldown_cmark_escape::escape_html;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -65,10 +64,9 @@ pub(crate) fn card_id(rel: &str, parts: &[&str]) -> String {
     h.finalize().to_hex()[..16].to_string()
 }
 
+/// A card's text as HTML: escaped, its code spans `<code>`, its lines kept.
 fn escaped(text: &str) -> String {
-    let mut out = String::new();
-    let _ = escape_html(&mut out, text);
-    out.replace('\n', "<br>")
+    super::inline_html(text).replace('\n', "<br>")
 }
 
 /// The URL of the heading above `offset` in page `p`, from the site root.

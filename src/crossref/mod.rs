@@ -143,16 +143,16 @@ impl Web {
         let mut out = String::new();
         let mut last = 0;
         for (r, t) in &e.links {
-            let _ = escape_html(&mut out, &answer[last..r.start]);
+            push_inline(&mut out, &answer[last..r.start]);
             let url = relative(from, &self.term_url(index, *t));
             out.push_str("<a href=\"");
             let _ = escape_href(&mut out, &url);
             out.push_str("\">");
-            let _ = escape_html(&mut out, &answer[r.clone()]);
+            push_inline(&mut out, &answer[r.clone()]);
             out.push_str("</a>");
             last = r.end;
         }
-        let _ = escape_html(&mut out, &answer[last..]);
+        push_inline(&mut out, &answer[last..]);
         out
     }
 
@@ -160,6 +160,31 @@ impl Web {
     pub(crate) fn source_url(&self, index: &Index, e: &Entry) -> String {
         format!("{}#{}", index.pages[e.page].url, e.scenario.id)
     }
+}
+
+/// Text taken from the notes' inline markup (plain text with each code span kept in
+/// backticks, as the scenario and fact extractors write it) as HTML: escaped, and each
+/// `` `code` `` span a `<code>` element. A lone backtick stays a backtick.
+pub(crate) fn push_inline(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`').filter(|&l| l > 0) else {
+            break;
+        };
+        let _ = escape_html(&mut *out, &rest[..open]);
+        out.push_str("<code>");
+        let _ = escape_html(&mut *out, &rest[open + 1..open + 1 + len]);
+        out.push_str("</code>");
+        rest = &rest[open + 2 + len..];
+    }
+    let _ = escape_html(out, rest);
+}
+
+/// [`push_inline`] into a new string.
+pub(crate) fn inline_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    push_inline(&mut out, text);
+    out
 }
 
 /// Files a repository keeps beside its notes: pages of the site, but no source of cards,
@@ -296,6 +321,16 @@ impl StudyView for PageView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans_show_as_code_and_the_rest_is_escaped() {
+        assert_eq!(
+            inline_html("Use `COPY INTO` for <b> & `a<b>`"),
+            "Use <code>COPY INTO</code> for &lt;b&gt; &amp; <code>a&lt;b&gt;</code>"
+        );
+        assert_eq!(inline_html("a lone ` stays"), "a lone ` stays");
+        assert_eq!(inline_html("empty `` stays"), "empty `` stays");
+    }
     use crate::testing::index;
 
     const NOTES: &[(&str, &str)] = &[

@@ -117,6 +117,8 @@ pub(crate) struct WhenToUse {
 #[derive(Serialize)]
 struct Group {
     answer: String,
+    /// The answer as HTML.
+    answer_html: String,
     url: Option<String>,
     id: String,
     entries: Vec<EntryCtx>,
@@ -125,6 +127,7 @@ struct Group {
 #[derive(Serialize)]
 struct EntryCtx {
     id: String,
+    /// HTML.
     scenario: String,
     answer_html: String,
     source_title: String,
@@ -162,6 +165,8 @@ pub(crate) struct CramSheet {
     traps: Vec<CramNote>,
 }
 
+/// A table or comparison on the cram sheet; its title and cells are HTML (the notes' code
+/// spans kept).
 #[derive(Serialize)]
 struct CramBlock {
     title: String,
@@ -171,11 +176,27 @@ struct CramBlock {
     pre: Option<String>,
 }
 
+/// Cells as HTML: header and rows.
+fn cells_html(mut rows: Vec<Vec<String>>) -> (Vec<String>, Vec<Vec<String>>) {
+    for row in &mut rows {
+        for cell in row.iter_mut() {
+            *cell = super::inline_html(cell);
+        }
+    }
+    let header = if rows.is_empty() {
+        Vec::new()
+    } else {
+        rows.remove(0)
+    };
+    (header, rows)
+}
+
 #[derive(Serialize)]
 struct CramNote {
     title: String,
     source: String,
     url: String,
+    /// HTML.
     text: String,
 }
 
@@ -204,6 +225,7 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
         .into_iter()
         .map(|g| Group {
             url: g.term.map(|t| web.term_url(index, t)),
+            answer_html: super::inline_html(&g.answer),
             answer: g.answer,
             id: g.id,
             entries: g
@@ -213,7 +235,7 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
                     let e = &web.entries[i];
                     EntryCtx {
                         id,
-                        scenario: e.scenario.text.clone(),
+                        scenario: super::inline_html(&e.scenario.text),
                         answer_html: web.answer_html(index, e, from),
                         source_title: index.pages[e.page].title.clone(),
                         source_url: web.source_url(index, e),
@@ -407,14 +429,9 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
         let facts = &index.pages[p].page.outline.facts;
         let title = &index.pages[p].title;
         for table in &facts.tables {
-            let mut rows = table.rows.clone();
-            let header = if rows.is_empty() {
-                Vec::new()
-            } else {
-                rows.remove(0)
-            };
+            let (header, rows) = cells_html(table.rows.clone());
             sheet.tables.push(CramBlock {
-                title: title.clone(),
+                title: super::inline_html(title),
                 url: anchored(index, p, table.id.as_deref()),
                 header,
                 rows,
@@ -424,19 +441,14 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
         for c in &facts.comparisons {
             let (header, rows, pre) = match &c.body {
                 Some(Block::Table(rows)) => {
-                    let mut rows = rows.clone();
-                    let header = if rows.is_empty() {
-                        Vec::new()
-                    } else {
-                        rows.remove(0)
-                    };
+                    let (header, rows) = cells_html(rows.clone());
                     (header, rows, None)
                 }
                 Some(Block::Pre(text)) => (Vec::new(), Vec::new(), Some(text.clone())),
                 None => (Vec::new(), Vec::new(), None),
             };
             sheet.comparisons.push(CramBlock {
-                title: c.title.clone(),
+                title: super::inline_html(&c.title),
                 url: anchored(index, p, c.id.as_deref()),
                 header,
                 rows,
@@ -448,7 +460,7 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
                 title: c.title.clone(),
                 source: title.clone(),
                 url: anchored(index, p, Some(&c.id)),
-                text: c.text.clone(),
+                text: super::inline_html(&c.text),
             };
             match c.role {
                 Role::Tip => sheet.tips.push(note),
