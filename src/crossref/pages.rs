@@ -9,6 +9,7 @@ use crate::markdown::headings::{Heading, IdSet};
 use crate::slug::heading_id;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// The ids of the parts of the study pages that notes may link to (`cram-sheet.html#exam-tips`).
 const FIXED_IDS: &[(&str, &[&str])] = &[
@@ -293,7 +294,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             let context = heading_before(index, p, c.offset)
                 .map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
             // A tip with nothing to blank makes no question.
-            let Some(prompt) = cloze(web, c, &context, p) else {
+            let Some((prompt, answer)) = cloze(web, c, &context, p) else {
                 continue;
             };
             cards.push(Card {
@@ -301,7 +302,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
                 kind,
                 prompt,
                 context,
-                answer: c.text.clone(),
+                answer,
                 source: index.pages[p].title.clone(),
                 url,
                 section: top_section(index, p),
@@ -374,44 +375,73 @@ fn without_markup(text: &str) -> String {
 /// What stands in for the blanked term on a card.
 const BLANK: &str = "_____";
 
-/// A tip or trap as a question: its key term blanked. The key term is the first term the site
-/// defines that the tip names and its heading does not (that would give it away), else its
-/// bold text; with neither, there is no question.
-fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<String> {
-    let text = &c.text;
+/// A tip or trap as a card: the prompt (its key term blanked) and the answer. The key term
+/// is the first term the site defines that the tip names and its heading does not (that
+/// would give it away), else its bold text; with neither, there is no question. A tip of
+/// several lines or sentences makes its card of the one holding the key term, so the card
+/// asks one thing; a sentence that points at files or links asks nothing.
+fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, String)> {
     let heading = heading.to_lowercase();
-    let found = web.terms.find(text, Some(page), super::terms::Mode::Prose);
-    let key = found
-        .iter()
-        .map(|(_, t)| *t)
-        .find(|&t| !heading.contains(&web.terms.terms[t].name.to_lowercase()));
-    if let Some(t) = key {
-        let mut out = String::new();
-        let mut last = 0;
-        for (r, _) in found.iter().filter(|(_, u)| *u == t) {
-            out.push_str(&text[last..r.start]);
-            out.push_str(BLANK);
-            last = r.end;
+    // A line that ends in a colon keeps what follows it (its list) in its unit.
+    let lead_in = c
+        .text
+        .lines()
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len() + 1;
+            Some((start, line))
+        })
+        .find(|(_, line)| line.trim_end().ends_with(':'))
+        .map_or(c.text.len(), |(start, _)| start);
+    let (before, listed) = c.text.split_at(lead_in.min(c.text.len()));
+    let units: Vec<&str> = before
+        .lines()
+        .flat_map(|line| line.split_sentence_bounds())
+        .chain((!listed.trim().is_empty()).then_some(listed))
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !points_elsewhere(u))
+        .collect();
+    let card = |unit: &str, prompt: String| (prompt, unit.to_string());
+    for unit in &units {
+        let found = web.terms.find(unit, Some(page), super::terms::Mode::Prose);
+        let key = found
+            .iter()
+            .map(|(_, t)| *t)
+            .find(|&t| !heading.contains(&web.terms.terms[t].name.to_lowercase()));
+        if let Some(t) = key {
+            let mut out = String::new();
+            let mut last = 0;
+            for (r, _) in found.iter().filter(|(_, u)| *u == t) {
+                out.push_str(&unit[last..r.start]);
+                out.push_str(BLANK);
+                last = r.end;
+            }
+            out.push_str(&unit[last..]);
+            return Some(card(unit, out));
         }
-        out.push_str(&text[last..]);
-        return Some(out);
     }
     // Else a short bold phrase, blanked where it stands as whole words.
-    let bold = c
+    let bold: Vec<&str> = c
         .strong
         .iter()
         .map(|b| b.trim().trim_end_matches(':').trim())
         .filter(|b| !b.is_empty() && !b.eq_ignore_ascii_case(&c.title))
-        .filter(|b| b.split_whitespace().count() <= 5 && b.len() * 2 < text.len())
-        .find_map(|b| {
-            let at = text.find(b)?;
-            super::terms::is_word(text, at, at + b.len()).then_some(at..at + b.len())
+        .filter(|b| b.split_whitespace().count() <= 5)
+        .collect();
+    units.iter().find_map(|unit| {
+        let at = bold.iter().find_map(|b| {
+            let at = unit.find(b)?;
+            (b.len() * 2 < unit.len() && super::terms::is_word(unit, at, at + b.len()))
+                .then_some(at..at + b.len())
         })?;
-    Some(format!(
-        "{}{BLANK}{}",
-        &text[..bold.start],
-        &text[bold.end..]
-    ))
+        let prompt = format!("{}{BLANK}{}", &unit[..at.start], &unit[at.end..]);
+        Some(card(unit, prompt))
+    })
+}
+
+/// A sentence about where to read on (a file path, a URL): no fact to learn from it.
+fn points_elsewhere(sentence: &str) -> bool {
+    sentence.contains(".md") || sentence.contains("://")
 }
 
 pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
@@ -501,6 +531,23 @@ mod tests {
         assert_eq!(tip["prompt"], "Glue writes to _____ fast.");
         assert_eq!(tip["context"], "Storage");
         assert_eq!(tip["url"], "a.html#exam-tip");
+    }
+
+    #[test]
+    fn a_long_tip_asks_about_the_sentence_holding_its_term() {
+        let (index, web) = built(&[
+            (
+                "a.md",
+                "# A\n\n## Glue\n\nETL.\n\n## Storage\n\n> [!tip]\n> Read the other note in ../b.md first. \
+                 Nothing here is named. Glue writes to S3 fast.\n",
+            ),
+            ("b.md", "# B\n\n## S3\n\nObjects.\n"),
+        ]);
+        let deck = flashcards(&web, &index);
+        let cards: Vec<serde_json::Value> = serde_json::from_str(&deck.cards_json).unwrap();
+        let tip = cards.iter().find(|c| c["kind"] == "tip").unwrap();
+        assert_eq!(tip["prompt"], "Glue writes to _____ fast.");
+        assert_eq!(tip["answer"], "Glue writes to S3 fast.");
     }
 
     #[test]
