@@ -241,7 +241,7 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
                 section: top_section(index, p),
                 source: page.title.clone(),
                 url: near(index, p, q.offset),
-                front: escaped(&q.prompt),
+                front: escaped(&super::question_prompt(&q.prompt)),
                 back: escaped(&q.answer),
                 cloze: None,
             });

@@ -180,6 +180,101 @@ pub(crate) fn push_inline(out: &mut String, text: &str) {
     let _ = escape_html(out, rest);
 }
 
+/// A practice question as a card's prompt: the label notes put before it (`Question 3
+/// (Medium):`, `Scenario:`, `Scenario / Question:`) and the metadata lines that lead it
+/// (`Level: Both`, `Type: Deep Dive`: one word, a colon, a short value) left out.
+pub(crate) fn question_prompt(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut start = 0;
+    while start + 1 < lines.len() && is_metadata(lines[start]) {
+        start += 1;
+    }
+    let kept: Vec<&str> = lines[start..]
+        .iter()
+        .map(|l| without_label(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if kept.is_empty() {
+        return text.trim().to_string();
+    }
+    kept.join("\n")
+}
+
+/// The words a question's label is made of.
+const LABEL_WORDS: &[&str] = &["question", "scenario", "problem", "q"];
+
+/// `line` without a leading question label and its colon, or a callout title's `Question 3`
+/// run into the question.
+fn without_label(line: &str) -> &str {
+    let Some((head, rest)) = line.split_once(':') else {
+        let mut words = line.splitn(3, ' ');
+        return match (words.next(), words.next(), words.next()) {
+            (Some(w), Some(n), Some(rest))
+                if LABEL_WORDS.contains(&w.to_lowercase().as_str())
+                    && n.trim_start_matches('#')
+                        .chars()
+                        .all(|c| c.is_ascii_digit())
+                    && !n.is_empty() =>
+            {
+                rest.trim()
+            }
+            _ => line,
+        };
+    };
+    // The level or number a label may carry: `(Medium)`, `3`, `#12`.
+    let head = match head.find('(') {
+        Some(i) if head.trim_end().ends_with(')') => &head[..i],
+        _ => head,
+    };
+    let words: Vec<String> = head
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !w.trim_start_matches('#')
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
+        .map(str::to_lowercase)
+        .collect();
+    let label = !words.is_empty() && words.iter().all(|w| LABEL_WORDS.contains(&w.as_str()));
+    if label {
+        rest.trim()
+    } else {
+        line
+    }
+}
+
+/// `Level: Both` or `Level: Both Type: Deep Dive`: each a capitalised word, a colon and a
+/// value of one to three words.
+fn is_metadata(line: &str) -> bool {
+    let is_key = |w: &str| {
+        w.len() > 1
+            && w.ends_with(':')
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && !LABEL_WORDS.contains(&w.trim_end_matches(':').to_lowercase().as_str())
+    };
+    let mut pairs = 0;
+    let mut value = 0;
+    for (i, w) in line.split_whitespace().enumerate() {
+        if is_key(w) {
+            if i > 0 && !(1..=3).contains(&value) {
+                return false;
+            }
+            pairs += 1;
+            value = 0;
+        } else if i == 0 {
+            return false;
+        } else {
+            value += 1;
+        }
+    }
+    pairs > 0 && (1..=3).contains(&value) && !line.ends_with(['?', '.'])
+}
+
 /// [`push_inline`] into a new string.
 pub(crate) fn inline_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
@@ -321,6 +416,43 @@ impl StudyView for PageView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn question_prompts_lose_their_labels_and_metadata() {
+        assert_eq!(
+            question_prompt("Level: Both\nType: Deep Dive\nScenario / Question:\nWhy Delta?"),
+            "Why Delta?"
+        );
+        assert_eq!(
+            question_prompt("Question (Easy): A data analyst asks.\nA) one"),
+            "A data analyst asks.\nA) one"
+        );
+        assert_eq!(
+            question_prompt("Scenario: A stream lags.\nQuestion 3: What helps?"),
+            "A stream lags.\nWhat helps?"
+        );
+        assert_eq!(
+            question_prompt("Level: Both Type: Deep Dive\nWhen CSV?"),
+            "When CSV?"
+        );
+        assert_eq!(
+            question_prompt("Question 1 A job has tasks."),
+            "A job has tasks."
+        );
+        assert_eq!(
+            question_prompt("Cost: which is cheaper?\nA) x"),
+            "Cost: which is cheaper?\nA) x"
+        );
+        // A question that is itself "Key: value" stays.
+        assert_eq!(
+            question_prompt("Cost: which is cheaper?"),
+            "Cost: which is cheaper?"
+        );
+        assert_eq!(
+            question_prompt("Trade-off: speed versus cost, explain"),
+            "Trade-off: speed versus cost, explain"
+        );
+    }
 
     #[test]
     fn code_spans_show_as_code_and_the_rest_is_escaped() {

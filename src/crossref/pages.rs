@@ -326,7 +326,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
                 prompt: if q.prompt.is_empty() {
                     without_markup(&context)
                 } else {
-                    without_markup(&q.prompt)
+                    super::question_prompt(&without_markup(&q.prompt))
                 },
                 context,
                 answer: q.answer.clone(),
