@@ -65,7 +65,18 @@ impl Web {
                 continue;
             }
             for s in &page.outline.facts.scenarios {
-                let links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
+                let mut links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
+                if links.is_empty() {
+                    let heading = page
+                        .outline
+                        .headings
+                        .iter()
+                        .rfind(|h| h.offset < s.offset)
+                        .map_or("", |h| h.text.as_str());
+                    if let Some(t) = terms.by_head(&s.answer, Some(p), heading) {
+                        links.push((0..s.answer.len(), t));
+                    }
+                }
                 if links.is_empty() {
                     diags.push(
                         page.note

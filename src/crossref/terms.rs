@@ -54,6 +54,10 @@ pub(crate) struct Terms {
     chains: Vec<Vec<usize>>,
     /// Each page's course: the folder that sets it apart (see [`courses`]).
     course: Vec<Option<usize>>,
+    /// Names less their last word ("all-purpose" for "All-Purpose Clusters"), lower case:
+    /// what a table's cell writes for a choice its column names the kind of. Only an answer
+    /// that is such a head entire, and names nothing else, is looked up here.
+    heads: HashMap<String, Vec<(usize, u8)>>,
 }
 
 fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
@@ -431,13 +435,68 @@ impl Terms {
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns.iter().map(|(p, _)| p))
             .ok();
+        let mut heads: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
+        for (t, term) in terms.iter().enumerate() {
+            let name = term.name.to_lowercase();
+            let Some((head, _)) = name.trim().rsplit_once(' ') else {
+                continue;
+            };
+            let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
+            // A head of one common word ("job", "deep") is a name only where the answer
+            // writes it whole; two letters are too few to be one.
+            if head.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
+                heads.entry(head.to_string()).or_default().push((t, 1));
+            }
+        }
         Terms {
             terms,
             automaton,
             cands: patterns.into_iter().map(|(_, c)| c).collect(),
             chains,
             course,
+            heads,
         }
+    }
+
+    /// The term an answer names by its head ("All-Purpose" in a column of cluster kinds for
+    /// "All-Purpose Clusters"), resolved as any mention is; None when it names none or
+    /// several places equally.
+    /// `context` (the heading the scenario sits under) must name the kind: "Clusters" in
+    /// "All-Purpose vs Job Clusters". Without it "SageMaker" would mean "SageMaker
+    /// Endpoints" wherever no note is about SageMaker itself.
+    pub(crate) fn by_head(
+        &self,
+        answer: &str,
+        page: Option<usize>,
+        context: &str,
+    ) -> Option<usize> {
+        let key = answer
+            .trim()
+            .trim_matches('`')
+            .trim_end_matches(['.', ',', ';'])
+            .to_lowercase();
+        let context = context.to_lowercase();
+        let cands: Vec<(usize, u8)> = self
+            .heads
+            .get(&key)?
+            .iter()
+            .copied()
+            .filter(|&(t, _)| {
+                let name = self.terms[t].name.to_lowercase();
+                let tail = name.rsplit(' ').next().unwrap_or("");
+                let kind = tail
+                    .strip_suffix('s')
+                    .filter(|k| k.len() > 2)
+                    .unwrap_or(tail);
+                context.match_indices(kind).any(|(at, _)| {
+                    is_word(&context, at, at + kind.len()) || {
+                        let end = at + kind.len();
+                        context[end..].starts_with('s') && is_word(&context, at, end + 1)
+                    }
+                })
+            })
+            .collect();
+        self.resolve(&cands, page, Mode::Answer)
     }
 
     fn same_place(&self, a: usize, b: usize) -> bool {
@@ -632,6 +691,19 @@ mod tests {
             .into_iter()
             .map(|(_, i)| t.terms[i].name.as_str())
             .collect()
+    }
+
+    #[test]
+    fn an_answer_names_a_term_by_its_head_where_the_heading_names_the_kind() {
+        let t = terms(&["All-Purpose Clusters", "SageMaker Endpoints"]);
+        let here = Some(t.terms.len());
+        let found = t.by_head("All-Purpose", here, "All-Purpose vs Job Clusters");
+        assert_eq!(
+            found.map(|i| t.terms[i].name.as_str()),
+            Some("All-Purpose Clusters")
+        );
+        assert_eq!(t.by_head("SageMaker", here, "Services comparison"), None);
+        assert_eq!(t.by_head("Job", here, "All-Purpose vs Job Clusters"), None);
     }
 
     #[test]
