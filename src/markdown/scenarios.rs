@@ -201,6 +201,120 @@ pub(crate) fn parse(text: &str) -> Option<(String, String)> {
     .then_some((scenario, answer))
 }
 
+/// What opens a purpose: `Regions: for deploying applications`, `LB + ASG: great for
+/// production`.
+const PURPOSE: &[&str] = &[
+    "for ",
+    "good for ",
+    "great for ",
+    "best for ",
+    "ideal for ",
+    "used for ",
+    "use for ",
+    "useful for ",
+    "use when ",
+    "when ",
+];
+
+/// A list item written `need: Choice` (`In-memory Database: ElastiCache`) or `Choice:
+/// purpose` (`Regions: for deploying applications`, `Spot Instances: short workloads, for
+/// cheap`): the need and the choice. A definition (`Availability Zones: Made of multiple
+/// data centers`, `Neptune: graph database`) is neither: the right side of the first form
+/// must be a short name, and the second needs a purpose or a workload.
+pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let i = find_outside_code(text, ": ")?;
+    let (left, right) = (
+        clean(&text[..i]),
+        text[i + 2..].trim().trim_end_matches('.'),
+    );
+    if left.is_empty() || right.is_empty() || find_outside_code(right, ": ").is_some() {
+        return None;
+    }
+    let left_words = left.split_whitespace().count();
+    let right_words = right.split_whitespace().count();
+    let lower = right.to_lowercase();
+    let starts_name = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    // need: Choice. The need is a phrase (a single common word is a label: "Pricing"); the
+    // choice a name: one word no dictionary has (hyphenated common words are a phrase), or
+    // title case, and no list (a comma) or abbreviation of the need ("Customer Master
+    // Keys: CMK" defines it).
+    let label = left_words == 1 && crate::words::all_common(&left);
+    let name = right.split_once(" (").map_or(right, |(n, _)| n).trim();
+    let one_name = |w: &str| {
+        crate::words::looks_like_name(w)
+            || !w.split('-').all(crate::words::is_common) && w.chars().any(char::is_alphabetic)
+    };
+    let title_case = name.split_whitespace().count() >= 2
+        && name.split_whitespace().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || (!c.is_alphabetic() && c != '-'))
+        })
+        && name
+            .split_whitespace()
+            .any(|w| w.chars().any(char::is_alphabetic));
+    let named = match name.split_whitespace().count() {
+        1 => one_name(name),
+        _ => {
+            title_case
+                && name
+                    .split_whitespace()
+                    .any(|w| w.chars().any(char::is_uppercase))
+        }
+    };
+    if !label
+        && left_words <= 6
+        && right_words <= 4
+        && starts_name(right)
+        && balanced(right)
+        && !right.contains(',')
+        && named
+        && !abbreviates(name, &left)
+        && !(left_words == 1 && one_name(&left))
+        // A need does not open with a name or a number ("AWS Region: N. Virginia", "RDS
+        // Deployments: Multi-Region", "Domain 1: Cloud Concepts" describe a thing).
+        && !left.split_whitespace().next().is_some_and(crate::words::looks_like_name)
+        && !left
+            .split_whitespace()
+            .any(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && !name.to_lowercase().contains(&left.to_lowercase())
+        && !left.to_lowercase().contains(&name.to_lowercase())
+    {
+        return Some((left, right.to_string()));
+    }
+    // Choice: purpose.
+    let purpose = PURPOSE.iter().any(|p| lower.starts_with(p))
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "workload" || w == "workloads");
+    let choice = left
+        .split_once(" (")
+        .map_or(left.as_str(), |(name, _)| name)
+        .trim()
+        .to_string();
+    (purpose
+        && left_words <= 6
+        && right_words <= 16
+        && !is_comparison(&choice)
+        && crate::words::names_something(&choice))
+    .then(|| (clean(right), choice))
+}
+
+/// Is `short` the initials of `long`'s words (`CMK`, "Customer Master Keys")?
+fn abbreviates(short: &str, long: &str) -> bool {
+    let initials: String = long
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect();
+    short.len() >= 2 && short.chars().all(|c| c.is_ascii_uppercase()) && initials.contains(short)
+}
+
 /// Are the parentheses in `s` balanced (so a separator did not split a parenthesis)?
 fn balanced(s: &str) -> bool {
     let mut depth = 0i32;
@@ -266,6 +380,24 @@ fn inline_text(events: &[Spanned]) -> String {
         }
     }
     out.trim().to_string()
+}
+
+/// The plain text of each link in `events`.
+fn link_texts(events: &[Spanned]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, (ev, _)) in events.iter().enumerate() {
+        match ev {
+            Event::Start(Tag::Link { .. }) => open = Some(i + 1),
+            Event::End(TagEnd::Link) => {
+                if let Some(start) = open.take() {
+                    out.push(inline_text(&events[start..i]));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The scenario adapter: puts an id on every scenario's row, item or paragraph, and records
@@ -347,7 +479,15 @@ impl<'b> Extract<'b> {
                     )
             )
         });
-        let found = allowed.then(|| parse(&inline_text(&body))).flatten();
+        let text = allowed.then(|| inline_text(&body));
+        // `Topic: [a note](link)` is a table of contents, not a choice.
+        let toc = |t: &str| {
+            let right = t.split_once(": ").map_or("", |(_, r)| r.trim());
+            link_texts(&body).iter().any(|l| l == right)
+        };
+        let found = text
+            .as_deref()
+            .and_then(|t| parse(t).or_else(|| (!toc(t)).then(|| parse_colon_item(t)).flatten()));
         let found = found.filter(|(need, choice)| stated_choice(need, choice));
         self.open_block(out, start, found, "li", body);
     }
@@ -676,6 +816,57 @@ mod tests {
 
     fn header(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn colon_items_state_a_need_and_a_choice_or_define() {
+        for (item, need, choice) in [
+            (
+                "In-memory Database: ElastiCache",
+                "In-memory Database",
+                "ElastiCache",
+            ),
+            ("Hadoop Cluster: EMR", "Hadoop Cluster", "EMR"),
+            (
+                "Edge Locations (Points of Presence): for content delivery",
+                "for content delivery",
+                "Edge Locations",
+            ),
+            (
+                "Single Instance deployment: good for dev",
+                "good for dev",
+                "Single Instance deployment",
+            ),
+            (
+                "Savings Plans (1 & 3 years): commitment to an amount of usage, long workload",
+                "commitment to an amount of usage, long workload",
+                "Savings Plans",
+            ),
+        ] {
+            assert_eq!(
+                parse_colon_item(item),
+                Some((need.to_string(), choice.to_string())),
+                "{item}"
+            );
+        }
+        for item in [
+            "Availability Zones: Made of multiple data centers",
+            "Neptune: graph database",
+            "Athena: query data on Amazon S3 (serverless & SQL)",
+            "Pricing: $5.00 per TB of data scanned",
+            "Types of Customer Master Keys: CMK",
+            "Storage classes: Standard, Intelligent-Tiering, Glacier",
+            "Pie chart: Part-of-whole (3-5 slices only)",
+            "Publish notebook: Share as HTML dashboard",
+            "COPY INTO vs Auto Loader: when to pick which",
+            // A choice of one common word is a label as likely as a name.
+            "Note: for details see the guide",
+            "AWS Region: N. Virginia (us-east-1)",
+            "Domain 1: Cloud Concepts",
+            "AWS Blogs: AWS Blogs",
+        ] {
+            assert_eq!(parse_colon_item(item), None, "{item}");
+        }
     }
 
     #[test]
