@@ -34,8 +34,8 @@ mod a11y;
 mod shared;
 use a11y::{
     a11y_axe_dark, a11y_axe_light, a11y_axe_on_build_time_diagrams_and_math,
-    a11y_axe_on_every_diagram_kind_of_a_real_guide, reduced_motion_stops_transitions,
-    search_results_are_announced,
+    a11y_axe_on_every_diagram_kind_of_a_real_guide, focus_is_visible_on_every_control,
+    reduced_motion_stops_transitions, search_results_are_announced,
 };
 #[path = "browser/diagrams.rs"]
 mod diagrams;
@@ -67,6 +67,7 @@ fn main() {
         a11y_axe_on_every_diagram_kind_of_a_real_guide,
         search_results_are_announced,
         reduced_motion_stops_transitions,
+        focus_is_visible_on_every_control,
         nav_opens_current_section,
         first_load_stays_light,
         breadcrumbs_and_prev_next_lead_where_they_say,

@@ -351,3 +351,48 @@ pub async fn a11y_axe_on_every_diagram_kind_of_a_real_guide(b: Browser) -> Resul
     }
     Ok(())
 }
+
+/// Every control a keyboard reaches shows where the focus is: tabbing through a note page
+/// and the flashcards page (60 stops each, both themes), each focused element draws an
+/// outline or a focus ring (box-shadow).
+pub async fn focus_is_visible_on_every_control(b: Browser) -> Result<()> {
+    let probe = "const e = document.activeElement; if (!e || e === document.body) return null; \
+                 const s = getComputedStyle(e); \
+                 const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; \
+                 return [e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''), ring];";
+    let mut bare = Vec::new();
+    let mut seen = 0;
+    for page in [
+        "03-mlops-deployment/06-infrastructure-as-code.html",
+        "flashcards.html",
+    ] {
+        for dark in [false, true] {
+            b.open(page).await?;
+            set_theme(&b, dark).await?;
+            b.js::<serde_json::Value>("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); return null;")
+                .await?;
+            for _ in 0..60 {
+                b.client
+                    .active_element()
+                    .await?
+                    .send_keys(&fantoccini::key::Key::Tab.to_string())
+                    .await?;
+                let Some((what, ring)) = b.js::<Option<(String, bool)>>(probe).await? else {
+                    continue;
+                };
+                seen += 1;
+                if !ring && !bare.contains(&what) {
+                    bare.push(what);
+                }
+            }
+        }
+    }
+    set_theme(&b, false).await?;
+    if seen < 40 {
+        bail!("only {seen} focus stops reached");
+    }
+    if !bare.is_empty() {
+        bail!("focused without a visible focus indicator: {bare:?}");
+    }
+    Ok(())
+}
