@@ -45,6 +45,10 @@ pub(crate) struct Term {
     pub(crate) derived: bool,
 }
 
+/// How well a candidate fits a mention, compared in order: on the same note (not a bold
+/// name), its kind, the folders it shares, about the name as a whole, the name itself.
+type Closeness = (bool, Kind, usize, bool, bool);
+
 pub(crate) struct Terms {
     pub(crate) terms: Vec<Term>,
     automaton: Option<AhoCorasick>,
@@ -369,9 +373,15 @@ impl Terms {
                 for sep in [" & ", " and ", " - ", " – ", " — ", " / ", ", "] {
                     parts = parts.iter().flat_map(|p| p.split(sep)).collect();
                 }
+                // "AWS Elastic Beanstalk Overview" is about "AWS Elastic Beanstalk" as a
+                // whole: that name is not a part.
                 if let Some((head, last)) = name.rsplit_once(' ') {
-                    if structure(last) {
-                        parts.push(head);
+                    if structure(last)
+                        && names_a_thing(head)
+                        && !structure(head)
+                        && !all_common_word(head)
+                    {
+                        push(head, i, Some(&h.id), Kind::Heading, false);
                     }
                 }
                 let seps = |c: char| !c.is_alphanumeric() && !")]".contains(c);
@@ -509,7 +519,7 @@ impl Terms {
     /// between different places is no answer; a name of common words is never taken from
     /// another course.
     fn resolve(&self, cands: &[(usize, u8)], page: Option<usize>, mode: Mode) -> Option<usize> {
-        let mut best: Option<((bool, Kind, usize, bool), usize)> = None;
+        let mut best: Option<(Closeness, usize)> = None;
         let mut tie = false;
         for &(t, rank) in cands {
             let term = &self.terms[t];
@@ -523,14 +533,17 @@ impl Terms {
                     let depth = common_depth(&self.chains[p], &self.chains[term.page]);
                     // A bold name in a sentence is weaker evidence than a heading or a
                     // note about it, even on the same page.
+                    // Then a heading about it as a whole ("AWS RDS Overview") before one it
+                    // is a part of ("Database Pricing - RDS").
                     (
                         same && term.kind != Kind::Definition,
                         term.kind,
                         depth,
+                        !term.derived,
                         rank == 0,
                     )
                 }
-                _ => (false, term.kind, 0, rank == 0),
+                _ => (false, term.kind, 0, !term.derived, rank == 0),
             };
             match best {
                 None => best = Some((key, t)),
