@@ -121,7 +121,11 @@ impl Blocks<'_> {
             return format!("<div class=\"math-block\">{mathml}</div>\n");
         }
         if lang == "mermaid" {
-            match mermaid::draw(code, &format!("mermaid-{start}")) {
+            match self
+                .env
+                .highlighter
+                .mermaid(code, &format!("mermaid-{start}"))
+            {
                 mermaid::Drawn::Svg(html) => return html,
                 mermaid::Drawn::SyntaxError { message, at } => {
                     self.mermaid_error(code, start, &message, at)

@@ -227,7 +227,16 @@ pub(crate) struct Highlighter {
     css: OnceLock<Arc<[u8]>>,
     /// The persistent cache, unless the build was told not to use one.
     store: Option<Store>,
+    /// ```mermaid blocks drawn at build time, by source, their ids [`DRAWING_ID`]; kept in
+    /// the persistent cache beside the highlighted blocks (merman takes far longer over a
+    /// diagram than syntect over a block).
+    drawings: Mutex<HashMap<String, Arc<str>>>,
 }
+
+/// The id a cached drawing is made with, replaced by the page's id for the block.
+const DRAWING_ID: &str = "studysite-drawing-id";
+/// What the drawings' cache keys are made with besides the source.
+const DRAWING_KEY: &str = "mermaid light+dark 1";
 
 impl Highlighter {
     /// The stylesheet for the classes `highlight` writes, made once.
@@ -279,6 +288,12 @@ impl Highlighter {
     pub(crate) fn prepare(&self, mut blocks: Vec<Block>) {
         blocks.sort_unstable();
         blocks.dedup();
+        let diagrams: Vec<String> = blocks
+            .iter()
+            .filter(|(lang, _)| lang == "mermaid")
+            .map(|(_, code)| code.clone())
+            .collect();
+        self.prepare_drawings(diagrams);
         if let Ok(cache) = self.cache.lock() {
             blocks.retain(|b| !cache.contains_key(b));
         }
@@ -319,6 +334,65 @@ impl Highlighter {
         }
         if let Some(store) = &self.store {
             store.put_many(fresh);
+        }
+    }
+
+    /// Draws the Mermaid `diagrams` not drawn before, in parallel, reading and filling the
+    /// persistent cache; [`Highlighter::mermaid`] then finds each in memory. Only drawings
+    /// are kept: a block that does not parse is parsed again, to be reported again.
+    fn prepare_drawings(&self, mut diagrams: Vec<String>) {
+        if let Ok(drawn) = self.drawings.lock() {
+            diagrams.retain(|d| !drawn.contains_key(d));
+        }
+        if diagrams.is_empty() {
+            return;
+        }
+        let keys: Vec<store::Key> = diagrams
+            .par_iter()
+            .map(|d| store::key(DRAWING_KEY, "mermaid", d))
+            .collect();
+        let stored = self
+            .store
+            .as_ref()
+            .map(|s| s.get_many(&keys))
+            .unwrap_or_default();
+        let done: Vec<(String, store::Key, Option<Arc<str>>, bool)> = diagrams
+            .into_par_iter()
+            .zip(keys)
+            .map(|(d, key)| match stored.get(&key) {
+                Some(html) => (d, key, Some(html.clone()), false),
+                None => {
+                    let html = match super::mermaid::draw(&d, DRAWING_ID) {
+                        super::mermaid::Drawn::Svg(html) => Some(Arc::from(html)),
+                        _ => None,
+                    };
+                    (d, key, html, true)
+                }
+            })
+            .collect();
+        let mut fresh = Vec::new();
+        if let Ok(mut drawn) = self.drawings.lock() {
+            for (d, key, html, new) in done {
+                if let Some(html) = html {
+                    if new {
+                        fresh.push((key, html.clone()));
+                    }
+                    drawn.insert(d, html);
+                }
+            }
+        }
+        if let Some(store) = &self.store {
+            store.put_many(fresh);
+        }
+    }
+
+    /// A ```mermaid block drawn with the page's `id`: from memory when
+    /// [`Highlighter::prepare`] drew it, else now.
+    pub(crate) fn mermaid(&self, code: &str, id: &str) -> super::mermaid::Drawn {
+        let cached = self.drawings.lock().ok().and_then(|d| d.get(code).cloned());
+        match cached {
+            Some(html) => super::mermaid::Drawn::Svg(html.replace(DRAWING_ID, id)),
+            None => super::mermaid::draw(code, id),
         }
     }
 
@@ -597,6 +671,24 @@ mod tests {
                 assert!(css.contains(&format!(".{name} ")), "`{name}` has no rule");
             }
         }
+    }
+
+    #[test]
+    fn a_prepared_drawing_is_the_drawing_with_the_pages_id() {
+        let code = "flowchart TD\n  A[Train] --> B{Good?}\n  B -->|Yes| C[Deploy]\n";
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = Highlighter::default();
+        h.use_store(Some(dir.path()));
+        h.prepare(vec![("mermaid".into(), code.into())]);
+        let direct = super::super::mermaid::draw(code, "mermaid-7");
+        assert_eq!(h.mermaid(code, "mermaid-7"), direct);
+        assert!(matches!(direct, super::super::mermaid::Drawn::Svg(_)));
+        // A later build reads it back from the cache on disk.
+        let mut later = Highlighter::default();
+        later.use_store(Some(dir.path()));
+        later.prepare(vec![("mermaid".into(), code.into())]);
+        assert!(later.drawings.lock().unwrap().contains_key(code));
+        assert_eq!(later.mermaid(code, "mermaid-7"), direct);
     }
 
     #[test]
