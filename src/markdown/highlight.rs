@@ -301,34 +301,49 @@ impl Highlighter {
         if blocks.is_empty() {
             return;
         }
-        let keys: Vec<store::Key> = blocks
-            .par_iter()
-            .map(|(l, c)| store::key(THEMES, l, c))
-            .collect();
+        self.through_store(
+            blocks,
+            |(l, c)| store::key(THEMES, l, c),
+            |(l, c)| self.render(l, c).map(Arc::from),
+            &self.cache,
+        );
+    }
+
+    /// `items` made into HTML in parallel: read from the persistent cache under `key` where
+    /// it has them, else made with `make` and cached; all kept in `memory` (a `None` from
+    /// `make` is not kept anywhere).
+    fn through_store<T: Send + Sync + Eq + std::hash::Hash>(
+        &self,
+        items: Vec<T>,
+        key: impl Fn(&T) -> store::Key + Sync,
+        make: impl Fn(&T) -> Option<Arc<str>> + Sync,
+        memory: &Mutex<HashMap<T, Arc<str>>>,
+    ) {
+        let keys: Vec<store::Key> = items.par_iter().map(&key).collect();
         let stored = self
             .store
             .as_ref()
             .map(|s| s.get_many(&keys))
             .unwrap_or_default();
-        let done: Vec<(Block, store::Key, Option<Arc<str>>, bool)> = blocks
+        let done: Vec<(T, store::Key, Option<Arc<str>>, bool)> = items
             .into_par_iter()
             .zip(keys)
-            .map(|(block, key)| match stored.get(&key) {
-                Some(html) => (block, key, Some(html.clone()), false),
+            .map(|(item, key)| match stored.get(&key) {
+                Some(html) => (item, key, Some(html.clone()), false),
                 None => {
-                    let html = self.render(&block.0, &block.1).map(Arc::from);
-                    (block, key, html, true)
+                    let html = make(&item);
+                    (item, key, html, true)
                 }
             })
             .collect();
         let mut fresh = Vec::new();
-        if let Ok(mut cache) = self.cache.lock() {
-            for (block, key, html, new) in done {
+        if let Ok(mut memory) = memory.lock() {
+            for (item, key, html, new) in done {
                 if let Some(html) = html {
                     if new {
                         fresh.push((key, html.clone()));
                     }
-                    cache.insert(block, html);
+                    memory.insert(item, html);
                 }
             }
         }
@@ -347,43 +362,15 @@ impl Highlighter {
         if diagrams.is_empty() {
             return;
         }
-        let keys: Vec<store::Key> = diagrams
-            .par_iter()
-            .map(|d| store::key(DRAWING_KEY, "mermaid", d))
-            .collect();
-        let stored = self
-            .store
-            .as_ref()
-            .map(|s| s.get_many(&keys))
-            .unwrap_or_default();
-        let done: Vec<(String, store::Key, Option<Arc<str>>, bool)> = diagrams
-            .into_par_iter()
-            .zip(keys)
-            .map(|(d, key)| match stored.get(&key) {
-                Some(html) => (d, key, Some(html.clone()), false),
-                None => {
-                    let html = match super::mermaid::draw(&d, DRAWING_ID) {
-                        super::mermaid::Drawn::Svg(html) => Some(Arc::from(html)),
-                        _ => None,
-                    };
-                    (d, key, html, true)
-                }
-            })
-            .collect();
-        let mut fresh = Vec::new();
-        if let Ok(mut drawn) = self.drawings.lock() {
-            for (d, key, html, new) in done {
-                if let Some(html) = html {
-                    if new {
-                        fresh.push((key, html.clone()));
-                    }
-                    drawn.insert(d, html);
-                }
-            }
-        }
-        if let Some(store) = &self.store {
-            store.put_many(fresh);
-        }
+        self.through_store(
+            diagrams,
+            |d| store::key(DRAWING_KEY, "mermaid", d),
+            |d| match super::mermaid::draw(d, DRAWING_ID) {
+                super::mermaid::Drawn::Svg(html) => Some(Arc::from(html)),
+                _ => None,
+            },
+            &self.drawings,
+        );
     }
 
     /// A ```mermaid block drawn with the page's `id`: from memory when
