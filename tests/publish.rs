@@ -245,23 +245,22 @@ fn crawl_under_a_base_path_finds_nothing_broken() {
         let path = entry.unwrap().path();
         let nav = std::fs::read_to_string(&path).unwrap();
         parts += 1;
-        for u in nav
-            .match_indices("\"u\":\"")
-            .map(|(i, _)| &nav[i + 5..])
-            .map(|r| &r[..r.find('"').unwrap()])
-        {
-            if get(&origin, &format!("/sub/{u}")).0 != 200 {
-                broken.push(format!("{}: {u}", path.display()));
-            }
-        }
-        // A folder entry's part is there to load.
-        for p in nav
-            .match_indices("\"p\":\"")
-            .map(|(i, _)| &nav[i + 5..])
-            .map(|r| &r[..r.find('"').unwrap()])
-        {
-            if get(&origin, &format!("/sub/static/nav/{p}.js")).0 != 200 {
-                broken.push(format!("{}: part {p}", path.display()));
+        // Each entry's page, and a folder entry's part, are there to load.
+        let values = |field: &str| -> Vec<String> {
+            let key = format!("\"{field}\":\"");
+            nav.match_indices(&key)
+                .map(|(i, _)| &nav[i + key.len()..])
+                .map(|r| r[..r.find('"').unwrap()].to_string())
+                .collect()
+        };
+        let wanted = values("u").into_iter().map(|u| format!("/sub/{u}")).chain(
+            values("p")
+                .into_iter()
+                .map(|p| format!("/sub/static/nav/{p}.js")),
+        );
+        for url in wanted {
+            if get(&origin, &url).0 != 200 {
+                broken.push(format!("{}: {url}", path.display()));
             }
         }
     }

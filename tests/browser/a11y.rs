@@ -297,13 +297,9 @@ pub async fn a11y_axe_on_every_diagram_kind_of_a_real_guide(b: Browser) -> Resul
     let Some(axe) = axe_source()? else {
         return Ok(());
     };
-    let Some(corpus) = crate::shared::shared("corpora/databricks-cert-guide") else {
+    let Some((_dir, public)) = crate::harness::built_corpus("databricks-cert-guide")? else {
         return Ok(());
     };
-    let dir = tempfile::tempdir()?;
-    crate::harness::copy_dir(&corpus, dir.path())?;
-    crate::harness::run_build(dir.path(), &[])?;
-    let public = dir.path().join("public");
     // The first page of each kind, by the SVG's aria-roledescription.
     let mut pages: Vec<(String, PathBuf)> = Vec::new();
     for entry in walkdir::WalkDir::new(&public).sort_by_file_name() {

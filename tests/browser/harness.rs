@@ -220,6 +220,20 @@ pub fn run_build(site: &Path, extra: &[&std::ffi::OsStr]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// A shared corpus (`../shared/corpora/NAME`) copied to a temporary folder and built there:
+/// the folder (kept while the guard lives) and its `public/`. None, with a notice, when
+/// `../shared` is not there (an error under `STUDYSITE_REQUIRE_SHARED=1`).
+pub fn built_corpus(name: &str) -> Result<Option<(tempfile::TempDir, PathBuf)>> {
+    let Some(corpus) = crate::shared::shared(&format!("corpora/{name}")) else {
+        return Ok(None);
+    };
+    let dir = tempfile::tempdir()?;
+    copy_dir(&corpus, dir.path())?;
+    run_build(dir.path(), &[])?;
+    let public = dir.path().join("public");
+    Ok(Some((dir, public)))
+}
+
 /// A copy of the folder `from` (files and folders) at `to`.
 pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;

@@ -108,13 +108,9 @@ pub async fn first_load_stays_light(b: Browser) -> Result<()> {
         total(&files)
     );
 
-    let Some(corpus) = crate::shared::shared("corpora/databricks-cert-guide") else {
+    let Some((_dir, public)) = crate::harness::built_corpus("databricks-cert-guide")? else {
         return Ok(());
     };
-    let dir = tempfile::tempdir()?;
-    crate::harness::copy_dir(&corpus, dir.path())?;
-    crate::harness::run_build(dir.path(), &[])?;
-    let public = dir.path().join("public");
     // The first note page with a drawn diagram, and the first without (and no math).
     let (mut drawn, mut plain) = (None, None);
     for entry in walkdir::WalkDir::new(public.join("certifications")).sort_by_file_name() {
