@@ -46,7 +46,7 @@
 
   // Loads folder part `id` with a script element (works from file://), then calls `done`.
   function loadPart(id, done) {
-    if (parts()[id]) return done(true);
+    if (!id || parts()[id]) return done(true);
     var s = el("script", { src: root + "static/nav/" + id + ".js" });
     s.onload = function () { done(!!parts()[id]); };
     s.onerror = function () { done(false); };

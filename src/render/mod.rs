@@ -290,8 +290,7 @@ fn nav_parts(index: &Index, files: &mut BTreeMap<String, Content>) {
         };
         let id = nav_part_id(index, s);
         let json = serde_json::to_string(&part).unwrap_or_else(|_| "null".into());
-        // `</script>` cannot occur: JSON strings escape nothing there, but the part is a
-        // file of its own, never inlined into a page.
+        // A file of its own, never inlined into a page: a `</script>` in a title is harmless.
         let script = format!(
             "(window.STUDYSITE_NAV = window.STUDYSITE_NAV || {{}})[{}] = {json};\n",
             serde_json::to_string(&id).unwrap_or_default()
