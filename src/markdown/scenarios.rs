@@ -110,7 +110,20 @@ pub(crate) fn plausible(need: &str, choice: &str) -> bool {
             .any(|m| s.contains(m))
             && s.chars().any(|c| c.is_ascii_digit())
     };
+    // "Yes", "No — needs a cluster", "✓": a verdict on the row's need, not a choice.
+    let verdict = |s: &str| {
+        let first = s
+            .split(|c: char| c.is_whitespace() || ",.;:—–-(".contains(c))
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        [
+            "yes", "no", "true", "false", "n/a", "✓", "✔", "✅", "✗", "✘", "❌",
+        ]
+        .contains(&first.as_str())
+    };
     !(is_option_letters(choice_t)
+        || verdict(choice_t)
         || numbered(need_t)
         || answer_label
         || option(need_t)
@@ -816,6 +829,18 @@ mod tests {
 
     fn header(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_verdict_is_not_a_choice() {
+        assert!(!plausible("Small reference file opened in Excel", "Yes"));
+        assert!(!plausible(
+            "Audit export for a regulator",
+            "Yes — human-readable"
+        ));
+        assert!(!plausible("Needs a cluster", "✓"));
+        assert!(plausible("Streaming ingestion", "Kinesis"));
+        assert!(plausible("Default behaviour", "None (default)"));
     }
 
     #[test]
