@@ -393,7 +393,7 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
         })
         .find(|(_, line)| line.trim_end().ends_with(':'))
         .map_or(c.text.len(), |(start, _)| start);
-    let (before, listed) = c.text.split_at(lead_in.min(c.text.len()));
+    let (before, listed) = c.text.split_at(lead_in);
     let units: Vec<&str> = before
         .lines()
         .flat_map(|line| line.split_sentence_bounds())
@@ -401,7 +401,6 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
         .map(str::trim)
         .filter(|u| !u.is_empty() && !points_elsewhere(u))
         .collect();
-    let card = |unit: &str, prompt: String| (prompt, unit.to_string());
     for unit in &units {
         let found = web.terms.find(unit, Some(page), super::terms::Mode::Prose);
         let key = found
@@ -417,7 +416,7 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
                 last = r.end;
             }
             out.push_str(&unit[last..]);
-            return Some(card(unit, out));
+            return Some((out, unit.to_string()));
         }
     }
     // Else a short bold phrase, blanked where it stands as whole words.
@@ -435,7 +434,7 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
                 .then_some(at..at + b.len())
         })?;
         let prompt = format!("{}{BLANK}{}", &unit[..at.start], &unit[at.end..]);
-        Some(card(unit, prompt))
+        Some((prompt, unit.to_string()))
     })
 }
 
