@@ -212,7 +212,9 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
+    let mut timings = studysite::site::Timings::start();
     studysite::output::write(&built, &config)?;
+    timings.lap("write");
     if let Some(note) = studysite::publish::base_url_notice(&config) {
         eprintln!("{note}");
     }

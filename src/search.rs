@@ -46,29 +46,43 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Lowercased words with the byte offset each starts at in `text`.
-pub(crate) fn tokens(text: &str) -> Vec<(String, usize)> {
+#[cfg(test)]
+fn tokens(text: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
+    each_token(text, |word, start| out.push((word.clone(), start)));
+    out
+}
+
+/// [`tokens`] without an allocation per word: `f` gets each word in a buffer it may change.
+fn for_each_token(text: &str, mut f: impl FnMut(&mut String)) {
+    each_token(text, |word, _| f(word));
+}
+
+fn each_token(text: &str, mut f: impl FnMut(&mut String, usize)) {
     let mut word = String::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if is_cjk(c) {
             if !word.is_empty() {
-                out.push((std::mem::take(&mut word), start));
+                f(&mut word, start);
+                word.clear();
             }
-            out.push((c.to_string(), i));
+            word.push(c);
+            f(&mut word, i);
+            word.clear();
         } else if c.is_alphanumeric() {
             if word.is_empty() {
                 start = i;
             }
             word.extend(c.to_lowercase());
         } else if !word.is_empty() {
-            out.push((std::mem::take(&mut word), start));
+            f(&mut word, start);
+            word.clear();
         }
     }
     if !word.is_empty() {
-        out.push((word, start));
+        f(&mut word, start);
     }
-    out
 }
 
 fn has_vowel(s: &str) -> bool {
@@ -78,11 +92,18 @@ fn has_vowel(s: &str) -> bool {
 /// A small English suffix stripper: plurals, -ing/-ed, a few derivations, and a final y/e, so
 /// `canary`/`canaries` and `deploy`/`deploying`/`deployments` meet. Not Porter; the same
 /// rules run in `static/search.js`, which is what matters.
-pub(crate) fn stem(word: &str) -> String {
-    if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return word.to_string();
-    }
+#[cfg(test)]
+fn stem(word: &str) -> String {
     let mut s = word.to_string();
+    stem_in_place(&mut s);
+    s
+}
+
+/// [`stem`], in the word's own buffer.
+fn stem_in_place(s: &mut String) {
+    if s.len() < 4 || !s.bytes().all(|b| b.is_ascii_lowercase()) {
+        return;
+    }
     if s.ends_with("sses") {
         s.truncate(s.len() - 2);
     } else if s.ends_with("ies") {
@@ -122,7 +143,6 @@ pub(crate) fn stem(word: &str) -> String {
     } else if s.len() >= 4 && s.ends_with('e') {
         s.pop();
     }
-    s
 }
 
 /// One heading-level part of a page: what a search result opens.
@@ -272,46 +292,95 @@ fn decode_entities(s: &str) -> String {
     out
 }
 
-/// A searchable part with its URL (site-relative) and the title shown in results.
+/// A searchable part as a result shows it: its URL (site-relative), the title shown and the
+/// start of its text.
 #[derive(Clone)]
 struct Doc {
     url: String,
     title: String,
-    text: String,
-    /// The part's own heading (or the page title), weighted above its text.
-    heading: String,
+    summary: String,
 }
 
 /// What one page contributes to the index: its parts and the terms in each. Computed per
-/// page, so a rebuild can keep the pages that did not change.
+/// page, so a rebuild can keep the pages that did not change. Each distinct term is held
+/// once per page; a part's terms are indices into that list.
 #[derive(Clone)]
 pub(crate) struct PageSearch {
     docs: Vec<Doc>,
-    hits: Vec<(HashMap<String, Hit>, usize)>,
+    terms: Vec<Box<str>>,
+    /// Per part: (term index, weighted count) for each of its terms, and its length in words.
+    hits: Vec<(Vec<(u32, f32)>, u32)>,
 }
 
 /// Splits page `i` into its parts and counts their terms.
 pub(crate) fn page(url: &str, page_title: &str, html: &str) -> PageSearch {
-    let docs: Vec<Doc> = parts(page_title, html)
-        .into_iter()
-        .map(|part| {
-            let (url, title) = match &part.id {
-                Some(id) => (
-                    format!("{url}#{id}"),
-                    format!("{page_title} › {}", part.title),
-                ),
-                None => (url.to_string(), page_title.to_string()),
-            };
-            Doc {
-                url,
-                title,
-                text: part.text,
-                heading: part.title,
+    let mut vocabulary = Vocabulary::default();
+    let mut docs = Vec::new();
+    let mut hits = Vec::new();
+    for part in parts(page_title, html) {
+        hits.push(vocabulary.count(&part.text, &part.title));
+        let (url, title) = match &part.id {
+            Some(id) => (
+                format!("{url}#{id}"),
+                format!("{page_title} › {}", part.title),
+            ),
+            None => (url.to_string(), page_title.to_string()),
+        };
+        docs.push(Doc {
+            url,
+            title,
+            summary: summary(&part.text),
+        });
+    }
+    PageSearch {
+        docs,
+        terms: vocabulary.terms,
+        hits,
+    }
+}
+
+/// The distinct stemmed terms of one page, numbered in the order met.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+}
+
+impl Vocabulary {
+    /// How often each term occurs in a part (its text, and its title words weighted), and
+    /// the number of words in its text.
+    fn count(&mut self, text: &str, title: &str) -> (Vec<(u32, f32)>, u32) {
+        let mut tf: Vec<(u32, f32)> = Vec::new();
+        let mut at: HashMap<u32, usize> = HashMap::new();
+        let mut len = 0u32;
+        let mut add = |word: &mut String, weight: f32, vocabulary: &mut Vocabulary| {
+            if STOP_WORDS.contains(&word.as_str()) || word.chars().nth(MAX_TERM_CHARS).is_some() {
+                return;
             }
-        })
-        .collect();
-    let hits = docs.iter().map(hits).collect();
-    PageSearch { docs, hits }
+            stem_in_place(word);
+            let id = match vocabulary.ids.get(word.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = vocabulary.terms.len() as u32;
+                    let term: Box<str> = word.as_str().into();
+                    vocabulary.ids.insert(term.clone(), id);
+                    vocabulary.terms.push(term);
+                    id
+                }
+            };
+            let slot = *at.entry(id).or_insert_with(|| {
+                tf.push((id, 0.0));
+                tf.len() - 1
+            });
+            tf[slot].1 += weight;
+        };
+        for_each_token(text, |word| {
+            len += 1;
+            add(word, 1.0, self);
+        });
+        for_each_token(title, |word| add(word, TITLE_WEIGHT as f32, self));
+        (tf, len)
+    }
 }
 
 /// The shard key of a term, one element per character: `[a-z0-9]` as itself, anything else
@@ -351,61 +420,69 @@ fn summary(text: &str) -> String {
 }
 
 /// Per term: its best (part, score) pairs, scored with BM25 over the part's text plus its
-/// weighted title.
-fn postings(per_doc: &[&(HashMap<String, Hit>, usize)]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    let n = per_doc.len().max(1) as f64;
-    let avg_len = per_doc.iter().map(|(_, l)| *l as f64).sum::<f64>() / n;
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    for (hits, _) in per_doc {
-        for term in hits.keys() {
-            *df.entry(term).or_default() += 1;
+/// weighted title. Terms are numbered site-wide once (one lookup per distinct term of a
+/// page), then counted and scored by number.
+fn postings(pages: &[&PageSearch]) -> Vec<(String, Vec<(u32, u32)>)> {
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut terms: Vec<&str> = Vec::new();
+    let local: Vec<Vec<u32>> = pages
+        .iter()
+        .map(|p| {
+            p.terms
+                .iter()
+                .map(|t| {
+                    *ids.entry(t).or_insert_with(|| {
+                        terms.push(t);
+                        terms.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let docs = || {
+        pages
+            .iter()
+            .zip(&local)
+            .flat_map(|(p, ids)| p.hits.iter().map(move |h| (h, ids)))
+    };
+    let n = pages.iter().map(|p| p.hits.len()).sum::<usize>().max(1) as f64;
+    let avg_len = docs().map(|((_, l), _)| *l as f64).sum::<f64>() / n;
+    let mut df = vec![0u32; terms.len()];
+    for ((hits, _), ids) in docs() {
+        for &(t, _) in hits {
+            df[ids[t as usize] as usize] += 1;
         }
     }
     let (k1, b) = (1.2, 0.75);
-    let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::with_capacity(df.len());
-    for (id, (hits, len)) in per_doc.iter().map(|d| (&d.0, &d.1)).enumerate() {
+    let idf: Vec<f64> = df
+        .iter()
+        .map(|&df| {
+            let df = df as f64;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        })
+        .collect();
+    let mut lists: Vec<Vec<(u32, u32)>> =
+        df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+    for (id, ((hits, len), ids)) in docs().enumerate() {
         let norm = k1 * (1.0 - b + b * *len as f64 / avg_len.max(1.0));
-        for (term, hit) in hits {
-            let df = df[term.as_str()] as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let score = idf * hit.tf * (k1 + 1.0) / (hit.tf + norm);
-            lists
-                .entry(term)
-                .or_default()
-                .push((id as u32, (score * 10.0).round() as u32));
+        for &(t, tf) in hits {
+            let term = ids[t as usize] as usize;
+            let tf = tf as f64;
+            let score = idf[term] * tf * (k1 + 1.0) / (tf + norm);
+            lists[term].push((id as u32, (score * 10.0).round() as u32));
         }
     }
-    lists
+    let mut out: Vec<(String, Vec<(u32, u32)>)> = terms
         .into_par_iter()
+        .zip(lists)
         .map(|(term, mut list)| {
             list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             list.truncate(MAX_POSTINGS);
             (term.to_string(), list)
         })
-        .collect()
-}
-
-/// How often each stemmed term occurs in a part, title words weighted.
-#[derive(Clone)]
-struct Hit {
-    tf: f64,
-}
-
-fn hits(d: &Doc) -> (HashMap<String, Hit>, usize) {
-    let mut hits: HashMap<String, Hit> = HashMap::new();
-    let words = tokens(&d.text);
-    let len = words.len();
-    let body = words.into_iter().map(|(w, _)| (w, 1.0));
-    let title = tokens(&d.heading)
-        .into_iter()
-        .map(|(w, _)| (w, TITLE_WEIGHT));
-    for (w, weight) in body.chain(title) {
-        if STOP_WORDS.contains(&w.as_str()) || w.chars().nth(MAX_TERM_CHARS).is_some() {
-            continue;
-        }
-        hits.entry(stem(&w)).or_insert(Hit { tf: 0.0 }).tf += weight;
-    }
-    (hits, len)
+        .collect();
+    out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// Groups terms by key prefix, one more character at a time while a group is over budget
@@ -451,8 +528,7 @@ struct Manifest<'a> {
 /// table (each part's [url, title, summary]). `pages` in reading order.
 pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
     let docs: Vec<&Doc> = pages.iter().flat_map(|p| &p.docs).collect();
-    let per_doc: Vec<_> = pages.iter().flat_map(|p| &p.hits).collect();
-    let entries: Vec<TermEntry> = postings(&per_doc)
+    let entries: Vec<TermEntry> = postings(pages)
         .into_iter()
         .map(|(term, postings)| TermEntry {
             key: key_chars(&term),
@@ -481,9 +557,9 @@ pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
         .par_chunks(DOC_CHUNK)
         .enumerate()
         .map(|(n, chunk)| {
-            let table: Vec<(&str, &str, String)> = chunk
+            let table: Vec<(&str, &str, &str)> = chunk
                 .iter()
-                .map(|d| (d.url.as_str(), d.title.as_str(), summary(&d.text)))
+                .map(|d| (d.url.as_str(), d.title.as_str(), d.summary.as_str()))
                 .collect();
             (
                 format!("{DIR}/d-{n}.js"),

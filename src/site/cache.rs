@@ -83,6 +83,9 @@ pub struct Cache {
     terms: Option<(u64, Arc<Terms>)>,
     /// Loaded once per cache: the syntax set and every block highlighted so far.
     pub(super) highlighter: Highlighter,
+    /// For one build only (`studysite build`): nothing is kept for a next build, and what
+    /// the search index no longer needs is dropped as soon as it is done with.
+    one_shot: bool,
 }
 
 /// Moves out of `cache` (without copying) the entry of each wanted path whose key still
@@ -101,11 +104,21 @@ fn take_matching<'a, T>(
 }
 
 impl Cache {
+    /// A cache for a single build, which keeps nothing after it: the build holds less in
+    /// memory at its peak.
+    pub(super) fn one_shot() -> Cache {
+        Cache {
+            one_shot: true,
+            ..Cache::default()
+        }
+    }
+
     /// Starts a build under `env` (the config and theme): a different one empties the cache.
     pub(super) fn begin(&mut self, env: u64) {
         if self.env != env {
             *self = Cache {
                 env,
+                one_shot: self.one_shot,
                 ..Cache::default()
             };
         }
@@ -293,6 +306,9 @@ impl Cache {
             .zip(rendered)
             .map(|((p, k), r)| (p.page.note.rel.clone(), (*k, r)))
             .collect();
+        if self.one_shot {
+            return;
+        }
         let hashes = &self.hashes;
         self.notes = index
             .pages
@@ -321,6 +337,9 @@ impl Cache {
                 })
             })
             .collect();
+        if self.one_shot {
+            self.rendered.clear();
+        }
         let in_order: Vec<&search::PageSearch> = searched.iter().collect();
         let files = search::files(&in_order);
         self.search = self

@@ -20,15 +20,44 @@ use std::time::Instant;
 /// Builds the whole site in memory. Fatal problems in the user's files come back as error
 /// diagnostics in the report (all of them, not just the first); `Err` is for I/O failures.
 pub fn build(config: &Config) -> anyhow::Result<Built> {
-    build_with(config, &mut Cache::default())
+    build_with(config, &mut Cache::one_shot())
 }
 
 /// [`build`], reusing what `cache` holds from the previous build and leaving this build's
 /// parts in it. The result is byte for byte what a clean build gives.
 pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
     let mut built = build_pages(config, cache)?;
+    let mut t = Timings::start();
     add_search(&mut built, cache);
+    t.lap("search");
     Ok(built)
+}
+
+/// With `STUDYSITE_TIMINGS` set, how long each stage took, on standard error: for profiling
+/// a corpus, not for users.
+pub struct Timings(Option<Instant>);
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings(std::env::var_os("STUDYSITE_TIMINGS").map(|_| Instant::now()))
+    }
+
+    pub fn lap(&mut self, stage: &str) {
+        if let Some(at) = &mut self.0 {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let kb = |key: &str| {
+                let line = status.lines().find(|l| l.starts_with(key)).unwrap_or("");
+                line.split_whitespace().nth(1).unwrap_or("0").to_string()
+            };
+            eprintln!(
+                "timing {stage:>12} {:>8.1} ms  rss {:>8} kB  peak {:>8} kB",
+                at.elapsed().as_secs_f64() * 1e3,
+                kb("VmRSS:"),
+                kb("VmHWM:")
+            );
+            *at = Instant::now();
+        }
+    }
 }
 
 /// The search index of the pages `build_pages` last built into `cache`, added to `built`.
@@ -40,20 +69,27 @@ pub fn add_search(built: &mut Built, cache: &mut Cache) {
 /// Everything but the search index (see [`add_search`]): the pipeline, stage by stage.
 pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
     let started = Instant::now();
+    let mut t = Timings::start();
     let mut diags = config.warnings.clone();
     let theme = Theme::load(config, &mut diags)?;
     cache.begin(hash_of((format!("{config:?}"), theme.fingerprint)));
     cache.highlighter.use_store(config.cache_dir.as_deref());
     let sources = discover::discover(config, &mut diags)?;
+    t.lap("discover");
     let pages = cache.pages(config, &sources, &mut diags);
+    t.lap("parse");
     let mut index = Index::build(config, pages, &sources, &mut diags);
+    t.lap("index");
     let keys = cache.keys(&index);
     let terms = cache.terms(keys.shape, || Terms::build(config, &index));
+    t.lap("terms");
     let web = Web::build(config, &index, terms, &mut diags);
     web.reserve_pages(&mut index, &mut diags);
+    t.lap("web");
     let rendered = cache.render_notes(&index, &keys, |i, highlighter| {
         render_note(config, &index, &web, i, highlighter)
     });
+    t.lap("render notes");
     let external = findings(&index, &rendered, &mut diags);
     let mut files = render::pages(
         config,
@@ -64,6 +100,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         &mut cache.html,
         &mut diags,
     );
+    t.lap("pages");
     files.extend(render::study_pages(
         config,
         &theme,
@@ -73,6 +110,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         &mut cache.study_html,
         &mut diags,
     ));
+    t.lap("study pages");
     files.insert(
         "static/highlight.css".into(),
         Content::Bytes(cache.highlighter.stylesheet()),
@@ -81,12 +119,14 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         config, &theme, &index, &rendered, &sources, &mut files, &mut diags,
     );
     files.extend(publish::files(config, &files));
+    t.lap("assets");
     diagnostic::apply_levels(&mut diags, &config.lints);
     diagnostic::sort(&mut diags);
     diagnostic::consolidate(&mut diags);
     let urls = index.urls();
     let pages = index.pages.len();
     cache.keep(index, &keys, rendered);
+    t.lap("rest");
     let (elapsed, diagnostics) = (started.elapsed(), diags);
     let report = Report {
         pages,
