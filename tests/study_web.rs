@@ -215,8 +215,9 @@ fn labels(name: &str) -> Vec<Value> {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// The when-to-use-what entries: (source page URL, scenario text, answer link URLs).
-fn entries(site: &Site) -> Vec<(String, String, Vec<String>)> {
+/// The when-to-use-what entries: (source page URL, scenario text, answer text, answer link
+/// URLs).
+fn entries(site: &Site) -> Vec<(String, String, String, Vec<String>)> {
     let html = page(site, "when-to-use-what.html");
     html.split("<li class=\"wtu-entry\"")
         .skip(1)
@@ -235,7 +236,7 @@ fn entries(site: &Site) -> Vec<(String, String, Vec<String>)> {
             .unwrap_or("");
             let source = between(e, "<a class=\"wtu-source\" href=\"", "\"").unwrap_or("");
             let page = source.split('#').next().unwrap_or("").replace("&amp;", "&");
-            (page, norm(scenario), hrefs(answer))
+            (page, norm(scenario), norm(answer), hrefs(answer))
         })
         .collect()
 }
@@ -251,7 +252,16 @@ fn scenarios(corpus: &str, site: &Site, tally: &mut Tally) {
             continue;
         };
         let need = norm(label["need"].as_str().unwrap());
-        let found = all.iter().find(|(p, s, _)| p == url && *s == need);
+        // The entry of this need whose answer is the label's; a page may state one need
+        // twice ("Infrastructure" as a monitoring purpose and as a row of a comparison).
+        let answer = norm(label["answer"].as_str().unwrap_or(""));
+        let same = |a: &str| answer.is_empty() || a.contains(&answer) || answer.contains(a);
+        let found = all
+            .iter()
+            .filter(|(p, s, _, _)| p == url && *s == need)
+            .max_by_key(|(_, _, a, _)| same(a))
+            .filter(|(_, _, a, _)| label["scenario"].as_bool().unwrap() || same(a))
+            .map(|(p, s, _, l)| (p, s, l));
         let what = format!("{corpus}/{file}:{} \"{need}\"", label["line"]);
         if label["scenario"].as_bool().unwrap() {
             tally.positives += 1;
@@ -424,16 +434,16 @@ fn the_study_web_on_the_labelled_corpora() {
     // The bars this build holds (raise them as the web gets better). Options of a quiz are
     // buttons and carry no glossary links, so mentions labelled there are not linked.
     let bars = [
-        ("scenario recall", pct(scen.found, scen.positives), 65.0),
+        ("scenario recall", pct(scen.found, scen.positives), 69.0),
         (
             "scenario answers linked right",
             pct(scen.linked_right, scen.found),
-            47.0,
+            60.0,
         ),
         (
             "lookalikes rejected",
             pct(scen.rejected, scen.negatives),
-            95.0,
+            96.0,
         ),
         (
             "glossary mentions linked",
@@ -443,12 +453,12 @@ fn the_study_web_on_the_labelled_corpora() {
         (
             "glossary links right",
             pct(gloss.linked_right, gloss.found),
-            91.0,
+            95.0,
         ),
         (
             "no glossary link where none belongs",
             pct(gloss.rejected, gloss.negatives),
-            93.0,
+            95.0,
         ),
     ];
     for (what, got, bar) in bars {

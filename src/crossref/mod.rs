@@ -36,6 +36,9 @@ pub(crate) struct Entry {
     pub(crate) scenario: Scenario,
     /// The terms in the answer: byte range in it, and the term.
     pub(crate) links: Vec<(Range<usize>, usize)>,
+    /// Where no term is named: the id of the section the scenario sits in, when that
+    /// section is about the answer (see [`names_own_section`]).
+    pub(crate) own: Option<String>,
 }
 
 /// The whole web, built between `Index::build` and rendering.
@@ -66,18 +69,19 @@ impl Web {
             }
             for s in &page.outline.facts.scenarios {
                 let mut links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
+                let heading = page.outline.headings.iter().rfind(|h| h.offset < s.offset);
+                let heading_text = heading.map_or("", |h| h.text.as_str());
                 if links.is_empty() {
-                    let heading = page
-                        .outline
-                        .headings
-                        .iter()
-                        .rfind(|h| h.offset < s.offset)
-                        .map_or("", |h| h.text.as_str());
-                    if let Some(t) = terms.by_head(&s.answer, Some(p), heading) {
+                    if let Some(t) = terms.by_head(&s.answer, Some(p), heading_text) {
                         links.push((0..s.answer.len(), t));
                     }
                 }
-                if links.is_empty() {
+                // "Full Spot" under "Spot Instance Strategies", `ml.m5.large` under "General
+                // Purpose (ml.m5.*)": a choice the section it sits in is about.
+                let own = heading
+                    .filter(|h| links.is_empty() && names_own_section(&s.answer, &h.text))
+                    .map(|h| h.id.clone());
+                if links.is_empty() && own.is_none() {
                     diags.push(
                         page.note
                             .warning(
@@ -106,6 +110,7 @@ impl Web {
                     page: p,
                     scenario: s.clone(),
                     links,
+                    own,
                 });
             }
         }
@@ -163,14 +168,54 @@ impl Web {
             out.push_str("</a>");
             last = r.end;
         }
+        if let (true, Some(id)) = (e.links.is_empty(), &e.own) {
+            out.push_str("<a href=\"");
+            let _ = escape_href(&mut out, &relative(from, &self.own_url(index, e, id)));
+            out.push_str("\">");
+            push_inline(&mut out, answer);
+            out.push_str("</a>");
+            return out;
+        }
         push_inline(&mut out, &answer[last..]);
         out
+    }
+
+    /// The URL of an entry's own section, relative to the site root.
+    pub(crate) fn own_url(&self, index: &Index, e: &Entry, id: &str) -> String {
+        format!("{}#{id}", index.pages[e.page].url)
     }
 
     /// The URL of an entry's row or item, relative to the site root.
     pub(crate) fn source_url(&self, index: &Index, e: &Entry) -> String {
         format!("{}#{}", index.pages[e.page].url, e.scenario.id)
     }
+}
+
+/// Is the section headed `heading` about `answer`: do they share a word that says what
+/// the thing is (not "the", not a number), or an identifier's stem (`ml.m5` of
+/// `ml.m5.large` in "General Purpose (ml.m5.*)")?
+pub(crate) fn names_own_section(answer: &str, heading: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().any(char::is_alphabetic) && w.chars().count() >= 2)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let heading = words(heading);
+    let small = [
+        "the", "and", "for", "with", "of", "or", "to", "in", "on", "vs", "by", "use", "using",
+        "when", "which", "what", "how", "choose", "choosing", "best",
+    ];
+    words(answer).iter().any(|w| {
+        !small.contains(&w.as_str())
+            && heading.iter().any(|h| {
+                h == w
+                    || (h.len() >= 4
+                        && w.len() >= 4
+                        && (h.starts_with(w.as_str()) || w.starts_with(h.as_str()))
+                        && h.len().abs_diff(w.len()) <= 3)
+            })
+    })
 }
 
 /// Text taken from the notes' inline markup (plain text with each code span kept in

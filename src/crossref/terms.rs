@@ -23,6 +23,9 @@ const MAX_NAME_WORDS: usize = 6;
 const STRUCTURE_NOTES: usize = 3;
 const STRUCTURE_SHARE: usize = 40;
 
+/// How many different things a heading's last word must follow to be structure.
+const TAIL_HEADS: usize = 4;
+
 /// What a term is, least to most about it: a definition is a sentence of a section, a
 /// heading a section, a subject or alias the whole note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -304,14 +307,23 @@ impl Terms {
         let chains = chains(index);
         let course = courses(&chains);
         let mut notes_with: HashMap<String, usize> = HashMap::new();
+        // Per last word of a longer heading: the notes and the distinct heads it ends.
+        let mut tails: HashMap<String, (usize, HashSet<String>)> = HashMap::new();
         for page in &index.pages {
-            let keys: HashSet<String> = page
-                .page
-                .outline
-                .headings
-                .iter()
-                .map(|h| clean_heading(&h.text).to_lowercase())
-                .collect();
+            let mut keys: HashSet<String> = HashSet::new();
+            let mut ends: HashSet<String> = HashSet::new();
+            for h in &page.page.outline.headings {
+                let name = clean_heading(&h.text).to_lowercase();
+                if let Some((head, last)) = name.rsplit_once(' ') {
+                    if ends.insert(last.to_string()) {
+                        tails.entry(last.to_string()).or_default().0 += 1;
+                    }
+                    if let Some(t) = tails.get_mut(last) {
+                        t.1.insert(head.to_string());
+                    }
+                }
+                keys.insert(name);
+            }
             for k in keys {
                 *notes_with.entry(k).or_default() += 1;
             }
@@ -322,6 +334,15 @@ impl Terms {
                 .get(&name.to_lowercase())
                 .is_some_and(|&n| n >= recurs)
                 && all_common(name)
+        };
+        // A common word that ends headings of many notes about different things ("AWS RDS
+        // Overview", "Redshift Overview", ... "Route 53 Overview") says what the section does
+        // with its subject, not what it is.
+        let structural_tail = |last: &str| {
+            all_common(last)
+                && tails
+                    .get(&last.to_lowercase())
+                    .is_some_and(|(notes, heads)| *notes >= recurs && heads.len() >= TAIL_HEADS)
         };
         let subjects = subjects(index);
         let mut terms = Vec::new();
@@ -363,10 +384,18 @@ impl Terms {
                 let name = clean_heading(&h.text);
                 let is_title = h.level == 1
                     && (h.text.trim() == placed.title.trim() || name == clean_heading(subject));
-                if is_title || !names_a_thing(name) || structure(name) {
+                if is_title || structure(name) {
                     continue;
                 }
-                push(name, i, Some(&h.id), Kind::Heading, false);
+                // "Route 53 - Diagram for A Record" is too long to be a name; its parts
+                // may still be.
+                let whole = names_a_thing(name);
+                if !whole && !name.contains(" - ") {
+                    continue;
+                }
+                if whole {
+                    push(name, i, Some(&h.id), Kind::Heading, false);
+                }
                 // "Network ACL & Security Groups", "AWS Organization - Consolidated
                 // Billing", "AWS Elastic Beanstalk Overview": each named part too.
                 let mut parts: Vec<&str> = vec![name];
@@ -376,7 +405,8 @@ impl Terms {
                 // "AWS Elastic Beanstalk Overview" is about "AWS Elastic Beanstalk" as a
                 // whole: that name is not a part.
                 if let Some((head, last)) = name.rsplit_once(' ') {
-                    if structure(last)
+                    if (structure(last) || structural_tail(last))
+                        && whole
                         && names_a_thing(head)
                         && !structure(head)
                         && !all_common_word(head)
@@ -389,6 +419,7 @@ impl Terms {
                     .into_iter()
                     .map(|p| p.trim_matches(seps))
                     .filter(|p| *p != name)
+                    .take(if whole { usize::MAX } else { 1 })
                 {
                     if names_a_thing(part) && !structure(part) && !all_common_word(part) {
                         push(part, i, Some(&h.id), Kind::Heading, true);
@@ -517,8 +548,8 @@ impl Terms {
 
     /// Which of `cands` a mention on `page` means: the nearest (the same note, then the
     /// deepest shared folder), then the one most about it, then the most direct form. A tie
-    /// between different places is no answer; a name of common words is never taken from
-    /// another course.
+    /// between different places is no answer, but for an answer that is a name of both
+    /// entire; a name of common words is never taken from another course by prose.
     fn resolve(&self, cands: &[(usize, u8)], page: Option<usize>, mode: Mode) -> Option<usize> {
         let mut best: Option<(Closeness, usize)> = None;
         let mut tie = false;
@@ -552,7 +583,16 @@ impl Terms {
                     best = Some((key, t));
                     tie = false;
                 }
-                Some((k, b)) if key == k && !self.same_place(b, t) && !key.0 => tie = true,
+                // Two notes equally near that both define the answer's choice by the same
+                // name ("Deep Clone" in two courses' Delta Lake notes) describe one thing:
+                // the first is as right as the other. A mention in prose stays unlinked.
+                Some((k, b)) if key == k && !self.same_place(b, t) && !key.0 => {
+                    let one_thing = mode == Mode::Answer
+                        && key.4
+                        && (self.course.get(self.terms[b].page) == self.course.get(term.page)
+                            || !all_common(&term.name));
+                    tie |= !one_thing;
+                }
                 _ => {}
             }
         }
@@ -612,9 +652,13 @@ fn written_as_name(text: &str, range: Range<usize>, mode: Mode) -> bool {
     if words.iter().any(|w| looks_like_name(w)) {
         return true;
     }
-    let capitalised = words
-        .iter()
-        .all(|w| w.chars().next().is_some_and(char::is_uppercase) || is_small_word(w));
+    // "a Linear deployment": the name is capitalised, its generic tail need not be.
+    let last = words.len().saturating_sub(1);
+    let capitalised = words.iter().enumerate().all(|(i, w)| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || is_small_word(w)
+            || (i == last && i > 0 && GENERIC_TAILS.contains(&w.to_lowercase().as_str()))
+    });
     if !capitalised {
         return false;
     }
@@ -803,9 +847,20 @@ mod tests {
         ];
         let patterns = vec![("streams".to_string(), vec![(0, 0), (1, 0), (2, 0)])];
         let chains = vec![vec![0, 1], vec![0, 1], vec![0, 2], vec![0, 3], vec![0, 4]];
-        let t = Terms::with_patterns(terms_list, patterns, chains, vec![None; 5]);
+        let courses = vec![Some(1), Some(1), Some(2), Some(3), Some(4)];
+        let t = Terms::with_patterns(
+            terms_list.clone(),
+            patterns.clone(),
+            chains.clone(),
+            courses,
+        );
         assert_eq!(t.find("use Streams here", Some(1), Mode::Answer)[0].1, 0);
+        // Two courses' "Streams", equally far: which is meant is unknown.
         assert!(t.find("use Streams here", Some(4), Mode::Answer).is_empty());
+        // Two notes of one course that both name it describe one thing.
+        let t = Terms::with_patterns(terms_list, patterns, chains, vec![None; 5]);
+        assert_eq!(t.find("Streams", Some(4), Mode::Answer)[0].1, 0);
+        assert!(t.find("use Streams here", Some(4), Mode::Prose).is_empty());
     }
 
     #[test]

@@ -49,6 +49,21 @@ const NEED_ROWS: &[&str] = &[
     "Use cases",
     "When to use",
     "Use when",
+    "Recommendation",
+    "Recommended for",
+];
+
+/// How a cell of a comparison says what its column's choice is for (`| Best for
+/// microservices | Best for running many OSes |`): a row of these, one per column, is a row
+/// of needs.
+const NEED_PHRASES: &[&str] = &[
+    "Best for",
+    "Great for",
+    "Ideal for",
+    "Good for",
+    "Designed for",
+    "Used for",
+    "Use for",
 ];
 
 /// Is `(need, choice)` shaped like a scenario, not an answer key (`1 | B`), a price or a
@@ -623,14 +638,32 @@ impl<'b> Extract<'b> {
         starts: &[usize],
     ) -> Option<Vec<Option<String>>> {
         let header = rows.first()?;
-        let at = rows
+        let labelled = rows
             .iter()
             .skip(1)
-            .position(|r| r.first().is_some_and(|c| starts_with_keyword(c, NEED_ROWS)))?;
+            .position(|r| r.first().is_some_and(|c| starts_with_keyword(c, NEED_ROWS)));
+        // Or a row whose every cell says what its column is for, the header naming the
+        // choices from the first column on.
+        let phrased = || {
+            rows.iter().skip(1).position(|r| {
+                r.len() >= 2
+                    && r.len() <= header.len()
+                    && r.iter().all(|c| starts_with_keyword(c, NEED_PHRASES))
+            })
+        };
+        let (at, first) = match labelled {
+            Some(at) => (at, 1),
+            None => (phrased()?, 0),
+        };
         let row = &rows[at + 1];
         let offset = *starts.get(at)?;
         let mut id: Option<String> = None;
-        for (j, need) in row.iter().enumerate().skip(1) {
+        for (j, need) in row.iter().enumerate().skip(first) {
+            let need = &if first == 0 {
+                without_phrase(need)
+            } else {
+                need.clone()
+            };
             let choice = cell(header, j);
             if need.is_empty() || choice.is_empty() || !plausible(need, &choice) {
                 continue;
@@ -732,6 +765,16 @@ impl<'b> Extract<'b> {
             }
         }
     }
+}
+
+/// A need cell less the phrase that leads it ("Best for") and a closing full stop.
+fn without_phrase(need: &str) -> String {
+    let need = need.trim();
+    let rest = NEED_PHRASES
+        .iter()
+        .find(|p| starts_with_keyword(need, &[*p]))
+        .map_or(need, |p| &need[p.len()..]);
+    rest.trim().trim_end_matches('.').trim().to_string()
 }
 
 fn cell(row: &[String], i: usize) -> String {
@@ -1002,6 +1045,7 @@ mod tests {
             &["Feature", "Details"],
             // What a service is for describes it; the column of needs says when to pick it.
             &["Service", "Purpose"],
+            &["Component", "Purpose", "Technology Example"],
             &["User", "Scale"],
         ] {
             assert_eq!(classify(&header(h), &c), None, "{h:?}");
