@@ -36,9 +36,10 @@ pub(crate) struct Entry {
     pub(crate) scenario: Scenario,
     /// The terms in the answer: byte range in it, and the term.
     pub(crate) links: Vec<(Range<usize>, usize)>,
-    /// Where no term is named: the id of the section the scenario sits in, when that
-    /// section is about the answer (see [`names_own_section`]).
-    pub(crate) own: Option<String>,
+    /// Where no term is named: the URL (site-relative) of the section about the answer or
+    /// its kind: the section it sits in when that names it ([`names_own_section`]), else
+    /// the term its heading ends with ("processingTime" under "Streaming Triggers").
+    pub(crate) about: Option<String>,
 }
 
 /// The whole web, built between `Index::build` and rendering.
@@ -78,10 +79,14 @@ impl Web {
                 }
                 // "Full Spot" under "Spot Instance Strategies", `ml.m5.large` under "General
                 // Purpose (ml.m5.*)": a choice the section it sits in is about.
-                let own = heading
-                    .filter(|h| links.is_empty() && names_own_section(&s.answer, &h.text))
-                    .map(|h| h.id.clone());
-                if links.is_empty() && own.is_none() {
+                let about = heading.filter(|_| links.is_empty()).and_then(|h| {
+                    if names_own_section(&s.answer, &h.text) {
+                        return Some(format!("{}#{}", placed.url, h.id));
+                    }
+                    let t = kind_term(&terms, terms::clean_heading(&h.text), p, &h.id)?;
+                    Some(term_url(index, &terms.terms[t]))
+                });
+                if links.is_empty() && about.is_none() {
                     diags.push(
                         page.note
                             .warning(
@@ -110,7 +115,7 @@ impl Web {
                     page: p,
                     scenario: s.clone(),
                     links,
-                    own,
+                    about,
                 });
             }
         }
@@ -144,13 +149,7 @@ impl Web {
 
     /// Where a term is defined, relative to the site root.
     pub(crate) fn term_url(&self, index: &Index, t: usize) -> String {
-        let term = &self.terms.terms[t];
-        let mut url = index.pages[term.page].url.clone();
-        if let Some(id) = &term.id {
-            url.push('#');
-            url.push_str(id);
-        }
-        url
+        term_url(index, &self.terms.terms[t])
     }
 
     /// An entry's answer as HTML, each known term linked; URLs relative to `from`.
@@ -168,9 +167,9 @@ impl Web {
             out.push_str("</a>");
             last = r.end;
         }
-        if let (true, Some(id)) = (e.links.is_empty(), &e.own) {
+        if let (true, Some(url)) = (e.links.is_empty(), &e.about) {
             out.push_str("<a href=\"");
-            let _ = escape_href(&mut out, &relative(from, &self.own_url(index, e, id)));
+            let _ = escape_href(&mut out, &relative(from, url));
             out.push_str("\">");
             push_inline(&mut out, answer);
             out.push_str("</a>");
@@ -180,15 +179,51 @@ impl Web {
         out
     }
 
-    /// The URL of an entry's own section, relative to the site root.
-    pub(crate) fn own_url(&self, index: &Index, e: &Entry, id: &str) -> String {
-        format!("{}#{id}", index.pages[e.page].url)
-    }
-
     /// The URL of an entry's row or item, relative to the site root.
     pub(crate) fn source_url(&self, index: &Index, e: &Entry) -> String {
         format!("{}#{}", index.pages[e.page].url, e.scenario.id)
     }
+}
+
+/// The term elsewhere that a scenario's heading names the kind of its choices by: the
+/// heading, or its last words ("Tuning Strategies" of "Hyperparameter Tuning Strategies"),
+/// where the last is a common word (a kind, not a name: "Storage for ML" is not about
+/// "ML"). The heading's own section, and its note as a whole, do not count.
+fn kind_term(terms: &Terms, heading: &str, page: usize, own: &str) -> Option<usize> {
+    let last = heading.rsplit(' ').next()?;
+    if !crate::words::all_common(last) {
+        return None;
+    }
+    let mut suffix = heading;
+    loop {
+        let found = terms
+            .find(suffix, Some(page), terms::Mode::Answer)
+            .into_iter()
+            .find(|(r, _)| *r == (0..suffix.len()))
+            .map(|(_, t)| t)
+            .filter(|&t| {
+                let term = &terms.terms[t];
+                term.page != page || term.id.as_deref().is_some_and(|id| id != own)
+            });
+        if found.is_some() {
+            return found;
+        }
+        suffix = suffix.split_once(' ')?.1.trim_start();
+        // One word ("Modes", "Tables") names too many kinds of thing.
+        if !suffix.contains(' ') {
+            return None;
+        }
+    }
+}
+
+/// Where `term` is defined, relative to the site root.
+fn term_url(index: &Index, term: &terms::Term) -> String {
+    let mut url = index.pages[term.page].url.clone();
+    if let Some(id) = &term.id {
+        url.push('#');
+        url.push_str(id);
+    }
+    url
 }
 
 /// Is the section headed `heading` about `answer`: do they share a word that says what

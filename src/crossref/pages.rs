@@ -45,8 +45,8 @@ pub(crate) fn ids(url: &str, web: &Web) -> Vec<String> {
 struct Planned {
     answer: String,
     term: Option<usize>,
-    /// No term, but the first entry's own section is about it.
-    own: Option<usize>,
+    /// No term, but a section about it (see [`super::Entry::about`]).
+    about: Option<String>,
     id: String,
     entries: Vec<(usize, String)>,
 }
@@ -81,7 +81,7 @@ fn layout(web: &Web) -> Vec<Planned> {
         let group = groups.entry(key).or_insert_with(|| Planned {
             answer: answer.clone(),
             term,
-            own: None,
+            about: None,
             id: String::new(),
             entries: Vec::new(),
         });
@@ -93,8 +93,8 @@ fn layout(web: &Web) -> Vec<Planned> {
                 group.term = Some(new);
             }
         }
-        if term.is_none() && group.own.is_none() && e.own.is_some() {
-            group.own = Some(i);
+        if term.is_none() && group.about.is_none() {
+            group.about.clone_from(&e.about);
         }
         group.entries.push((i, String::new()));
     }
@@ -231,10 +231,7 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
     let groups = layout(web)
         .into_iter()
         .map(|g| Group {
-            url: g.term.map(|t| web.term_url(index, t)).or_else(|| {
-                let e = &web.entries[g.own?];
-                Some(web.own_url(index, e, e.own.as_deref()?))
-            }),
+            url: g.term.map(|t| web.term_url(index, t)).or(g.about),
             answer_html: super::inline_html(&g.answer),
             answer: g.answer,
             id: g.id,

@@ -65,6 +65,51 @@ pub(crate) struct Terms {
     /// what a table's cell writes for a choice its column names the kind of. Only an answer
     /// that is such a head entire, and names nothing else, is looked up here.
     heads: HashMap<String, Vec<(usize, u8)>>,
+    /// Per term: how much prose its section (or note) holds, in bytes outside code blocks:
+    /// of two places equally near, the one with more to say is more about it.
+    weight: Vec<u32>,
+}
+
+/// Per page: ("" for the whole note, else a heading's id, its section's prose bytes), the
+/// note first. A section runs to the next heading of its level or above.
+fn prose_weights(index: &Index) -> Vec<Vec<(String, u32)>> {
+    index
+        .pages
+        .iter()
+        .map(|placed| {
+            let body = &placed.page.note.body;
+            // Prose bytes before each line start.
+            let mut starts = Vec::new();
+            let mut before = Vec::new();
+            let (mut at, mut prose, mut fence) = (0usize, 0u32, false);
+            for line in body.split_inclusive('\n') {
+                starts.push(at);
+                before.push(prose);
+                let t = line.trim_start();
+                if t.starts_with("```") || t.starts_with("~~~") {
+                    fence = !fence;
+                } else if !fence {
+                    prose += u32::try_from(line.trim().len()).unwrap_or(u32::MAX);
+                }
+                at += line.len();
+            }
+            let upto = |offset: usize| match starts.binary_search(&offset) {
+                Ok(i) => before[i],
+                Err(0) => 0,
+                Err(i) => before[i - 1],
+            };
+            let headings = &placed.page.outline.headings;
+            let mut out = vec![(String::new(), prose)];
+            for (i, h) in headings.iter().enumerate() {
+                let end = headings[i + 1..]
+                    .iter()
+                    .find(|n| n.level <= h.level)
+                    .map_or(body.len(), |n| n.offset);
+                out.push((h.id.clone(), upto(end).saturating_sub(upto(h.offset))));
+            }
+            out
+        })
+        .collect()
 }
 
 fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
@@ -460,7 +505,20 @@ impl Terms {
         }
         let mut patterns: Vec<(String, Vec<(usize, u8)>)> = by_form.into_iter().collect();
         patterns.sort();
-        Terms::with_patterns(terms, patterns, chains, course)
+        let weights = prose_weights(index);
+        let weight = terms
+            .iter()
+            .map(|t| {
+                let w = &weights[t.page];
+                match &t.id {
+                    None => w.first().map_or(0, |x| x.1),
+                    Some(id) => w.iter().find(|(h, _)| h == id).map_or(0, |x| x.1),
+                }
+            })
+            .collect();
+        let mut built = Terms::with_patterns(terms, patterns, chains, course);
+        built.weight = weight;
+        built
     }
 
     /// One automaton over every form of every term; `patterns` pairs a form with the terms
@@ -497,6 +555,7 @@ impl Terms {
             chains,
             course,
             heads,
+            weight: Vec::new(),
         }
     }
 
@@ -590,8 +649,13 @@ impl Terms {
                     let one_thing = mode == Mode::Answer
                         && key.4
                         && (self.course.get(self.terms[b].page) == self.course.get(term.page)
+                            || term.name.contains(' ')
                             || !all_common(&term.name));
                     tie |= !one_thing;
+                    let weight = |t: usize| self.weight.get(t).copied().unwrap_or(0);
+                    if one_thing && weight(t) > weight(b) {
+                        best = Some((key, t));
+                    }
                 }
                 _ => {}
             }
