@@ -229,6 +229,90 @@ pub(crate) fn parse(text: &str) -> Option<(String, String)> {
     .then_some((scenario, answer))
 }
 
+/// Verbs that open a recommendation: "Use **Job Clusters** for scheduled jobs".
+const RECOMMEND: &[&str] = &[
+    "use ",
+    "choose ",
+    "pick ",
+    "prefer ",
+    "consider ",
+    "implement ",
+    "enable ",
+];
+
+/// The longest need, in words, that a "Choice for need" item states.
+const MAX_NEED_WORDS: usize = 10;
+
+/// A list item that recommends a choice for a need: `Use Choice for need (...)`, `Use
+/// Choice where need`, or the whole item `Choice for need` ("Model Monitor for drift
+/// detection"). The choice must be written as a name; the need runs to the first aside
+/// (a parenthesis, a dash, a semicolon).
+pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
+    // "Use S3 bucket policy for:" opens a list, it states nothing.
+    if text.trim_end().ends_with(':') {
+        return None;
+    }
+    let text = text.trim().trim_end_matches(['.', '!']);
+    let lower = text.to_ascii_lowercase();
+    let verb = RECOMMEND.iter().find(|v| lower.starts_with(*v));
+    let rest = verb.map_or(text, |v| &text[v.len()..]);
+    let (at, sep) = [" for ", " where ", " when "]
+        .iter()
+        .filter(|sep| verb.is_some() || **sep == " for ")
+        .filter_map(|sep| find_outside_code(rest, sep).map(|i| (i, *sep)))
+        .min()?;
+    let choice = clean(&rest[..at]);
+    let need_all = &rest[at + sep.len()..];
+    let end = need_all
+        .find([' ', '(', ';', '—', '–'])
+        .map(|_| {
+            [" (", "; ", " — ", " – ", " - ", ", "]
+                .iter()
+                .filter_map(|m| need_all.find(m))
+                .min()
+                .unwrap_or(need_all.len())
+        })
+        .unwrap_or(need_all.len());
+    let need = clean(&need_all[..end]);
+    let choice_words = choice.split_whitespace().count();
+    let need_words = need.split_whitespace().count();
+    // Without a verb the item is the statement entire: short, nothing after the need.
+    let whole = verb.is_some() || (end == need_all.len() && choice_words + need_words <= 8);
+    // A choice is a name, not a label and its gloss ("Workspace: Collaborative
+    // environment"), a sentence ("Track CDC lag") or an equation.
+    let glossed = [":", " - ", " — ", " – ", "=", "->", "→"]
+        .iter()
+        .any(|m| find_outside_code(&choice, m).is_some())
+        || choice.ends_with(['-', '—', '–'])
+        || ["the ", "a ", "an "]
+            .iter()
+            .any(|a| choice.to_ascii_lowercase().starts_with(a));
+    let capital = |w: &str| w.chars().next().is_some_and(|c| !c.is_lowercase());
+    let choice_named = match verb {
+        Some(_) => capital(&choice) && crate::words::names_something(&choice) && choice_words <= 5,
+        None => {
+            choice_words <= 3
+                && (choice.starts_with('`') && choice.ends_with('`')
+                    || (choice_words >= 2 && choice.split_whitespace().all(capital))
+                    || (choice_words == 1
+                        && (crate::words::looks_like_name(&choice)
+                            || !crate::words::is_common(&choice))))
+        }
+    };
+    (whole
+        && choice_named
+        && !glossed
+        && choice_words >= 1
+        && (1..=MAX_NEED_WORDS).contains(&need_words)
+        && need
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_uppercase() || verb.is_some())
+        && balanced(&choice)
+        && balanced(&need))
+    .then_some((need, choice))
+}
+
 /// What opens a purpose: `Regions: for deploying applications`, `LB + ASG: great for
 /// production`.
 const PURPOSE: &[&str] = &[
@@ -513,9 +597,18 @@ impl<'b> Extract<'b> {
             let right = t.split_once(": ").map_or("", |(_, r)| r.trim());
             link_texts(&body).iter().any(|l| l == right)
         };
-        let found = text
-            .as_deref()
-            .and_then(|t| parse(t).or_else(|| (!toc(t)).then(|| parse_colon_item(t)).flatten()));
+        let found = text.as_deref().and_then(|t| {
+            parse(t)
+                .or_else(|| (!toc(t)).then(|| parse_colon_item(t)).flatten())
+                // "[Mind Map](...) for outlining topics" points to a page.
+                .or_else(|| {
+                    parse_for_item(t).filter(|(_, choice)| {
+                        !link_texts(&body)
+                            .iter()
+                            .any(|l| l.contains(choice.as_str()))
+                    })
+                })
+        });
         let found = found.filter(|(need, choice)| stated_choice(need, choice));
         self.open_block(out, start, found, "li", body);
     }
@@ -962,6 +1055,52 @@ mod tests {
                 "SageMaker Pipelines".into()
             ))
         );
+    }
+
+    #[test]
+    fn recommendations_for_a_need() {
+        for (item, need, choice) in [
+            (
+                "Use Job Clusters for scheduled jobs (40-60% cheaper)",
+                "scheduled jobs",
+                "Job Clusters",
+            ),
+            (
+                "Model Monitor for drift detection",
+                "drift detection",
+                "Model Monitor",
+            ),
+            ("Kinesis for streaming", "streaming", "Kinesis"),
+            (
+                "Use Snowcone where Snowball does not fit (space-constrained)",
+                "Snowball does not fit",
+                "Snowcone",
+            ),
+            (
+                "Use `update_postimage` for the new values",
+                "the new values",
+                "`update_postimage`",
+            ),
+        ] {
+            assert_eq!(
+                parse_for_item(item),
+                Some((need.to_string(), choice.to_string())),
+                "{item}"
+            );
+        }
+        for item in [
+            "Workspace: Collaborative environment for data engineering",
+            "Track CDC processing lag for monitoring",
+            "Always set schemaLocation for schema tracking",
+            "Volumes - for non-tabular file access",
+            "Inference Tables = audit-of-record for any served endpoint",
+            "The DDL for creating securables",
+            "Pipelines for MLOps",
+            "Use S3 bucket for policy to:",
+            "Great for teams that need a long explanation of everything that happens here",
+        ] {
+            assert_eq!(parse_for_item(item), None, "{item}");
+        }
     }
 
     #[test]
