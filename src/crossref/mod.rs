@@ -404,7 +404,12 @@ pub(crate) fn is_study_note(index: &Index, p: usize) -> bool {
         .rsplit_once('.')
         .map_or(rel.as_str(), |(s, _)| s)
         .to_lowercase();
-    !REPOSITORY_FILES.contains(&stem.as_str())
+    // The site's front page (a repository's README) says what the notes are and how to
+    // use them: its tips are notices about the repository, not about the subject.
+    let front_page =
+        !rel.contains('/') && ["readme", "index", "_index", "home"].contains(&stem.as_str());
+    !front_page
+        && !REPOSITORY_FILES.contains(&stem.as_str())
         && !rel.starts_with(".github/")
         && !rel.contains("/.github/")
 }

@@ -163,12 +163,21 @@ fn plain(md: &str) -> String {
     out.trim().to_string()
 }
 
+/// `text` cut to at most [`MAX_CHARS`] characters at the end of a line, else of a
+/// sentence, else of a word, never inside one.
 fn clip(text: &str) -> String {
     let text = text.trim();
-    match text.char_indices().nth(MAX_CHARS) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
+    let Some((i, _)) = text.char_indices().nth(MAX_CHARS) else {
+        return text.to_string();
+    };
+    let head = &text[..i];
+    let at = head
+        .rfind('\n')
+        .filter(|&n| n >= i / 2)
+        .or_else(|| head.rfind(". ").map(|n| n + 1).filter(|&n| n >= i / 2))
+        .or_else(|| head.rfind(char::is_whitespace))
+        .unwrap_or(i);
+    format!("{} …", text[..at].trim_end())
 }
 
 /// `Q:`, `**Q:**`, `Question:` (and `A:`, `Answer:`) at the start of a line: the rest.
@@ -217,7 +226,16 @@ pub(crate) fn extract(text: &str, callouts: &[Callout]) -> Vec<Question> {
                         push(&mut out, &pending, &c.text, c.offset);
                         pending.clear();
                     }
-                    None => pending.push(&b.text),
+                    // A callout's `[!info] Title` line is markup; an empty one adds nothing.
+                    None => match b.text.trim_start().strip_prefix("[!") {
+                        Some(rest) => {
+                            let body = rest.split_once('\n').map_or("", |(_, body)| body);
+                            if !body.trim().is_empty() {
+                                pending.push(body);
+                            }
+                        }
+                        None => pending.push(&b.text),
+                    },
                 }
             }
             Kind::Html => {
@@ -316,6 +334,30 @@ mod tests {
             strong: Vec::new(),
             offset: text.find("> [!").unwrap(),
         }
+    }
+
+    #[test]
+    fn a_long_answer_is_cut_between_lines_or_sentences() {
+        let line = "Job clusters are ephemeral and cheaper than all-purpose ones.";
+        let long = vec![line; 40].join("\n");
+        let cut = clip(&long);
+        assert!(cut.ends_with("ones. …"), "{}", &cut[cut.len() - 40..]);
+        assert!(cut.chars().count() <= MAX_CHARS + 2);
+        let one = vec![line; 40].join(" ");
+        assert!(clip(&one).ends_with("ones. …"));
+        assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn an_empty_callout_in_a_question_is_not_its_text() {
+        let text = "## Question 7\n\nOrder the steps.\n\n> [!info] Ordering\n\n\
+                    > [!success]- Answer\n> 1, 2, 3\n";
+        let answer = Callout {
+            offset: text.find("> [!success]").unwrap(),
+            ..callout(text, "Answer", "1, 2, 3")
+        };
+        let qs = extract(text, &[answer]);
+        assert_eq!(qs[0].prompt, "Order the steps.");
     }
 
     #[test]

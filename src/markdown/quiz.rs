@@ -702,6 +702,60 @@ fn stem_start(ls: &[Line], first: usize, floor: usize) -> Option<usize> {
     top
 }
 
+/// The most blocks above a stem that can set up its question.
+const MAX_CONTEXT_BLOCKS: usize = 3;
+
+/// The first line of what sets up the question whose stem starts at line `s`: the blocks
+/// right above it ("**Scenario**: ...", the code block of figures it asks about) when a
+/// heading or a rule opens them, so they belong to this question alone; else `s`.
+fn context_start(ls: &[Line], s: usize, floor: usize) -> usize {
+    let quotes = ls[s].quotes;
+    let same = |k: usize| ls[k].quotes == quotes;
+    let (mut j, mut top, mut blocks) = (s, s, 0);
+    loop {
+        while j > floor && ls[j - 1].content.trim().is_empty() && same(j - 1) {
+            j -= 1;
+        }
+        if j <= floor {
+            return s;
+        }
+        let l = &ls[j - 1];
+        if !same(j - 1) || l.content.starts_with("[!") || l.content.contains("</details>") {
+            return s;
+        }
+        if is_break(l.content) {
+            return if l.content.starts_with('|') { s } else { top };
+        }
+        if blocks == MAX_CONTEXT_BLOCKS {
+            return s;
+        }
+        if is_fence(l.content) {
+            let mut k = j - 1;
+            loop {
+                if k <= floor {
+                    return s;
+                }
+                k -= 1;
+                if is_fence(ls[k].content) && same(k) {
+                    break;
+                }
+            }
+            j = k;
+        } else {
+            while j > floor
+                && !ls[j - 1].content.trim().is_empty()
+                && same(j - 1)
+                && !is_break(ls[j - 1].content)
+                && !is_fence(ls[j - 1].content)
+            {
+                j -= 1;
+            }
+        }
+        blocks += 1;
+        top = j;
+    }
+}
+
 /// The text of a heading right above line `i` (blank lines between), when it asks a
 /// question.
 fn heading_above(ls: &[Line], i: usize, floor: usize) -> Option<String> {
@@ -758,7 +812,7 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
             letters: correct,
             at: letters_at,
         } = found;
-        let stem_line = stem_start(&ls, i, floor);
+        let stem_line = stem_start(&ls, i, floor).map(|s| context_start(&ls, s, floor));
         let mut start = match stem_line {
             Some(s) => ls[s].at + list_marker(ls[s].content),
             None => ls[i].at,
@@ -1373,6 +1427,19 @@ mod tests {
         assert_eq!(named("Answer: a lot of them"), None);
         assert_eq!(named("Answer: AWS Lambda"), None);
         assert_eq!(named("Answer: Because it scales"), None);
+    }
+
+    #[test]
+    fn the_scenario_above_a_question_is_part_of_it() {
+        let md = "## Question 7.5: Modes\n\n**Scenario**: A pipeline runs as data arrives.\n\n\
+                  ```text\nMax=180s\n```\n\n**Question** *(Easy)*: Which setting?\n\n\
+                  A) `triggered`\nB) `continuous`\n\n> [!success]- Answer\n> **Correct Answer: B**\n";
+        let q = one(md);
+        assert!(q.stem.starts_with("**Scenario**: A pipeline"), "{}", q.stem);
+        assert!(q.stem.contains("Max=180s") && q.stem.ends_with("Which setting?"));
+        // Without a heading or rule that opens the question, prose above is the note's.
+        let md = "Some words about pipelines.\n\nWhich setting?\n\nA) one\nB) two\n\nAnswer: B\n";
+        assert_eq!(one(md).stem, "Which setting?");
     }
 
     #[test]
