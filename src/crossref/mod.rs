@@ -157,7 +157,18 @@ impl Web {
         let answer = &e.scenario.answer;
         let mut out = String::new();
         let mut last = 0;
+        let spans = code_spans(answer);
         for (r, t) in &e.links {
+            // A term that is a code span entire links the span; one inside a longer span
+            // (`mode="addNewColumns"`) is code, not a mention.
+            let r = match spans.iter().find(|s| s.start < r.start && r.end < s.end) {
+                Some(s) if s.start + 1 == r.start && r.end + 1 == s.end => s.clone(),
+                Some(_) => continue,
+                None => r.clone(),
+            };
+            if r.start < last {
+                continue;
+            }
             push_inline(&mut out, &answer[last..r.start]);
             let url = relative(from, &self.term_url(index, *t));
             out.push_str("<a href=\"");
@@ -251,6 +262,21 @@ pub(crate) fn names_own_section(answer: &str, heading: &str) -> bool {
                         && h.len().abs_diff(w.len()) <= 3)
             })
     })
+}
+
+/// The byte ranges of the `` `code` `` spans in `text`, backticks included, as
+/// [`push_inline`] reads them.
+fn code_spans(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find('`').map(|i| at + i) {
+        let Some(len) = text[open + 1..].find('`').filter(|&l| l > 0) else {
+            break;
+        };
+        out.push(open..open + len + 2);
+        at = open + len + 2;
+    }
+    out
 }
 
 /// Text taken from the notes' inline markup (plain text with each code span kept in
@@ -577,6 +603,33 @@ mod tests {
         let terms = Arc::new(Terms::build(&config, &index));
         let web = Web::build(&config, &index, terms, &mut diags);
         (index, web, diags)
+    }
+
+    #[test]
+    fn a_term_in_code_links_the_whole_span_or_nothing() {
+        let notes: &[(&str, &str)] = &[
+            ("loader.md", "# Loader\n\n## addNewColumns Mode\n\nAdds columns.\n"),
+            (
+                "choose.md",
+                "# Choose\n\n| Scenario | Answer |\n|---|---|\n| Flexible sources | `addNewColumns` |\n\
+                 | Evolving sources | `mode=\"addNewColumns\"` |\n",
+            ),
+        ];
+        let (_dir, config, index, mut diags) = index(notes);
+        let terms = Arc::new(Terms::build(&config, &index));
+        let web = Web::build(&config, &index, terms, &mut diags);
+        let html: Vec<String> = web
+            .entries
+            .iter()
+            .map(|e| web.answer_html(&index, e, "when-to-use-what.html"))
+            .collect();
+        assert_eq!(
+            html,
+            [
+                "<a href=\"loader.html#addnewcolumns-mode\"><code>addNewColumns</code></a>",
+                "<code>mode=&quot;addNewColumns&quot;</code>"
+            ]
+        );
     }
 
     #[test]

@@ -692,7 +692,10 @@ impl<'b> Extract<'b> {
             .unwrap_or("");
         if let Some(c) = self.comparing.take() {
             self.facts.comparisons[c].body = Some(Block::Pre(code.clone()));
-        } else if is_comparison(title) {
+        } else if is_comparison(title)
+            && drawn(&start.0)
+            && !title.starts_with(['#', '>', '/', '*', '-'])
+        {
             self.facts.comparisons.push(Comparison {
                 title: title.to_string(),
                 id: None,
@@ -868,6 +871,22 @@ fn without_phrase(need: &str) -> String {
         .find(|p| starts_with_keyword(need, &[*p]))
         .map_or(need, |p| &need[p.len()..]);
     rest.trim().trim_end_matches('.').trim().to_string()
+}
+
+/// Is the code block a drawing or plain text (no language, `text`), not a program or a
+/// markdown sample whose first line happens to compare two things?
+fn drawn(start: &Event) -> bool {
+    match start {
+        Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(lang))) => {
+            let lang = lang
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            ["", "text", "txt", "plain", "plaintext", "ascii", "diagram"].contains(&lang.as_str())
+        }
+        _ => true,
+    }
 }
 
 fn cell(row: &[String], i: usize) -> String {
@@ -1242,6 +1261,15 @@ mod tests {
         // Only the plain list item naming a thing qualifies: ELI5 prose, a plain paragraph
         // and a note's list are not scenario places, and "Always on" is not a choice.
         assert_eq!(pairs(&facts), [("Real-Time", "SageMaker Endpoints")]);
+    }
+
+    #[test]
+    fn a_markdown_sample_is_no_comparison() {
+        let (_, facts) =
+            run("```markdown\n## Z-order vs Liquid Clustering\n\nBoth co-locate rows.\n```\n");
+        assert!(facts.comparisons.is_empty());
+        let (_, facts) = run("```\n┌ S3 vs EBS ┐\n```\n");
+        assert_eq!(facts.comparisons.len(), 1);
     }
 
     #[test]
