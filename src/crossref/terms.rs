@@ -46,11 +46,15 @@ pub(crate) struct Term {
     /// Is the name only part of what the heading says ("Consolidated Billing" of "AWS
     /// Organization - Consolidated Billing")? Then every form of it is indirect.
     pub(crate) derived: bool,
+    /// Is the name its heading's text entire (not "Materialized View" of "Materialized
+    /// View Performance")? A subject, alias or definition is.
+    pub(crate) whole: bool,
 }
 
 /// How well a candidate fits a mention, compared in order: on the same note (not a bold
-/// name), its kind, the folders it shares, about the name as a whole, the name itself.
-type Closeness = (bool, Kind, usize, bool, bool);
+/// name), its kind, the folders it shares, about the name as a whole, named by its
+/// heading entire, the name itself.
+type Closeness = (bool, Kind, usize, bool, bool, bool);
 
 pub(crate) struct Terms {
     pub(crate) terms: Vec<Term>,
@@ -154,8 +158,8 @@ fn forms(name: &str, prefixes: &[String], used: &[String], derived: bool) -> Vec
             Some(singular) if singular.len() > 2 => singular.to_string(),
             _ => format!("{lower}s"),
         };
-        out.push((lower, rank));
-        out.push((plural, rank));
+        out.push((lower.replace('-', " "), rank));
+        out.push((plural.replace('-', " "), rank));
     }
     out
 }
@@ -188,6 +192,25 @@ fn names_a_thing(name: &str) -> bool {
         ]
         .contains(&first.as_str())
         && name.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// The thing a heading asks about: "CloudFormation" of "What is CloudFormation?", "AWS
+/// Lambda" of "Why AWS Lambda?"; a name, not a phrase of common words.
+fn asked_about(heading: &str) -> Option<&str> {
+    let rest = ["what is ", "what are ", "what's ", "why use ", "why "]
+        .iter()
+        .find_map(|q| {
+            heading
+                .get(..q.len())
+                .filter(|h| h.eq_ignore_ascii_case(q))
+                .map(|_| &heading[q.len()..])
+        })?;
+    let rest = rest.strip_suffix('?')?.trim();
+    let rest = ["a ", "an ", "the "]
+        .iter()
+        .find_map(|a| rest.strip_prefix(a))
+        .unwrap_or(rest);
+    (names_a_thing(rest) && !all_common(rest)).then_some(rest)
 }
 
 /// Is `part` one common word ("Monitoring"), too vague to stand for its heading?
@@ -392,41 +415,47 @@ impl Terms {
         let subjects = subjects(index);
         let mut terms = Vec::new();
         let prefixes = &config.term_prefixes;
-        let mut push = |name: &str, page: usize, id: Option<&str>, kind: Kind, derived: bool| {
-            let (outer, inner) = split_parens(name.trim());
-            for n in std::iter::once(outer).chain(inner) {
-                let n = n.trim();
-                let fits = n.split_whitespace().count() <= MAX_NAME_WORDS
-                    && !prefixes.iter().any(|p| p.eq_ignore_ascii_case(n));
-                if fits && n.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
-                    terms.push(Term {
-                        name: n.to_string(),
-                        page,
-                        id: id.map(str::to_string),
-                        kind,
-                        derived,
-                    });
+        let mut push =
+            |name: &str, page: usize, id: Option<&str>, kind: Kind, derived: bool, whole: bool| {
+                let (outer, inner) = split_parens(name.trim());
+                for n in std::iter::once(outer).chain(inner) {
+                    let n = n.trim();
+                    let fits = n.split_whitespace().count() <= MAX_NAME_WORDS
+                        && !prefixes.iter().any(|p| p.eq_ignore_ascii_case(n));
+                    if fits && n.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
+                        terms.push(Term {
+                            name: n.to_string(),
+                            page,
+                            id: id.map(str::to_string),
+                            kind,
+                            derived,
+                            whole,
+                        });
+                    }
+                    if inner.is_some_and(|i| {
+                        all_common(i) && !i.split_whitespace().any(looks_like_name)
+                    }) {
+                        break;
+                    }
                 }
-                if inner
-                    .is_some_and(|i| all_common(i) && !i.split_whitespace().any(looks_like_name))
-                {
-                    break;
-                }
-            }
-        };
+            };
         for (i, placed) in index.pages.iter().enumerate() {
             let page = &placed.page;
             let subject = subjects[i].as_str();
             let file_like =
                 ["readme", "index", "home", "_index"].contains(&subject.to_lowercase().as_str());
             if !file_like && !structure(subject) && names_a_thing(clean_heading(subject)) {
-                push(clean_heading(subject), i, None, Kind::Subject, false);
+                push(clean_heading(subject), i, None, Kind::Subject, false, true);
             }
             for alias in &page.note.front.aliases {
-                push(alias, i, None, Kind::Subject, false);
+                push(alias, i, None, Kind::Subject, false, true);
             }
             for h in &page.outline.headings {
                 let name = clean_heading(&h.text);
+                // "What is CloudFormation?", "Why AWS Lambda?": about the thing asked of.
+                if let Some(thing) = asked_about(name) {
+                    push(thing, i, Some(&h.id), Kind::Heading, false, true);
+                }
                 let is_title = h.level == 1
                     && (h.text.trim() == placed.title.trim() || name == clean_heading(subject));
                 if is_title || structure(name) {
@@ -439,7 +468,7 @@ impl Terms {
                     continue;
                 }
                 if whole {
-                    push(name, i, Some(&h.id), Kind::Heading, false);
+                    push(name, i, Some(&h.id), Kind::Heading, false, true);
                 }
                 // "Network ACL & Security Groups", "AWS Organization - Consolidated
                 // Billing", "AWS Elastic Beanstalk Overview": each named part too.
@@ -456,7 +485,7 @@ impl Terms {
                         && !structure(head)
                         && !all_common_word(head)
                     {
-                        push(head, i, Some(&h.id), Kind::Heading, false);
+                        push(head, i, Some(&h.id), Kind::Heading, false, false);
                     }
                 }
                 let seps = |c: char| !c.is_alphanumeric() && !")]".contains(c);
@@ -467,7 +496,7 @@ impl Terms {
                     .take(if whole { usize::MAX } else { 1 })
                 {
                     if names_a_thing(part) && !structure(part) && !all_common_word(part) {
-                        push(part, i, Some(&h.id), Kind::Heading, true);
+                        push(part, i, Some(&h.id), Kind::Heading, true, false);
                     }
                 }
             }
@@ -476,9 +505,16 @@ impl Terms {
                 if !named || structure(&d.name) || !names_a_thing(&d.name) {
                     continue;
                 }
-                push(&d.name, i, d.section.as_deref(), Kind::Definition, false);
+                push(
+                    &d.name,
+                    i,
+                    d.section.as_deref(),
+                    Kind::Definition,
+                    false,
+                    true,
+                );
                 if let Some(abbr) = &d.abbr {
-                    push(abbr, i, d.section.as_deref(), Kind::Definition, false);
+                    push(abbr, i, d.section.as_deref(), Kind::Definition, false, true);
                 }
             }
         }
@@ -631,10 +667,11 @@ impl Terms {
                         term.kind,
                         depth,
                         !term.derived,
+                        term.whole,
                         rank == 0,
                     )
                 }
-                _ => (false, term.kind, 0, !term.derived, rank == 0),
+                _ => (false, term.kind, 0, !term.derived, term.whole, rank == 0),
             };
             match best {
                 None => best = Some((key, t)),
@@ -646,8 +683,9 @@ impl Terms {
                 // name ("Deep Clone" in two courses' Delta Lake notes) describe one thing:
                 // the first is as right as the other. A mention in prose stays unlinked.
                 Some((k, b)) if key == k && !self.same_place(b, t) && !key.0 => {
+                    let same_name = self.terms[b].name.eq_ignore_ascii_case(&term.name);
                     let one_thing = mode == Mode::Answer
-                        && key.4
+                        && (key.5 || same_name)
                         && (self.course.get(self.terms[b].page) == self.course.get(term.page)
                             || term.name.contains(' ')
                             || !all_common(&term.name));
@@ -686,6 +724,15 @@ impl Terms {
         } else {
             ascii = text.to_ascii_lowercase();
             ascii.as_str()
+        };
+        // "On-Demand Instances" is "On Demand Instance": a hyphen reads as a space, in the
+        // patterns too (one byte for one, so ranges hold).
+        let spaced;
+        let hay = if hay.contains('-') {
+            spaced = hay.replace('-', " ");
+            spaced.as_str()
+        } else {
+            hay
         };
         let parens = paren_ranges(text);
         let whole = text.trim().trim_end_matches(['.', ',', ';']);
@@ -796,6 +843,7 @@ mod tests {
                 id: Some(format!("t{i}")),
                 kind: Kind::Heading,
                 derived: false,
+                whole: true,
             })
             .collect();
         let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
@@ -816,6 +864,25 @@ mod tests {
             .into_iter()
             .map(|(_, i)| t.terms[i].name.as_str())
             .collect()
+    }
+
+    #[test]
+    fn a_hyphen_reads_as_a_space() {
+        let t = terms(&["On Demand Instance", "X-Ray"]);
+        assert_eq!(found(&t, "use On-Demand Instances"), ["On Demand Instance"]);
+        assert_eq!(found(&t, "traced by X-Ray and X Ray"), ["X-Ray", "X-Ray"]);
+    }
+
+    #[test]
+    fn a_question_heading_is_about_what_it_asks_of() {
+        assert_eq!(
+            asked_about("What is CloudFormation?"),
+            Some("CloudFormation")
+        );
+        assert_eq!(asked_about("Why AWS Lambda?"), Some("AWS Lambda"));
+        assert_eq!(asked_about("What is an Amazon VPC?"), Some("Amazon VPC"));
+        assert_eq!(asked_about("What is the difference?"), None);
+        assert_eq!(asked_about("Why it matters"), None);
     }
 
     #[test]
@@ -893,6 +960,7 @@ mod tests {
                 id: None,
                 kind: Kind::Heading,
                 derived: false,
+                whole: true,
             },
             Term {
                 name: "Streams".into(),
@@ -900,6 +968,7 @@ mod tests {
                 id: None,
                 kind: Kind::Heading,
                 derived: false,
+                whole: true,
             },
             Term {
                 name: "Streams".into(),
@@ -907,6 +976,7 @@ mod tests {
                 id: None,
                 kind: Kind::Heading,
                 derived: false,
+                whole: true,
             },
         ];
         let patterns = vec![("streams".to_string(), vec![(0, 0), (1, 0), (2, 0)])];
