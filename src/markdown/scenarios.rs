@@ -747,9 +747,12 @@ impl<'b> Extract<'b> {
                     && r.iter().all(|c| starts_with_keyword(c, NEED_PHRASES))
             })
         };
-        let (at, first) = match labelled {
-            Some(at) => (at, 1),
-            None => (phrased()?, 0),
+        // A row of "Best for ..." in every column is needs from the first column on,
+        // though its first cell starts like a row label.
+        let (at, first) = match (phrased(), labelled) {
+            (Some(at), _) => (at, 0),
+            (None, Some(at)) => (at, 1),
+            (None, None) => return None,
         };
         let row = &rows[at + 1];
         let offset = *starts.get(at)?;
@@ -1261,6 +1264,21 @@ mod tests {
         // Only the plain list item naming a thing qualifies: ELI5 prose, a plain paragraph
         // and a note's list are not scenario places, and "Always on" is not a choice.
         assert_eq!(pairs(&facts), [("Real-Time", "SageMaker Endpoints")]);
+    }
+
+    #[test]
+    fn a_row_of_best_fors_names_each_columns_need() {
+        let md = "| **Docker Containers** | **Virtual Machines (VMs)** |\n|---|---|\n\
+                  | Starts in seconds | Slower startup |\n\
+                  | Best for microservices & modern apps | Best for running multiple OS environments |\n";
+        let (_, facts) = run(md);
+        assert_eq!(
+            pairs(&facts),
+            [
+                ("microservices & modern apps", "Docker Containers"),
+                ("running multiple OS environments", "Virtual Machines (VMs)")
+            ]
+        );
     }
 
     #[test]
