@@ -313,6 +313,88 @@ pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
     .then_some((need, choice))
 }
 
+/// What says a choice suits a need, between the two: "ECS / Fargate is preferred for
+/// running Docker images", "RAG wins for current facts".
+const SUITS: &[&str] = &[
+    " is preferred for ",
+    " are preferred for ",
+    " wins for ",
+    " win for ",
+    " is best for ",
+    " is ideal for ",
+    " is the best choice for ",
+    " is recommended for ",
+];
+
+/// The other ways a list item states a need and its choice: a clause `Choice is
+/// preferred for need` (or `wins for`, `is best for`), a need then `, use Choice` ("Analyze
+/// data in S3 using serverless SQL, use Athena"), or a need and the choice in parentheses
+/// ("Encryption (KMS)").
+pub(crate) fn parse_suits_item(text: &str) -> Option<(String, String)> {
+    let text = text.trim().trim_end_matches(['.', '!']);
+    if text.contains('?') {
+        return None;
+    }
+    let named = |c: &str| {
+        let words = c.split_whitespace().count();
+        (1..=4).contains(&words)
+            && c.chars()
+                .next()
+                .is_some_and(|ch| !ch.is_lowercase() || c.starts_with('`'))
+            && crate::words::names_something(c)
+            && balanced(c)
+    };
+    let short_need = |n: &str| (1..=16).contains(&n.split_whitespace().count()) && balanced(n);
+    // Clauses: "RAG = open-book exam; fine-tuning = studying. RAG wins for current facts".
+    for clause in text.split(['.', ';']).map(str::trim) {
+        for s in SUITS {
+            if let Some(i) = find_outside_code(clause, s) {
+                let choice = clean(&clause[..i]);
+                let need = clean(&clause[i + s.len()..]);
+                if named(&choice) && short_need(&need) {
+                    return Some((need, choice));
+                }
+            }
+        }
+    }
+    for u in [", we can use ", ", you can use ", ", use "] {
+        if let Some(i) = find_outside_code(text, u) {
+            let choice = clean(text[i + u.len()..].trim_matches(['"', '“', '”']));
+            let need = text[..i].trim();
+            let need = need
+                .strip_prefix("When ")
+                .or_else(|| need.strip_prefix("when "))
+                .unwrap_or(need);
+            if named(&choice) && short_need(need) {
+                return Some((clean(need), choice));
+            }
+        }
+    }
+    // "Encryption (KMS)": a need of common words, not a name itself, and a name.
+    let (need, inner) = text.strip_suffix(')')?.rsplit_once(" (")?;
+    let need = need.trim();
+    let need_words = need.split_whitespace().count();
+    let lower_after_first = need
+        .split_whitespace()
+        .skip(1)
+        .all(|w| w.chars().next().is_some_and(|c| !c.is_uppercase()));
+    let one_name = !inner.contains([' ', '+'])
+        && inner.chars().next().is_some_and(char::is_uppercase)
+        && (crate::words::looks_like_name(inner) || !crate::words::is_common(inner));
+    // "Protected health information (PHI)" spells it out.
+    let initials: String = need
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter_map(|w| w.chars().next())
+        .collect();
+    (one_name
+        && (1..=4).contains(&need_words)
+        && lower_after_first
+        && crate::words::all_common(need)
+        && !abbreviates(inner, need)
+        && !initials.eq_ignore_ascii_case(inner))
+    .then(|| (need.to_string(), inner.to_string()))
+}
+
 /// What opens a purpose: `Regions: for deploying applications`, `LB + ASG: great for
 /// production`.
 const PURPOSE: &[&str] = &[
@@ -602,11 +684,13 @@ impl<'b> Extract<'b> {
                 .or_else(|| (!toc(t)).then(|| parse_colon_item(t)).flatten())
                 // "[Mind Map](...) for outlining topics" points to a page.
                 .or_else(|| {
-                    parse_for_item(t).filter(|(_, choice)| {
-                        !link_texts(&body)
-                            .iter()
-                            .any(|l| l.contains(choice.as_str()))
-                    })
+                    parse_for_item(t)
+                        .or_else(|| parse_suits_item(t))
+                        .filter(|(_, choice)| {
+                            !link_texts(&body)
+                                .iter()
+                                .any(|l| l.contains(choice.as_str()))
+                        })
                 })
         });
         let found = found.filter(|(need, choice)| stated_choice(need, choice));
@@ -1264,6 +1348,46 @@ mod tests {
         // Only the plain list item naming a thing qualifies: ELI5 prose, a plain paragraph
         // and a note's list are not scenario places, and "Always on" is not a choice.
         assert_eq!(pairs(&facts), [("Real-Time", "SageMaker Endpoints")]);
+    }
+
+    #[test]
+    fn a_choice_that_suits_a_need() {
+        for (item, need, choice) in [
+            (
+                "ECS / Fargate is preferred for running arbitrary Docker images",
+                "running arbitrary Docker images",
+                "ECS / Fargate",
+            ),
+            (
+                "RAG = open-book exam; fine-tuning = studying. RAG wins for current facts",
+                "current facts",
+                "RAG",
+            ),
+            (
+                "Analyze data in S3 using serverless SQL, use Athena",
+                "Analyze data in S3 using serverless SQL",
+                "Athena",
+            ),
+            ("Encryption (KMS)", "Encryption", "KMS"),
+            ("Audit logging (CloudTrail)", "Audit logging", "CloudTrail"),
+        ] {
+            assert_eq!(
+                parse_suits_item(item),
+                Some((need.to_string(), choice.to_string())),
+                "{item}"
+            );
+        }
+        for item in [
+            "Protected health information (PHI)",
+            "Identity and Access Management (IAM)",
+            "Simple Storage Service (S3)",
+            "Standardization (z-score)",
+            "Search for errors (Ctrl+F)",
+            "For data with unpredictable access patterns, you can use Which S3 storage class?",
+            "Tags (Unicode key / value pair – up to 10)",
+        ] {
+            assert_eq!(parse_suits_item(item), None, "{item}");
+        }
     }
 
     #[test]
