@@ -410,7 +410,7 @@ fn tips_and_traps_become_cloze_cards_without_duplicates() {
     assert_eq!(
         shown,
         [
-            ["scenario", "Costs", "Data lake permissions", "svc/lake.html#sc-data-lake-permissions"],
+            ["scenario", "Lake Formation · Costs", "Data lake permissions", "svc/lake.html#sc-data-lake-permissions"],
             [
                 "tip",
                 "Column permissions",

@@ -261,9 +261,16 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
 pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
     let mut cards = Vec::new();
     for e in &web.entries {
-        // The heading above says what kind of choice it is ("Column mapping modes").
-        let context = heading_before(index, e.page, e.scenario.offset)
-            .map_or_else(String::new, |h| h.text.clone());
+        // The heading above says what kind of choice it is ("Column mapping modes"), the
+        // note's title what it is about ("AWS Glue · Job Types").
+        let title = &index.pages[e.page].title;
+        let context = match heading_before(index, e.page, e.scenario.offset) {
+            Some(h) if !h.text.to_lowercase().contains(&title.to_lowercase()) => {
+                format!("{title} · {}", h.text)
+            }
+            Some(h) => h.text.clone(),
+            None => title.clone(),
+        };
         cards.push(Card {
             id: web.source_url(index, e),
             kind: "scenario",
@@ -409,8 +416,10 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
         .collect();
     for unit in &units {
         let found = web.terms.find(unit, Some(page), super::terms::Mode::Prose);
+        // A blank that takes half the sentence leaves nothing to recall it by.
         let key = found
             .iter()
+            .filter(|(r, _)| r.len() * 2 < unit.len())
             .map(|(_, t)| *t)
             .find(|&t| !heading.contains(&web.terms.terms[t].name.to_lowercase()));
         if let Some(t) = key {

@@ -372,11 +372,9 @@ impl<'b> Callouts<'b> {
                 }
             }
             Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item)
-                if !text.ends_with('\n') && !text.is_empty() =>
-            {
-                text.push('\n')
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::CodeBlock,
+            ) if !text.ends_with('\n') && !text.is_empty() => text.push('\n'),
             _ => {}
         }
     }
@@ -572,6 +570,12 @@ mod tests {
             out.replace_range(s..e, "");
         }
         out
+    }
+
+    #[test]
+    fn a_heading_in_a_callout_is_a_line_of_its_own() {
+        let (_, found) = render("> [!success]- Answer\n> ### Key Points\n> - one\n");
+        assert_eq!(found[0].text, "Key Points\none");
     }
 
     #[test]
