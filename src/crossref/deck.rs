@@ -274,6 +274,18 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
             out.push(cloze_card(index, p, &c.text, c.offset));
         }
     }
+    // A question bank reused across practice exams asks the same question twice: one card
+    // (the first, in reading order) is enough.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| {
+        let key: String = c
+            .front
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        !matches!(c.kind.as_str(), "question" | "quiz") || seen.insert(key)
+    });
     unique(out.iter_mut().map(|c| &mut c.id));
     out
 }
@@ -350,6 +362,17 @@ mod tests {
             .back
             .contains("<mark class=\"cloze-answer\">cloze</mark>"));
         assert_eq!(cloze.cloze.as_deref(), Some("<p>A {{c1::cloze}}.</p>\n"));
+    }
+
+    #[test]
+    fn a_question_two_exams_ask_is_one_card() {
+        let again = QUIZ
+            .replace("# A", "# B")
+            .replace("Two it is.", "Still two.");
+        let (_, cards) = deck(&[("a.md", QUIZ), ("b.md", &again)]);
+        let quizzes: Vec<&Card> = cards.iter().filter(|c| c.kind == "quiz").collect();
+        assert_eq!(quizzes.len(), 1);
+        assert!(quizzes[0].back.contains("Two it is."));
     }
 
     #[test]

@@ -445,7 +445,12 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
     units.iter().find_map(|unit| {
         let at = bold.iter().find_map(|b| {
             let at = unit.find(b)?;
-            (b.len() * 2 < unit.len() && super::terms::is_word(unit, at, at + b.len()))
+            // "_____ by default." leaves too little to recall it by.
+            let left = unit
+                .split_whitespace()
+                .count()
+                .saturating_sub(b.split_whitespace().count());
+            (b.len() * 2 < unit.len() && left >= 3 && super::terms::is_word(unit, at, at + b.len()))
                 .then_some(at..at + b.len())
         })?;
         let prompt = format!("{}{BLANK}{}", &unit[..at.start], &unit[at.end..]);

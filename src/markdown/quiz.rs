@@ -812,7 +812,11 @@ pub(crate) fn find(text: &str) -> Vec<Quiz> {
             letters: correct,
             at: letters_at,
         } = found;
-        let stem_line = stem_start(&ls, i, floor).map(|s| context_start(&ls, s, floor));
+        // A question whose code block sits right above its options has no stem line of its
+        // own: the blocks its heading opens are the question.
+        let stem_line = stem_start(&ls, i, floor)
+            .map(|s| context_start(&ls, s, floor))
+            .or_else(|| Some(context_start(&ls, i, floor)).filter(|&c| c < i));
         let mut start = match stem_line {
             Some(s) => ls[s].at + list_marker(ls[s].content),
             None => ls[i].at,
@@ -1437,6 +1441,10 @@ mod tests {
         let q = one(md);
         assert!(q.stem.starts_with("**Scenario**: A pipeline"), "{}", q.stem);
         assert!(q.stem.contains("Max=180s") && q.stem.ends_with("Which setting?"));
+        let md = "## Question 12\n\nWhat is the result?\n\n```sql\nSELECT 1;\n```\n\n\
+                  A) One\nB) Two\n\nAnswer: A\n";
+        let q = one(md);
+        assert!(q.stem.starts_with("What is the result?") && q.stem.contains("SELECT 1;"));
         // Without a heading or rule that opens the question, prose above is the note's.
         let md = "Some words about pipelines.\n\nWhich setting?\n\nA) one\nB) two\n\nAnswer: B\n";
         assert_eq!(one(md).stem, "Which setting?");
