@@ -324,14 +324,33 @@ fn is_answer_title(title: &str) -> bool {
 /// The plain markdown of lines, `quotes` quote markers and `indent` removed from each.
 fn markdown(text: &str, lines: &[Line], quotes: usize) -> String {
     let mut out = String::new();
+    // Inside a fenced block a line keeps its indentation (less the fence's own): Python's
+    // `return x + y` stays in its function.
+    let mut fence: Option<usize> = None;
     for l in lines {
-        out.push_str(&strip_quotes(&text[l.start..l.end], quotes));
+        let raw = unquoted(&text[l.start..l.end], quotes);
+        let trimmed = raw.trim_start();
+        let indent = raw.len() - trimmed.len();
+        match fence {
+            Some(f) if !is_fence(trimmed) => {
+                let keep = raw
+                    .char_indices()
+                    .take_while(|&(i, c)| i < f && c == ' ')
+                    .count();
+                out.push_str(&raw[keep..]);
+            }
+            _ => out.push_str(trimmed),
+        }
+        if is_fence(trimmed) {
+            fence = if fence.is_some() { None } else { Some(indent) };
+        }
         out.push('\n');
     }
     out.trim().to_string()
 }
 
-fn strip_quotes(line: &str, quotes: usize) -> String {
+/// `line` less `quotes` levels of `>` (and the space after each).
+fn unquoted(line: &str, quotes: usize) -> &str {
     let mut rest = line;
     for _ in 0..quotes {
         let t = rest.trim_start();
@@ -340,7 +359,7 @@ fn strip_quotes(line: &str, quotes: usize) -> String {
             None => break,
         }
     }
-    rest.trim_start().to_string()
+    rest
 }
 
 /// An answer block as found: its last line, its form, the letters and where they are.
@@ -1445,6 +1464,9 @@ mod tests {
                   A) One\nB) Two\n\nAnswer: A\n";
         let q = one(md);
         assert!(q.stem.starts_with("What is the result?") && q.stem.contains("SELECT 1;"));
+        let md = "## Q\n\nWhich adds?\n\n```python\ndef add(x, y):\n    return x + y\n```\n\n\
+                  A) That\nB) None\n\nAnswer: A\n";
+        assert!(one(md).stem.contains("def add(x, y):\n    return x + y"));
         // Without a heading or rule that opens the question, prose above is the note's.
         let md = "Some words about pipelines.\n\nWhich setting?\n\nA) one\nB) two\n\nAnswer: B\n";
         assert_eq!(one(md).stem, "Which setting?");
