@@ -65,8 +65,16 @@ pub(crate) fn card_id(rel: &str, parts: &[&str]) -> String {
 }
 
 /// A card's text as HTML: escaped, its code spans `<code>`, its lines kept.
+/// Plain text as card HTML: one line per line, a line's leading spaces kept (code).
 fn escaped(text: &str) -> String {
-    super::inline_html(text).replace('\n', "<br>")
+    super::inline_html(text)
+        .split('\n')
+        .map(|line| {
+            let body = line.trim_start_matches(' ');
+            "&nbsp;".repeat(line.len() - body.len()) + body
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// The URL of the heading above `offset` in page `p`, from the site root.
@@ -373,6 +381,14 @@ mod tests {
         let quizzes: Vec<&Card> = cards.iter().filter(|c| c.kind == "quiz").collect();
         assert_eq!(quizzes.len(), 1);
         assert!(quizzes[0].back.contains("Two it is."));
+    }
+
+    #[test]
+    fn a_card_keeps_the_indentation_of_code() {
+        assert_eq!(
+            escaped("def f():\n    return 1"),
+            "def f():<br>&nbsp;&nbsp;&nbsp;&nbsp;return 1"
+        );
     }
 
     #[test]

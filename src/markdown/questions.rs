@@ -18,7 +18,7 @@ pub(crate) struct Question {
 }
 
 /// Longest prompt or answer kept on a card, in characters.
-const MAX_CHARS: usize = 4000;
+const MAX_CHARS: usize = 10_000;
 
 /// Words a summary or callout title uses for "the answer is in here".
 fn is_answer_title(title: &str) -> bool {
@@ -339,11 +339,11 @@ mod tests {
     #[test]
     fn a_long_answer_is_cut_between_lines_or_sentences() {
         let line = "Job clusters are ephemeral and cheaper than all-purpose ones.";
-        let long = vec![line; 100].join("\n");
+        let long = vec![line; 250].join("\n");
         let cut = clip(&long);
         assert!(cut.ends_with("ones. …"), "{}", &cut[cut.len() - 40..]);
         assert!(cut.chars().count() <= MAX_CHARS + 2);
-        let one = vec![line; 100].join(" ");
+        let one = vec![line; 250].join(" ");
         assert!(clip(&one).ends_with("ones. …"));
         assert_eq!(clip("short"), "short");
     }
