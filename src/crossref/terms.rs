@@ -74,9 +74,9 @@ pub(crate) struct Terms {
     weight: Vec<u32>,
 }
 
-/// Per page: ("" for the whole note, else a heading's id, its section's prose bytes), the
-/// note first. A section runs to the next heading of its level or above.
-fn prose_weights(index: &Index) -> Vec<Vec<(String, u32)>> {
+/// Per page: the prose bytes of the whole note, and of each section by its heading's id. A
+/// section runs to the next heading of its level or above.
+fn prose_weights(index: &Index) -> Vec<(u32, HashMap<&str, u32>)> {
     index
         .pages
         .iter()
@@ -103,15 +103,23 @@ fn prose_weights(index: &Index) -> Vec<Vec<(String, u32)>> {
                 Err(i) => before[i - 1],
             };
             let headings = &placed.page.outline.headings;
-            let mut out = vec![(String::new(), prose)];
+            // Each section's end: the next heading of its level or above, found with a stack
+            // of the headings still open.
+            let mut ends = vec![body.len(); headings.len()];
+            let mut open: Vec<usize> = Vec::new();
             for (i, h) in headings.iter().enumerate() {
-                let end = headings[i + 1..]
-                    .iter()
-                    .find(|n| n.level <= h.level)
-                    .map_or(body.len(), |n| n.offset);
-                out.push((h.id.clone(), upto(end).saturating_sub(upto(h.offset))));
+                while let Some(&o) = open.last().filter(|&&o| headings[o].level >= h.level) {
+                    ends[o] = h.offset;
+                    open.pop();
+                }
+                open.push(i);
             }
-            out
+            let sections = headings
+                .iter()
+                .zip(ends)
+                .map(|(h, end)| (h.id.as_str(), upto(end).saturating_sub(upto(h.offset))))
+                .collect();
+            (prose, sections)
         })
         .collect()
 }
@@ -545,11 +553,9 @@ impl Terms {
         let weight = terms
             .iter()
             .map(|t| {
-                let w = &weights[t.page];
-                match &t.id {
-                    None => w.first().map_or(0, |x| x.1),
-                    Some(id) => w.iter().find(|(h, _)| h == id).map_or(0, |x| x.1),
-                }
+                let (note, sections) = &weights[t.page];
+                t.id.as_deref()
+                    .map_or(*note, |id| sections.get(id).copied().unwrap_or(0))
             })
             .collect();
         let mut built = Terms::with_patterns(terms, patterns, chains, course);
