@@ -64,8 +64,8 @@ pub(crate) fn card_id(rel: &str, parts: &[&str]) -> String {
     h.finalize().to_hex()[..16].to_string()
 }
 
-/// A card's text as HTML: escaped, its code spans `<code>`, its lines kept.
-/// Plain text as card HTML: one line per line, a line's leading spaces kept (code).
+/// A card's text as HTML: escaped, its code spans `<code>`, its lines kept, and each
+/// line's leading spaces (code's indentation).
 fn escaped(text: &str) -> String {
     super::inline_html(text)
         .split('\n')

@@ -89,8 +89,7 @@ fn prose_weights(index: &Index) -> Vec<(u32, HashMap<&str, u32>)> {
             for line in body.split_inclusive('\n') {
                 starts.push(at);
                 before.push(prose);
-                let t = line.trim_start();
-                if t.starts_with("```") || t.starts_with("~~~") {
+                if crate::markdown::quiz::is_fence(line.trim_start()) {
                     fence = !fence;
                 } else if !fence {
                     prose += u32::try_from(line.trim().len()).unwrap_or(u32::MAX);

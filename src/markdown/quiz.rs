@@ -187,7 +187,7 @@ pub(crate) fn label(content: &str) -> Option<(char, usize)> {
     Some((letter.to_ascii_uppercase(), i))
 }
 
-fn is_fence(content: &str) -> bool {
+pub(crate) fn is_fence(content: &str) -> bool {
     content.starts_with("```") || content.starts_with("~~~")
 }
 

@@ -263,15 +263,10 @@ pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
         .min()?;
     let choice = clean(&rest[..at]);
     let need_all = &rest[at + sep.len()..];
-    let end = need_all
-        .find([' ', '(', ';', '—', '–'])
-        .map(|_| {
-            [" (", "; ", " — ", " – ", " - ", ", "]
-                .iter()
-                .filter_map(|m| need_all.find(m))
-                .min()
-                .unwrap_or(need_all.len())
-        })
+    let end = [" (", "; ", " — ", " – ", " - ", ", "]
+        .iter()
+        .filter_map(|m| need_all.find(m))
+        .min()
         .unwrap_or(need_all.len());
     let need = clean(&need_all[..end]);
     let choice_words = choice.split_whitespace().count();
