@@ -29,7 +29,9 @@ pub struct Diagnostic {
 }
 
 /// The kinds of warning, by the name `[lints]` knows them by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Lint {
     /// A link, anchor or image that points at nothing: an error under `check`.
     BrokenLink,

@@ -73,7 +73,8 @@ impl Site {
     /// comparisons, questions): every id once, every offset inside the note's body, every
     /// scenario and question with both of its parts.
     pub fn outline_note(&self, bytes: &[u8]) {
-        let Ok(Some(page)) = Page::parse(&self.config, NOTE.into(), NOTE.into(), bytes.to_vec())
+        let Ok(Some(page)) =
+            Page::parse(&self.config, NOTE.into(), NOTE.into(), bytes.to_vec(), None)
         else {
             return;
         };

@@ -39,6 +39,7 @@ pub mod serve;
 pub mod site;
 pub(crate) mod slug;
 pub(crate) mod source_map;
+pub(crate) mod store;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod url;

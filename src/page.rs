@@ -22,12 +22,14 @@ pub(crate) struct Page {
 
 impl Page {
     /// A page from a note's bytes; `Ok(None)` for a draft when drafts are left out. Text
-    /// that is not UTF-8, or bad front matter, is an error at its line.
+    /// that is not UTF-8, or bad front matter, is an error at its line. `cached` is what an
+    /// earlier parse of the same bytes under the same config prepared and outlined.
     pub(crate) fn parse(
         config: &Config,
         rel: String,
         display: PathBuf,
         bytes: Vec<u8>,
+        cached: Option<(Prepared, Outline)>,
     ) -> Result<Option<Page>, Diagnostic> {
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
@@ -40,8 +42,11 @@ impl Page {
         if note.front.draft && !config.drafts {
             return Ok(None);
         }
-        let prepared = Prepared::new(&note.body);
-        let outline = markdown::outline(&prepared, config);
+        let (prepared, outline) = cached.unwrap_or_else(|| {
+            let prepared = Prepared::new(&note.body);
+            let outline = markdown::outline(&prepared, config);
+            (prepared, outline)
+        });
         Ok(Some(Page::new(note, prepared, outline)))
     }
 
@@ -79,7 +84,13 @@ mod tests {
     use crate::testing::config;
 
     fn parse(text: &[u8]) -> Result<Option<Page>, Diagnostic> {
-        Page::parse(&config(), "a.md".into(), "notes/a.md".into(), text.to_vec())
+        Page::parse(
+            &config(),
+            "a.md".into(),
+            "notes/a.md".into(),
+            text.to_vec(),
+            None,
+        )
     }
 
     #[test]
@@ -99,6 +110,7 @@ mod tests {
             "a.md".into(),
             "a.md".into(),
             b"---\ndraft: true\n---\n# D\n".to_vec(),
+            None,
         );
         assert!(page.unwrap().is_some());
     }

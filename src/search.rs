@@ -294,7 +294,7 @@ fn decode_entities(s: &str) -> String {
 
 /// A searchable part as a result shows it: its URL (site-relative), the title shown and the
 /// start of its text.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Doc {
     url: String,
     title: String,
@@ -304,7 +304,7 @@ struct Doc {
 /// What one page contributes to the index: its parts and the terms in each. Computed per
 /// page, so a rebuild can keep the pages that did not change. Each distinct term is held
 /// once per page; a part's terms are indices into that list.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PageSearch {
     docs: Vec<Doc>,
     terms: Vec<Box<str>>,

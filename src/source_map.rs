@@ -8,7 +8,7 @@
 ///
 /// Stored as anchor points `(new, old)`: from each anchor on, text was copied one to one
 /// until the next anchor. Offsets inside inserted text map to the anchor's old offset.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct OffsetMap {
     anchors: Vec<(usize, usize)>,
     /// Offsets `>= copied_until` of the segment starting at an anchor are inserted text.

@@ -71,7 +71,8 @@ pub(crate) fn index(
         .filter(|s| s.kind == crate::discover::Kind::Note)
         .filter_map(|s| {
             let bytes = std::fs::read(&s.path).unwrap();
-            crate::page::Page::parse(&config, s.rel.clone(), s.rel.clone().into(), bytes).unwrap()
+            crate::page::Page::parse(&config, s.rel.clone(), s.rel.clone().into(), bytes, None)
+                .unwrap()
         })
         .collect();
     let index = crate::index::Index::build(&config, pages, &sources, &mut diags);

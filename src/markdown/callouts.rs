@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 /// What a callout is for, as the scenario extractor and flashcards see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Role {
     Tip,
@@ -42,7 +42,7 @@ impl Role {
 }
 
 /// A callout as the rest of the site sees it (flashcards, cram sheet).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Callout {
     pub(crate) kind: String,
     pub(crate) title: String,

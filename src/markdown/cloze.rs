@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::VecDeque;
 
 /// A card: its markdown with every deletion written `{{cN::text}}` or `{{cN::text::hint}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Cloze {
     pub(crate) text: String,
     /// Byte offset of its block.

@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::VecDeque;
 
 /// A name a note defines in its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Definition {
     pub(crate) name: String,
     /// `KDS` in "**Kinesis Data Streams (KDS)**".

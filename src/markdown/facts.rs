@@ -6,7 +6,7 @@ use super::definitions::Definition;
 use super::questions::Question;
 
 /// A question and its answer, as a note states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Scenario {
     pub(crate) text: String,
     pub(crate) answer: String,
@@ -19,14 +19,14 @@ pub(crate) struct Scenario {
 }
 
 /// The content shown for a comparison on the cram sheet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Block {
     Table(Vec<Vec<String>>),
     Pre(String),
 }
 
 /// An "X vs Y" heading, table header or diagram title.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Comparison {
     pub(crate) title: String,
     pub(crate) id: Option<String>,
@@ -35,7 +35,7 @@ pub(crate) struct Comparison {
 }
 
 /// A table the extractor accepted, as plain text, header row first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ScenarioTable {
     /// The id of its first scenario row.
     pub(crate) id: Option<String>,
@@ -43,7 +43,7 @@ pub(crate) struct ScenarioTable {
 }
 
 /// What one note contributes to the web, found in the first pass.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Facts {
     pub(crate) scenarios: Vec<Scenario>,
     pub(crate) tables: Vec<ScenarioTable>,

@@ -56,7 +56,7 @@ impl IdSet {
 }
 
 /// A heading as the site index sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Heading {
     pub(crate) level: u8,
     pub(crate) id: String,

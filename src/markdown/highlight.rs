@@ -2,10 +2,9 @@
 //! as two short classes (`hl-a3 hl-b7`), one stylesheet made from both themes, the syntax set
 //! loaded once from its precompiled dump (only when a page has code), blocks highlighted in
 //! parallel ahead of rendering, and a content-keyed cache, in memory and on disk
-//! ([`store`]), so a block seen before is never highlighted twice.
+//! ([`crate::store`]), so a block seen before is never highlighted twice.
 
-mod store;
-
+use crate::store::{self, Store};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -14,8 +13,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::{Color, FontStyle, Highlighter as Styler, Style, Theme};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
-
-pub(crate) use store::Store;
 
 /// Languages that are shown as they are: never highlighted, never warned about.
 pub(crate) const PLAIN: &[&str] = &[
@@ -34,6 +31,8 @@ pub(crate) const PLAIN: &[&str] = &[
 
 /// The themes, named in the persistent cache's keys: a block's HTML depends on them.
 const THEMES: &str = "InspiredGithub/OneHalfDark";
+/// The most the highlight cache holds on disk.
+const STORE_BUDGET: usize = 256 << 20;
 
 /// A block to highlight: its language and its text.
 pub(crate) type Block = (String, String);
@@ -226,7 +225,7 @@ pub(crate) struct Highlighter {
     cache: Cache,
     css: OnceLock<Arc<[u8]>>,
     /// The persistent cache, unless the build was told not to use one.
-    store: Option<Store>,
+    store: Option<Store<Arc<str>>>,
     /// ```mermaid blocks drawn at build time, by source, their ids [`DRAWING_ID`]; kept in
     /// the persistent cache beside the highlighted blocks (merman takes far longer over a
     /// diagram than syntect over a block).
@@ -249,7 +248,7 @@ impl Highlighter {
     /// Uses the persistent cache in `dir` (none: `None`) from now on.
     pub(crate) fn use_store(&mut self, dir: Option<&Path>) {
         if self.store.as_ref().map(Store::dir) != dir {
-            self.store = dir.map(Store::new);
+            self.store = dir.map(|d| Store::new(d, "highlight", STORE_BUDGET));
         }
     }
 
@@ -303,7 +302,7 @@ impl Highlighter {
         }
         self.through_store(
             blocks,
-            |(l, c)| store::key(THEMES, l, c),
+            |(l, c)| store::key(&[THEMES.as_bytes(), l.as_bytes(), c.as_bytes()]),
             |(l, c)| self.render(l, c).map(Arc::from),
             &self.cache,
         );
@@ -364,7 +363,7 @@ impl Highlighter {
         }
         self.through_store(
             diagrams,
-            |d| store::key(DRAWING_KEY, "mermaid", d),
+            |d| store::key(&[DRAWING_KEY.as_bytes(), b"mermaid", d.as_bytes()]),
             |d| match super::mermaid::draw(d, DRAWING_ID) {
                 super::mermaid::Drawn::Svg(html) => Some(Arc::from(html)),
                 _ => None,

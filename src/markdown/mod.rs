@@ -71,7 +71,7 @@ pub fn mermaid_to_html(source: &str, id: &str) -> Option<String> {
 }
 
 /// A problem found while rendering, at a byte offset of the note body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Finding {
     pub(crate) offset: usize,
     pub(crate) message: String,
@@ -94,7 +94,7 @@ pub(crate) struct Env<'a> {
 }
 
 /// A note rendered to HTML, with what the rest of the site needs from it.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Rendered {
     pub(crate) html: String,
     pub(crate) headings: Vec<Heading>,
@@ -112,7 +112,7 @@ pub(crate) struct Rendered {
 }
 
 /// What is known of a note before any note is rendered: its headings and every id on it.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Outline {
     pub(crate) headings: Vec<Heading>,
     pub(crate) ids: Vec<String>,
@@ -127,7 +127,7 @@ pub(crate) struct Outline {
 }
 
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Prepared {
     pub(crate) text: String,
     pub(crate) map: OffsetMap,

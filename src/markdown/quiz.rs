@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 /// One option of a quiz.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Choice {
     /// Upper case, whatever case the note writes it in.
     pub(crate) letter: char,
@@ -27,7 +27,7 @@ pub(crate) struct Choice {
 }
 
 /// How the note writes the answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum AnswerForm {
     /// A callout or `<details>`: folded already.
     Folded,
@@ -39,7 +39,7 @@ pub(crate) enum AnswerForm {
 }
 
 /// A question with lettered options and an answer naming letters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Quiz {
     /// Where the question starts (its first block, or the options when nothing precedes).
     pub(crate) start: usize,

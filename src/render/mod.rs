@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-pub(crate) use study::study_pages;
+pub(crate) use study::{study_pages, study_urls};
 pub(crate) use theme::Theme;
 
 /// A page's HTML, or why its template failed.

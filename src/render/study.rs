@@ -14,6 +14,20 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// The study pages built from the scenario web, each with its data as `study`.
+/// The study pages of `index`: title and URL.
+fn wanted(index: &Index) -> Vec<(&'static str, &'static str)> {
+    let mut wanted: Vec<(&str, &str)> = crossref::STUDY_PAGES.to_vec();
+    if index.has_tags_page() {
+        wanted.push(("Tags", tags::TAGS_PAGE));
+    }
+    wanted
+}
+
+/// The URL of each study page of `index`.
+pub(crate) fn study_urls(index: &Index) -> impl Iterator<Item = &'static str> {
+    wanted(index).into_iter().map(|(_, url)| url)
+}
+
 pub(crate) fn study_pages(
     config: &Config,
     theme: &Theme,
@@ -27,10 +41,7 @@ pub(crate) fn study_pages(
         return Vec::new();
     }
     // The pages are independent and, on a big site, each is large: render them at once.
-    let mut wanted: Vec<(&str, &str)> = crossref::STUDY_PAGES.to_vec();
-    if index.has_tags_page() {
-        wanted.push(("Tags", tags::TAGS_PAGE));
-    }
+    let wanted = wanted(index);
     let cards = super::quiz::deck(web, index);
     let results: Vec<(&str, Rendering)> = wanted
         .par_iter()

@@ -311,6 +311,7 @@ fn rebuild(state: &State, changed: &[PathBuf]) {
         });
     }
     drop(site);
+    cache.save();
     if state.verbose {
         eprintln!(
             "built {pages} pages in {} ms (search index {} ms more)",

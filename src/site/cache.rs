@@ -4,14 +4,15 @@
 //! matter, the theme and the config). While the shape holds, only changed notes are parsed,
 //! rendered and indexed again; when it changes, every page is rendered again.
 
+use super::persist::{self, Persist};
 use crate::config::Config;
-use crate::content::hash_of;
+use crate::content::{hash_of, Content};
 use crate::crossref::Terms;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{Index, Target};
-use crate::markdown::{code, Highlighter, Rendered};
+use crate::markdown::{code, Highlighter, Outline, Prepared, Rendered};
 use crate::page::Page;
 use crate::render::HtmlCache;
 use crate::search;
@@ -50,6 +51,24 @@ impl Keys {
 /// A note's page read in an earlier build, with the hash of the bytes it came from.
 type Parsed = (u64, Page);
 
+/// What a page's rendering or search part is kept under on disk: its key and its place (two
+/// notes of the same bytes in one site link to other places).
+fn placed(rel: &str, key: u64) -> u64 {
+    hash_of((key, rel))
+}
+
+/// A note as first read in a build: done (kept from the last build, or unreadable), or its
+/// bytes, to be parsed.
+enum Read {
+    Done(Result<Option<Parsed>, Diagnostic>),
+    Todo {
+        rel: String,
+        display: std::path::PathBuf,
+        bytes: Vec<u8>,
+        hash: u64,
+    },
+}
+
 /// A page of the search index to be: which note, the key its parts were made under, and
 /// what the index shows of it.
 pub(super) struct Searched {
@@ -78,11 +97,18 @@ pub struct Cache {
     /// The pages to index, in reading order.
     search_plan: Vec<Searched>,
     pub(super) html: HtmlCache,
-    pub(super) study_html: HtmlCache,
+    study_html: HtmlCache,
     /// The site's terms, with the shape they were found under.
     terms: Option<(u64, Arc<Terms>)>,
     /// Loaded once per cache: the syntax set and every block highlighted so far.
     pub(super) highlighter: Highlighter,
+    /// The page cache on disk, when there is a cache folder.
+    persist: Option<Persist>,
+    /// What this build made that the page cache does not have yet, by source path (parsed,
+    /// rendered, indexed), for [`Cache::save`]. A one-shot build writes each at once instead.
+    unsaved: [Vec<String>; 3],
+    /// Study pages written this build that the page cache does not have yet, by URL.
+    unsaved_study: Vec<String>,
     /// For one build only (`studysite build`): nothing is kept for a next build, and what
     /// the search index no longer needs is dropped as soon as it is done with.
     one_shot: bool,
@@ -114,13 +140,43 @@ impl Cache {
     }
 
     /// Starts a build under `env` (the config and theme): a different one empties the cache.
-    pub(super) fn begin(&mut self, env: u64) {
+    /// `cache_dir` is the user's cache folder, where the highlight cache and the page cache
+    /// are kept between processes (`None`: nothing is kept on disk).
+    pub(super) fn begin(&mut self, env: u64, cache_dir: Option<&std::path::Path>) {
         if self.env != env {
             *self = Cache {
                 env,
                 one_shot: self.one_shot,
                 ..Cache::default()
             };
+        }
+        self.highlighter.use_store(cache_dir);
+        if self.persist.as_ref().map(Persist::dir) != cache_dir {
+            self.persist = cache_dir.and_then(Persist::new);
+        }
+    }
+
+    /// The values cached on disk for `keys`, in order (all `None` without a page cache).
+    fn persisted<T: serde::de::DeserializeOwned + Send>(
+        &self,
+        kind: persist::Kind,
+        keys: &[Option<u64>],
+    ) -> Vec<Option<T>> {
+        match &self.persist {
+            Some(p) => p.get(kind, keys),
+            None => keys.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// How many values this cache has read from the page cache on disk.
+    #[cfg(test)]
+    pub(super) fn persisted_hits(&self) -> usize {
+        self.persist.as_ref().map_or(0, Persist::hits)
+    }
+
+    fn persist<T: serde::Serialize + Sync>(&self, kind: persist::Kind, values: &[(u64, &T)]) {
+        if let Some(p) = &self.persist {
+            p.put(kind, values);
         }
     }
 
@@ -161,25 +217,77 @@ impl Cache {
             .filter_map(|s| Some((s.rel.clone(), s.stamp?)))
             .collect();
         self.read_at = Some(now);
-        let results: Vec<Result<Option<Parsed>, Diagnostic>> = notes
+        // Read every note; those that changed since the last build are parsed after, from
+        // the page cache on disk where it has them.
+        let read: Vec<Read> = notes
             .into_par_iter()
             .map(|(s, old, unchanged)| {
                 if unchanged {
                     if let Some(old) = old {
-                        return Ok(Some(old));
+                        return Read::Done(Ok(Some(old)));
                     }
                 }
                 let display = config.display_path(&s.path);
-                let bytes = fsx::read(&s.path)
-                    .map_err(|e| Diagnostic::error(&display, 0, 0, format!("{e:#}")))?;
+                let bytes = match fsx::read(&s.path) {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        return Read::Done(Err(Diagnostic::error(&display, 0, 0, format!("{e:#}"))))
+                    }
+                };
                 let hash = hash_of(&bytes);
                 match old {
-                    Some((h, page)) if h == hash => Ok(Some((hash, page))),
-                    _ => Ok(Page::parse(config, s.rel.clone(), display, bytes)?
-                        .map(|page| (hash, page))),
+                    Some((h, page)) if h == hash => Read::Done(Ok(Some((hash, page)))),
+                    _ => Read::Todo {
+                        rel: s.rel.clone(),
+                        display,
+                        bytes,
+                        hash,
+                    },
                 }
             })
             .collect();
+        let env = self.env;
+        let keys: Vec<Option<u64>> = read
+            .iter()
+            .map(|r| match r {
+                Read::Todo { hash, .. } => Some(hash_of((env, *hash))),
+                Read::Done(_) => None,
+            })
+            .collect();
+        let cached: Vec<Option<(Prepared, Outline)>> = self.persisted(persist::Kind::Parsed, &keys);
+        let results: Vec<(Result<Option<Parsed>, Diagnostic>, bool)> = read
+            .into_par_iter()
+            .zip(cached)
+            .map(|(r, cached)| match r {
+                Read::Done(r) => (r, false),
+                Read::Todo {
+                    rel,
+                    display,
+                    bytes,
+                    hash,
+                } => {
+                    let fresh = cached.is_none();
+                    let page = Page::parse(config, rel, display, bytes, cached);
+                    (page.map(|p| p.map(|page| (hash, page))), fresh)
+                }
+            })
+            .collect();
+        let fresh = results.iter().filter_map(|(r, fresh)| match r {
+            Ok(Some((hash, page))) if *fresh => Some((*hash, page)),
+            _ => None,
+        });
+        if self.one_shot {
+            let fresh: Vec<(u64, (&Prepared, &Outline))> = fresh
+                .map(|(hash, page)| (hash_of((env, hash)), (&page.prepared, &page.outline)))
+                .collect();
+            let fresh: Vec<(u64, &(&Prepared, &Outline))> =
+                fresh.iter().map(|(k, v)| (*k, v)).collect();
+            self.persist(persist::Kind::Parsed, &fresh);
+        } else {
+            let rels = fresh.map(|(_, page)| page.note.rel.clone()).collect();
+            self.unsaved[0] = rels;
+        }
+        let results = results.into_iter().map(|(r, _)| r);
         let mut pages = Vec::with_capacity(results.len());
         self.hashes = HashMap::with_capacity(results.len());
         for r in results {
@@ -267,7 +375,18 @@ impl Cache {
             .iter()
             .map(|p| &p.page.note.rel)
             .zip(keys.pages.iter().copied());
-        let reused = take_matching(&mut self.rendered, wanted);
+        let mut reused = take_matching(&mut self.rendered, wanted);
+        let missing: Vec<Option<u64>> = reused
+            .iter()
+            .zip(index.pages.iter().zip(&keys.pages))
+            .map(|(r, (p, k))| r.is_none().then(|| placed(&p.page.note.rel, *k)))
+            .collect();
+        let cached: Vec<Option<Rendered>> = self.persisted(persist::Kind::Rendered, &missing);
+        for (r, c) in reused.iter_mut().zip(cached) {
+            if r.is_none() {
+                *r = c;
+            }
+        }
         let blocks = reused
             .par_iter()
             .enumerate()
@@ -276,11 +395,26 @@ impl Cache {
             .collect();
         self.highlighter.prepare(blocks);
         let highlighter = &self.highlighter;
-        reused
+        let done: Vec<(Rendered, bool)> = reused
             .into_par_iter()
             .enumerate()
-            .map(|(i, reused)| reused.unwrap_or_else(|| render(i, highlighter)))
-            .collect()
+            .map(|(i, reused)| match reused {
+                Some(r) => (r, false),
+                None => (render(i, highlighter), true),
+            })
+            .collect();
+        let fresh = done.iter().zip(&keys.pages).enumerate();
+        let fresh = fresh.filter(|(_, ((_, fresh), _))| *fresh);
+        if self.one_shot {
+            let fresh: Vec<(u64, &Rendered)> = fresh
+                .map(|(i, ((r, _), k))| (placed(&index.pages[i].page.note.rel, *k), r))
+                .collect();
+            self.persist(persist::Kind::Rendered, &fresh);
+        } else {
+            let rels = fresh.map(|(i, _)| index.pages[i].page.note.rel.clone());
+            self.unsaved[1] = rels.collect();
+        }
+        done.into_iter().map(|(r, _)| r).collect()
     }
 
     /// Keeps this build's notes and renderings for the next, and plans its search index.
@@ -323,20 +457,78 @@ impl Cache {
     /// The search index of the pages of the last build, as files of the site; each page's
     /// part is made again only when its key changed.
     pub(super) fn search_files(&mut self) -> Vec<(String, crate::content::Content)> {
+        // A one-shot build keeps no parts for a next build: where every page's part is as
+        // it was, the whole index is read back as it was written.
+        let whole = self.one_shot.then(|| {
+            let plan: Vec<(&String, u64)> =
+                self.search_plan.iter().map(|s| (&s.rel, s.key)).collect();
+            hash_of(plan)
+        });
+        if let (Some(whole), Some(p)) = (whole, &self.persist) {
+            if let Some(files) = p.get_files(persist::Kind::Search, whole) {
+                self.rendered.clear();
+                return files
+                    .into_iter()
+                    .map(|(name, bytes)| (name, Content::Bytes(Arc::from(bytes))))
+                    .collect();
+            }
+        }
+        let files = self.search_parts();
+        if let (Some(whole), Some(p)) = (whole, &self.persist) {
+            let named: Vec<(&str, &[u8])> = files
+                .iter()
+                .filter_map(|(name, c)| match c {
+                    Content::Bytes(b) => Some((name.as_str(), &b[..])),
+                    Content::Copy(_) => None,
+                })
+                .collect();
+            if named.len() == files.len() {
+                p.put_files(persist::Kind::Search, whole, &named);
+            }
+        }
+        files
+    }
+
+    /// The search index from each page's part, made again only where its key changed.
+    fn search_parts(&mut self) -> Vec<(String, Content)> {
         let wanted = self.search_plan.iter().map(|s| (&s.rel, s.key));
-        let reused = take_matching(&mut self.search, wanted);
+        let mut reused = take_matching(&mut self.search, wanted);
+        let missing: Vec<Option<u64>> = reused
+            .iter()
+            .zip(&self.search_plan)
+            .map(|(r, s)| r.is_none().then(|| placed(&s.rel, s.key)))
+            .collect();
+        let cached: Vec<Option<search::PageSearch>> =
+            self.persisted(persist::Kind::Search, &missing);
+        for (r, c) in reused.iter_mut().zip(cached) {
+            if r.is_none() {
+                *r = c;
+            }
+        }
         let rendered = &self.rendered;
-        let searched: Vec<search::PageSearch> = self
+        let done: Vec<(search::PageSearch, bool)> = self
             .search_plan
             .par_iter()
             .zip(reused)
-            .map(|(s, reused)| {
-                reused.unwrap_or_else(|| {
+            .map(|(s, reused)| match reused {
+                Some(part) => (part, false),
+                None => {
                     let html = rendered.get(&s.rel).map_or("", |(_, r)| r.html.as_str());
-                    search::page(&s.url, &s.title, html)
-                })
+                    (search::page(&s.url, &s.title, html), true)
+                }
             })
             .collect();
+        let fresh = done.iter().zip(&self.search_plan);
+        let fresh = fresh.filter(|((_, fresh), _)| *fresh);
+        if self.one_shot {
+            let fresh: Vec<(u64, &search::PageSearch)> = fresh
+                .map(|((part, _), s)| (placed(&s.rel, s.key), part))
+                .collect();
+            self.persist(persist::Kind::Search, &fresh);
+        } else {
+            self.unsaved[2] = fresh.map(|(_, s)| s.rel.clone()).collect();
+        }
+        let searched: Vec<search::PageSearch> = done.into_iter().map(|(p, _)| p).collect();
         if self.one_shot {
             self.rendered.clear();
         }
@@ -349,5 +541,91 @@ impl Cache {
             .map(|(s, part)| (s.rel.clone(), (s.key, part)))
             .collect();
         files
+    }
+
+    /// Runs `render` (which writes the study pages, reusing those of its cache whose key
+    /// matches) over the study pages' cache, first filled from the page cache on disk with
+    /// each `wanted` page (URL and key) it lacks. (The pages of notes are not kept on disk:
+    /// reading one back costs about what writing it does.)
+    pub(super) fn study_html<R>(
+        &mut self,
+        wanted: Vec<(String, u64)>,
+        render: impl FnOnce(&mut HtmlCache) -> R,
+    ) -> R {
+        let cache = &self.study_html;
+        let missing: Vec<(String, u64)> = wanted
+            .into_iter()
+            .filter(|(url, key)| cache.get(url).map(|e| e.0) != Some(*key))
+            .collect();
+        let keys: Vec<Option<u64>> = missing.iter().map(|(u, k)| Some(placed(u, *k))).collect();
+        let found = match &self.persist {
+            Some(p) => p.get_bytes(persist::Kind::Html, &keys),
+            None => Vec::new(),
+        };
+        for ((url, key), html) in missing.into_iter().zip(found) {
+            if let Some(html) = html {
+                self.study_html.insert(url, (key, Arc::from(html)));
+            }
+        }
+        let before: HashMap<String, u64> = self
+            .study_html
+            .iter()
+            .map(|(u, (k, _))| (u.clone(), *k))
+            .collect();
+        let result = render(&mut self.study_html);
+        let fresh = self
+            .study_html
+            .iter()
+            .filter(|(url, (key, _))| before.get(*url) != Some(key));
+        if self.one_shot {
+            let fresh: Vec<(u64, &[u8])> = fresh
+                .map(|(url, (key, html))| (placed(url, *key), &html[..]))
+                .collect();
+            if let Some(p) = &self.persist {
+                p.put_bytes(persist::Kind::Html, &fresh);
+            }
+        } else {
+            self.unsaved_study = fresh.map(|(url, _)| url.clone()).collect();
+        }
+        result
+    }
+
+    /// Writes to the page cache on disk what the last build made and it lacks: `serve` calls
+    /// it once the pages are out, so the cache costs an edit nothing. (A one-shot build has
+    /// written it already.)
+    pub fn save(&mut self) {
+        let [parsed, rendered, searched] = std::mem::take(&mut self.unsaved);
+        let env = self.env;
+        let parsed: Vec<(u64, (&Prepared, &Outline))> = parsed
+            .iter()
+            .filter_map(|rel| {
+                let (hash, page) = self.notes.get(rel)?;
+                Some((hash_of((env, *hash)), (&page.prepared, &page.outline)))
+            })
+            .collect();
+        let parsed: Vec<(u64, &(&Prepared, &Outline))> =
+            parsed.iter().map(|(k, v)| (*k, v)).collect();
+        self.persist(persist::Kind::Parsed, &parsed);
+        let rendered: Vec<(u64, &Rendered)> = rendered
+            .iter()
+            .filter_map(|rel| self.rendered.get(rel).map(|(k, r)| (placed(rel, *k), r)))
+            .collect();
+        self.persist(persist::Kind::Rendered, &rendered);
+        let searched: Vec<(u64, &search::PageSearch)> = searched
+            .iter()
+            .filter_map(|rel| self.search.get(rel).map(|(k, p)| (placed(rel, *k), p)))
+            .collect();
+        self.persist(persist::Kind::Search, &searched);
+        let study = std::mem::take(&mut self.unsaved_study);
+        let html: Vec<(u64, &[u8])> = study
+            .iter()
+            .filter_map(|url| {
+                let (k, h) = self.study_html.get(url)?;
+                Some((placed(url, *k), &h[..]))
+            })
+            .collect();
+        if let Some(p) = &self.persist {
+            p.put_bytes(persist::Kind::Html, &html);
+        }
     }
 }

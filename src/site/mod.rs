@@ -3,6 +3,7 @@
 //! can reuse is kept in the [`Cache`].
 
 mod cache;
+mod persist;
 
 pub use cache::Cache;
 
@@ -30,6 +31,7 @@ pub fn build_with(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
     let mut t = Timings::start();
     add_search(&mut built, cache);
     t.lap("search");
+    cache.save();
     Ok(built)
 }
 
@@ -72,8 +74,10 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
     let mut t = Timings::start();
     let mut diags = config.warnings.clone();
     let theme = Theme::load(config, &mut diags)?;
-    cache.begin(hash_of((format!("{config:?}"), theme.fingerprint)));
-    cache.highlighter.use_store(config.cache_dir.as_deref());
+    cache.begin(
+        hash_of((format!("{config:?}"), theme.fingerprint)),
+        config.cache_dir.as_deref(),
+    );
     let sources = discover::discover(config, &mut diags)?;
     t.lap("discover");
     let pages = cache.pages(config, &sources, &mut diags);
@@ -101,15 +105,11 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         &mut diags,
     );
     t.lap("pages");
-    files.extend(render::study_pages(
-        config,
-        &theme,
-        &index,
-        &web,
-        keys.study(),
-        &mut cache.study_html,
-        &mut diags,
-    ));
+    let study = render::study_urls(&index).map(|url| (url.to_string(), keys.study()));
+    let study = cache.study_html(study.collect(), |html| {
+        render::study_pages(config, &theme, &index, &web, keys.study(), html, &mut diags)
+    });
+    files.extend(study);
     t.lap("study pages");
     files.insert(
         "static/highlight.css".into(),
@@ -227,6 +227,55 @@ mod tests {
         assert_eq!(again.files, clean.files);
         assert_ne!(again.files["sub/b.html"], first.files["sub/b.html"]);
         assert!(clean.files.keys().any(|k| k.starts_with("static/search/")));
+    }
+
+    #[test]
+    fn a_build_in_a_new_process_starts_from_the_page_cache_and_gives_a_clean_build() {
+        let quiz =
+            "# Q\n\nWhich?\n\nA) x\nB) y\n\n**Answer: A**\n\n## Tip\n\n```python\nx = 1\n```\n";
+        let same = "# Same\n\nSee [q](q.md) and [home](index.md).\n";
+        let (dir, mut config) = site(&[
+            ("index.md", "# Home\n\nSee [q](q.md).\n"),
+            ("q.md", quiz),
+            // The same bytes in two places link to other places.
+            ("a/same.md", same),
+            ("b/c/same.md", same),
+        ]);
+        let cache_dir = tempfile::tempdir().unwrap();
+        let clean = build(&config).unwrap();
+        config.cache_dir = Some(cache_dir.path().to_path_buf());
+        let mut first = Cache::one_shot();
+        assert_eq!(build_with(&config, &mut first).unwrap().files, clean.files);
+        assert_eq!(first.persisted_hits(), 0);
+        // A new process: what it needs comes from the disk.
+        let mut again = Cache::one_shot();
+        assert_eq!(build_with(&config, &mut again).unwrap().files, clean.files);
+        // Each note's parts (parsed, rendered) and the study pages, and the search index as a
+        // whole: its list of files and each file.
+        let study = crate::crossref::STUDY_PAGES.len();
+        let search = clean
+            .files
+            .keys()
+            .filter(|f| f.starts_with("static/search/"))
+            .count();
+        assert_eq!(again.persisted_hits(), 4 * 2 + study + 1 + search);
+        // An edit: the edited note is made again, and the rest read where the site's shape
+        // allows (here it does not: a heading changed).
+        std::fs::write(
+            dir.path().join("notes/q.md"),
+            quiz.replace("## Tip", "## Hint"),
+        )
+        .unwrap();
+        let mut edited = Cache::one_shot();
+        let got = build_with(&config, &mut edited).unwrap().files;
+        config.cache_dir = None;
+        assert_eq!(got, build(&config).unwrap().files);
+        assert_eq!(edited.persisted_hits(), 3);
+        // A serving cache writes to the disk too.
+        config.cache_dir = Some(cache_dir.path().to_path_buf());
+        let mut serving = Cache::default();
+        build_with(&config, &mut serving).unwrap();
+        assert_eq!(serving.persisted_hits(), 4 * 3 + study);
     }
 
     #[test]

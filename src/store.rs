@@ -1,12 +1,13 @@
-//! The persistent highlight cache: highlighted blocks on disk, keyed by a hash of the block's
-//! text, its language, the themes and the studysite version, so a later build (or `serve`)
-//! starts from what earlier ones highlighted.
+//! Persistent caches in the user's cache folder: values on disk keyed by a 32-byte hash of
+//! everything they depend on (the studysite build among it), so a later build (or `serve`)
+//! starts from what earlier ones made. Highlighted blocks and drawn diagrams are one such
+//! cache; parsed, rendered and indexed notes are others (see `site::cache`).
 //!
-//! The entries are spread over [`SHARDS`] files. A shard is written whole to a temporary file
+//! Each cache is a folder of [`SHARDS`] files. A shard is written whole to a temporary file
 //! and renamed over the old one, so a reader never sees half of one, and two builds at once
 //! each leave a whole shard (one's new entries may be lost, which only costs a miss). A shard
 //! that does not read back exactly as written (its checksum) is ignored. Each shard keeps its
-//! newest entries within its share of [`BUDGET`].
+//! newest entries within its share of the cache's budget.
 
 use crate::fsx;
 use rayon::prelude::*;
@@ -16,47 +17,77 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// What one block is cached under.
+/// What one value is cached under.
 pub(crate) type Key = [u8; 32];
 
 const SHARDS: usize = 64;
-/// The most the cache holds on disk, in all.
-const BUDGET: usize = 256 << 20;
-/// The start of every shard: a new layout gets a new one, and old shards read as empty.
-const MAGIC: &[u8] = b"studysite highlight cache 1\n";
+/// The start of every shard, before the cache's name: a new layout gets a new one, and old
+/// shards read as empty.
+const MAGIC: &[u8] = b"studysite cache 2 ";
 /// An entry's key, stamp and length.
 const HEAD: usize = 32 + 8 + 4;
 
-/// The key of a block: everything its HTML depends on.
-pub(crate) fn key(themes: &str, lang: &str, code: &str) -> Key {
+/// The key of a value made from `parts` (their lengths are hashed too, so no two lists of
+/// parts run together) and the studysite version.
+pub(crate) fn key(parts: &[&[u8]]) -> Key {
     let mut h = blake3::Hasher::new();
-    for part in [env!("CARGO_PKG_VERSION"), themes, lang] {
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for part in parts {
         h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        h.update(part);
     }
-    h.update(code.as_bytes());
     *h.finalize().as_bytes()
 }
 
-/// An entry: when it was written (seconds since 1970) and the HTML.
-type Entry = (u64, Arc<str>);
-
-pub(crate) struct Store {
-    dir: PathBuf,
-    shard_budget: usize,
+/// What a cache holds: anything that is bytes and can be read back from them.
+pub(crate) trait Value: Clone + Send + Sync + Sized {
+    fn bytes(&self) -> &[u8];
+    fn from_bytes(bytes: &[u8]) -> Option<Self>;
 }
 
-impl Store {
-    /// The cache in `cache_dir/highlight` (made at the first write).
-    pub(crate) fn new(cache_dir: &Path) -> Store {
-        Store::with_budget(cache_dir, BUDGET)
+impl Value for Arc<str> {
+    fn bytes(&self) -> &[u8] {
+        self.as_bytes()
     }
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        std::str::from_utf8(bytes).ok().map(Arc::from)
+    }
+}
 
-    fn with_budget(cache_dir: &Path, budget: usize) -> Store {
+impl Value for Arc<[u8]> {
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        Some(Arc::from(bytes))
+    }
+}
+
+/// An entry: when it was written (seconds since 1970) and the value.
+type Entry<V> = (u64, V);
+
+pub(crate) struct Store<V> {
+    dir: PathBuf,
+    /// The cache's folder under `dir`, and the name its shards start with.
+    name: &'static str,
+    shard_budget: usize,
+    value: std::marker::PhantomData<V>,
+}
+
+impl<V: Value> Store<V> {
+    /// The cache `name` in `cache_dir/name` (made at the first write), holding at most
+    /// `budget` bytes.
+    pub(crate) fn new(cache_dir: &Path, name: &'static str, budget: usize) -> Store<V> {
         Store {
             dir: cache_dir.to_path_buf(),
+            name,
             shard_budget: budget / SHARDS,
+            value: std::marker::PhantomData,
         }
+    }
+
+    fn magic(&self) -> Vec<u8> {
+        [MAGIC, self.name.as_bytes(), b"\n"].concat()
     }
 
     /// The cache folder it was made with.
@@ -65,11 +96,11 @@ impl Store {
     }
 
     fn shard_path(&self, shard: usize) -> PathBuf {
-        self.dir.join("highlight").join(format!("{shard:02}.bin"))
+        self.dir.join(self.name).join(format!("{shard:02}.bin"))
     }
 
-    /// The cached HTML of every key that has some; the shards are read in parallel.
-    pub(crate) fn get_many(&self, keys: &[Key]) -> HashMap<Key, Arc<str>> {
+    /// The cached value of every key that has one; the shards are read in parallel.
+    pub(crate) fn get_many(&self, keys: &[Key]) -> HashMap<Key, V> {
         let mut wanted: Vec<Vec<&Key>> = vec![Vec::new(); SHARDS];
         for k in keys {
             wanted[shard_of(k)].push(k);
@@ -89,18 +120,18 @@ impl Store {
 
     /// Adds `fresh` entries, each shard merged with what is on disk now and written anew;
     /// a failure to write only means the entries are not cached.
-    pub(crate) fn put_many(&self, fresh: Vec<(Key, Arc<str>)>) {
+    pub(crate) fn put_many(&self, fresh: Vec<(Key, V)>) {
         if fresh.is_empty() {
             return;
         }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let mut by_shard: Vec<Vec<(Key, Arc<str>)>> = vec![Vec::new(); SHARDS];
-        for (k, html) in fresh {
-            by_shard[shard_of(&k)].push((k, html));
+        let mut by_shard: Vec<Vec<(Key, V)>> = vec![Vec::new(); SHARDS];
+        for (k, value) in fresh {
+            by_shard[shard_of(&k)].push((k, value));
         }
-        if fsx::create_dir_all(&self.dir.join("highlight")).is_err() {
+        if fsx::create_dir_all(&self.dir.join(self.name)).is_err() {
             return;
         }
         by_shard
@@ -109,34 +140,35 @@ impl Store {
             .filter(|(_, fresh)| !fresh.is_empty())
             .for_each(|(shard, fresh)| {
                 let mut entries = self.read(shard);
-                for (k, html) in fresh {
-                    entries.insert(k, (now, html));
+                for (k, value) in fresh {
+                    entries.insert(k, (now, value));
                 }
                 let _ = self.write(shard, entries);
             });
     }
 
     /// A shard's entries; none when it is missing, unreadable or not exactly as written.
-    fn read(&self, shard: usize) -> HashMap<Key, Entry> {
+    fn read(&self, shard: usize) -> HashMap<Key, Entry<V>> {
         fsx::read(&self.shard_path(shard))
             .ok()
-            .and_then(|bytes| decode(&bytes))
+            .and_then(|bytes| decode(&self.magic(), &bytes))
             .unwrap_or_default()
     }
 
     /// Writes a shard's newest entries within its budget, to a temporary file renamed into place.
-    fn write(&self, shard: usize, entries: HashMap<Key, Entry>) -> anyhow::Result<()> {
-        let mut entries: Vec<(Key, Entry)> = entries.into_iter().collect();
+    fn write(&self, shard: usize, entries: HashMap<Key, Entry<V>>) -> anyhow::Result<()> {
+        let mut entries: Vec<(Key, Entry<V>)> = entries.into_iter().collect();
         entries.sort_unstable_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-        let mut bytes = MAGIC.to_vec();
-        for (k, (stamp, html)) in entries {
-            if bytes.len() + HEAD + html.len() + 32 > self.shard_budget {
+        let mut bytes = self.magic();
+        for (k, (stamp, value)) in entries {
+            let value = value.bytes();
+            if bytes.len() + HEAD + value.len() + 32 > self.shard_budget {
                 continue;
             }
             bytes.extend_from_slice(&k);
             bytes.extend_from_slice(&stamp.to_le_bytes());
-            bytes.extend_from_slice(&(html.len() as u32).to_le_bytes());
-            bytes.extend_from_slice(html.as_bytes());
+            bytes.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(value);
         }
         let sum = *blake3::hash(&bytes).as_bytes();
         bytes.extend_from_slice(&sum);
@@ -163,10 +195,10 @@ fn shard_of(k: &Key) -> usize {
     k[0] as usize % SHARDS
 }
 
-fn decode(bytes: &[u8]) -> Option<HashMap<Key, Entry>> {
-    let body = bytes.strip_prefix(MAGIC)?;
+fn decode<V: Value>(magic: &[u8], bytes: &[u8]) -> Option<HashMap<Key, Entry<V>>> {
+    let body = bytes.strip_prefix(magic)?;
     let (body, sum) = body.split_at_checked(body.len().checked_sub(32)?)?;
-    let whole = &bytes[..MAGIC.len() + body.len()];
+    let whole = &bytes[..magic.len() + body.len()];
     if blake3::hash(whole).as_bytes() != sum {
         return None;
     }
@@ -177,9 +209,8 @@ fn decode(bytes: &[u8]) -> Option<HashMap<Key, Entry>> {
         let key: Key = head[..32].try_into().ok()?;
         let stamp = u64::from_le_bytes(head[32..40].try_into().ok()?);
         let len = u32::from_le_bytes(head[40..44].try_into().ok()?) as usize;
-        let (html, tail) = tail.split_at_checked(len)?;
-        let html = std::str::from_utf8(html).ok()?;
-        entries.insert(key, (stamp, Arc::from(html)));
+        let (value, tail) = tail.split_at_checked(len)?;
+        entries.insert(key, (stamp, V::from_bytes(value)?));
         rest = tail;
     }
     Some(entries)
@@ -189,9 +220,13 @@ fn decode(bytes: &[u8]) -> Option<HashMap<Key, Entry>> {
 mod tests {
     use super::*;
 
+    fn store(dir: &Path) -> Store<Arc<str>> {
+        Store::new(dir, "test", 1 << 20)
+    }
+
     fn entry(i: usize) -> (Key, Arc<str>) {
         (
-            key("t", "yaml", &format!("a: {i}\n")),
+            key(&[b"t", b"yaml", format!("a: {i}\n").as_bytes()]),
             Arc::from(format!("<span>{i}</span>").as_str()),
         )
     }
@@ -200,9 +235,9 @@ mod tests {
     fn what_is_put_is_got_back_by_another_store() {
         let dir = tempfile::tempdir().unwrap();
         let entries: Vec<_> = (0..200).map(entry).collect();
-        Store::new(dir.path()).put_many(entries.clone());
+        store(dir.path()).put_many(entries.clone());
         let keys: Vec<Key> = entries.iter().map(|e| e.0).collect();
-        let got = Store::new(dir.path()).get_many(&keys);
+        let got = store(dir.path()).get_many(&keys);
         assert_eq!(got.len(), 200);
         for (k, html) in &entries {
             assert_eq!(&got[k], html);
@@ -212,7 +247,7 @@ mod tests {
     #[test]
     fn a_damaged_shard_reads_as_empty() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path());
+        let store = store(dir.path());
         let (k, html) = entry(1);
         store.put_many(vec![(k, html)]);
         let path = store.shard_path(shard_of(&k));
@@ -231,7 +266,7 @@ mod tests {
     #[test]
     fn a_full_shard_keeps_its_newest_entries() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::with_budget(dir.path(), SHARDS * 400);
+        let store: Store<Arc<str>> = Store::new(dir.path(), "test", SHARDS * 400);
         let mut entries: Vec<_> = (0..2000).map(entry).collect();
         entries.retain(|e| shard_of(&e.0) == 0);
         store.put_many(entries.clone());
