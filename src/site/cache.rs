@@ -60,7 +60,7 @@ fn placed(rel: &str, key: u64) -> u64 {
 /// A note as first read in a build: done (kept from the last build, or unreadable), or its
 /// bytes, to be parsed.
 enum Read {
-    Done(Result<Option<Parsed>, Diagnostic>),
+    Done(Box<Result<Option<Parsed>, Diagnostic>>),
     Todo {
         rel: String,
         display: std::path::PathBuf,
@@ -224,19 +224,20 @@ impl Cache {
             .map(|(s, old, unchanged)| {
                 if unchanged {
                     if let Some(old) = old {
-                        return Read::Done(Ok(Some(old)));
+                        return Read::Done(Box::new(Ok(Some(old))));
                     }
                 }
                 let display = config.display_path(&s.path);
                 let bytes = match fsx::read(&s.path) {
                     Ok(bytes) => bytes,
                     Err(e) => {
-                        return Read::Done(Err(Diagnostic::error(&display, 0, 0, format!("{e:#}"))))
+                        let d = Diagnostic::error(&display, 0, 0, format!("{e:#}"));
+                        return Read::Done(Box::new(Err(d)));
                     }
                 };
                 let hash = hash_of(&bytes);
                 match old {
-                    Some((h, page)) if h == hash => Read::Done(Ok(Some((hash, page)))),
+                    Some((h, page)) if h == hash => Read::Done(Box::new(Ok(Some((hash, page))))),
                     _ => Read::Todo {
                         rel: s.rel.clone(),
                         display,
@@ -259,7 +260,7 @@ impl Cache {
             .into_par_iter()
             .zip(cached)
             .map(|(r, cached)| match r {
-                Read::Done(r) => (r, false),
+                Read::Done(r) => (*r, false),
                 Read::Todo {
                     rel,
                     display,
