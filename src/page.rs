@@ -4,9 +4,10 @@
 use crate::config::Config;
 use crate::content::hash_of;
 use crate::diagnostic::Diagnostic;
+use crate::markdown::quiz::Quiz;
 use crate::markdown::{self, Outline, Prepared};
 use crate::note::{Liquid, Note};
-use crate::source_map::LineIndex;
+use crate::source_map::{LineIndex, OffsetMap};
 use std::path::PathBuf;
 
 /// A note ready to be placed in the site and rendered.
@@ -29,7 +30,7 @@ impl Page {
         rel: String,
         display: PathBuf,
         bytes: Vec<u8>,
-        cached: Option<(Prepared, Outline)>,
+        cached: Option<Outlined>,
     ) -> Result<Option<Page>, Diagnostic> {
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
@@ -42,12 +43,30 @@ impl Page {
         if note.front.draft && !config.drafts {
             return Ok(None);
         }
-        let (prepared, outline) = cached.unwrap_or_else(|| {
-            let prepared = Prepared::new(&note.body);
-            let outline = markdown::outline(&prepared, config);
-            (prepared, outline)
-        });
+        let (prepared, outline) = match cached {
+            Some(c) => {
+                let text = c.text.unwrap_or_else(|| note.body.clone());
+                let (map, quizzes) = (c.map, c.quizzes);
+                (Prepared { text, map, quizzes }, c.outline)
+            }
+            None => {
+                let prepared = Prepared::new(&note.body);
+                let outline = markdown::outline(&prepared, config);
+                (prepared, outline)
+            }
+        };
         Ok(Some(Page::new(note, prepared, outline)))
+    }
+
+    /// What the page cache keeps of this page (see [`Outlined`]).
+    pub(crate) fn outlined(&self) -> OutlinedRef<'_> {
+        let text = &self.prepared.text;
+        OutlinedRef {
+            text: (*text != self.note.body).then_some(text.as_str()),
+            map: &self.prepared.map,
+            quizzes: &self.prepared.quizzes,
+            outline: &self.outline,
+        }
     }
 
     fn new(note: Note, prepared: Prepared, outline: Outline) -> Page {
@@ -66,6 +85,26 @@ impl Page {
             digest,
         }
     }
+}
+
+/// What the page cache on disk keeps of a parsed note: what costs to make again from its
+/// bytes (its prepared text and outline). The prepared text is left out where it is the body
+/// as written, as it is in most notes.
+#[derive(serde::Deserialize)]
+pub(crate) struct Outlined {
+    text: Option<String>,
+    map: OffsetMap,
+    quizzes: Vec<Quiz>,
+    outline: Outline,
+}
+
+/// [`Outlined`] as it is written, borrowed from a page.
+#[derive(serde::Serialize)]
+pub(crate) struct OutlinedRef<'a> {
+    text: Option<&'a str>,
+    map: &'a OffsetMap,
+    quizzes: &'a [Quiz],
+    outline: &'a Outline,
 }
 
 /// In a Jekyll site, what its Liquid variables say.
@@ -91,6 +130,38 @@ mod tests {
             text.to_vec(),
             None,
         )
+    }
+
+    #[test]
+    fn a_page_read_back_from_what_the_cache_keeps_is_the_page() {
+        for text in [
+            &b"# A\n\nText.\n"[..],
+            "# D\n\n┌────┐\n│ ab │\n└────┘\n".as_bytes(),
+        ] {
+            let page = parse(text).unwrap().unwrap();
+            let kept = postcard::to_stdvec(&page.outlined()).unwrap();
+            assert_eq!(
+                page.outlined().text.is_some(),
+                page.prepared.text != page.note.body
+            );
+            let outlined: Outlined = postcard::from_bytes(&kept).unwrap();
+            let again = Page::parse(
+                &config(),
+                "a.md".into(),
+                "notes/a.md".into(),
+                text.to_vec(),
+                Some(outlined),
+            )
+            .unwrap()
+            .unwrap();
+            assert_eq!(again.prepared.text, page.prepared.text);
+            assert_eq!(again.digest, page.digest);
+        }
+        // The diagram's fence is in the prepared text alone.
+        let d = parse("# D\n\n┌────┐\n│ ab │\n└────┘\n".as_bytes())
+            .unwrap()
+            .unwrap();
+        assert!(d.outlined().text.is_some());
     }
 
     #[test]

@@ -12,8 +12,8 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::fsx;
 use crate::index::{Index, Target};
-use crate::markdown::{code, Highlighter, Outline, Prepared, Rendered};
-use crate::page::Page;
+use crate::markdown::{code, Highlighter, Rendered};
+use crate::page::{Outlined, OutlinedRef, Page};
 use crate::render::HtmlCache;
 use crate::search;
 use rayon::prelude::*;
@@ -255,7 +255,7 @@ impl Cache {
                 Read::Done(_) => None,
             })
             .collect();
-        let cached: Vec<Option<(Prepared, Outline)>> = self.persisted(persist::Kind::Parsed, &keys);
+        let cached: Vec<Option<Outlined>> = self.persisted(persist::Kind::Parsed, &keys);
         let results: Vec<(Result<Option<Parsed>, Diagnostic>, bool)> = read
             .into_par_iter()
             .zip(cached)
@@ -278,11 +278,10 @@ impl Cache {
             _ => None,
         });
         if self.one_shot {
-            let fresh: Vec<(u64, (&Prepared, &Outline))> = fresh
-                .map(|(hash, page)| (hash_of((env, hash)), (&page.prepared, &page.outline)))
+            let fresh: Vec<(u64, OutlinedRef)> = fresh
+                .map(|(hash, page)| (hash_of((env, hash)), page.outlined()))
                 .collect();
-            let fresh: Vec<(u64, &(&Prepared, &Outline))> =
-                fresh.iter().map(|(k, v)| (*k, v)).collect();
+            let fresh: Vec<(u64, &OutlinedRef)> = fresh.iter().map(|(k, v)| (*k, v)).collect();
             self.persist(persist::Kind::Parsed, &fresh);
         } else {
             let rels = fresh.map(|(_, page)| page.note.rel.clone()).collect();
@@ -597,15 +596,14 @@ impl Cache {
     pub fn save(&mut self) {
         let [parsed, rendered, searched] = std::mem::take(&mut self.unsaved);
         let env = self.env;
-        let parsed: Vec<(u64, (&Prepared, &Outline))> = parsed
+        let parsed: Vec<(u64, OutlinedRef)> = parsed
             .iter()
             .filter_map(|rel| {
                 let (hash, page) = self.notes.get(rel)?;
-                Some((hash_of((env, *hash)), (&page.prepared, &page.outline)))
+                Some((hash_of((env, *hash)), page.outlined()))
             })
             .collect();
-        let parsed: Vec<(u64, &(&Prepared, &Outline))> =
-            parsed.iter().map(|(k, v)| (*k, v)).collect();
+        let parsed: Vec<(u64, &OutlinedRef)> = parsed.iter().map(|(k, v)| (*k, v)).collect();
         self.persist(persist::Kind::Parsed, &parsed);
         let rendered: Vec<(u64, &Rendered)> = rendered
             .iter()

@@ -240,6 +240,8 @@ mod tests {
             // The same bytes in two places link to other places.
             ("a/same.md", same),
             ("b/c/same.md", same),
+            // A diagram not fenced: the prepared text is not the body as written.
+            ("d.md", "# D\n\n┌────┐\n│ ab │\n└────┘\n"),
         ]);
         let cache_dir = tempfile::tempdir().unwrap();
         let clean = build(&config).unwrap();
@@ -258,7 +260,7 @@ mod tests {
             .keys()
             .filter(|f| f.starts_with("static/search/"))
             .count();
-        assert_eq!(again.persisted_hits(), 4 * 2 + study + 1 + search);
+        assert_eq!(again.persisted_hits(), 5 * 2 + study + 1 + search);
         // An edit: the edited note is made again, and the rest read where the site's shape
         // allows (here it does not: a heading changed).
         std::fs::write(
@@ -270,12 +272,12 @@ mod tests {
         let got = build_with(&config, &mut edited).unwrap().files;
         config.cache_dir = None;
         assert_eq!(got, build(&config).unwrap().files);
-        assert_eq!(edited.persisted_hits(), 3);
+        assert_eq!(edited.persisted_hits(), 4);
         // A serving cache writes to the disk too.
         config.cache_dir = Some(cache_dir.path().to_path_buf());
         let mut serving = Cache::default();
         build_with(&config, &mut serving).unwrap();
-        assert_eq!(serving.persisted_hits(), 4 * 3 + study);
+        assert_eq!(serving.persisted_hits(), 5 * 3 + study);
     }
 
     #[test]
