@@ -74,10 +74,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
     let mut t = Timings::start();
     let mut diags = config.warnings.clone();
     let theme = Theme::load(config, &mut diags)?;
-    cache.begin(
-        hash_of((format!("{config:?}"), theme.fingerprint)),
-        config.cache_dir.as_deref(),
-    );
+    cache.begin(env_of(config, &theme), config.cache_dir.as_deref());
     let sources = discover::discover(config, &mut diags)?;
     t.lap("discover");
     let pages = cache.pages(config, &sources, &mut diags);
@@ -139,6 +136,16 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         report,
         urls,
     })
+}
+
+/// The hash of what every page depends on besides the notes: the config and the theme.
+/// Where the site is written and the cache folder are left out, so `serve` and `build -o
+/// elsewhere` share the page cache.
+fn env_of(config: &Config, theme: &Theme) -> u64 {
+    let mut config = config.clone();
+    config.out_dir = std::path::PathBuf::new();
+    config.cache_dir = None;
+    hash_of((format!("{config:?}"), theme.fingerprint))
 }
 
 /// One note's body as HTML, its links resolved from where its page is.
@@ -261,6 +268,12 @@ mod tests {
             .filter(|f| f.starts_with("static/search/"))
             .count();
         assert_eq!(again.persisted_hits(), 5 * 2 + study + 1 + search);
+        // Written elsewhere (as `serve` or `build -o` do), the site is the same site.
+        let mut elsewhere = config.clone();
+        elsewhere.out_dir = dir.path().join("elsewhere");
+        let mut there = Cache::one_shot();
+        build_with(&elsewhere, &mut there).unwrap();
+        assert_eq!(there.persisted_hits(), again.persisted_hits());
         // An edit: the edited note is made again, and the rest read where the site's shape
         // allows (here it does not: a heading changed).
         std::fs::write(
