@@ -82,7 +82,8 @@ struct BuildArgs {
 /// Whether to use the persistent cache of highlighted code.
 #[derive(Args)]
 struct CacheArgs {
-    /// Neither read nor write the highlight cache in the user's cache folder
+    /// Neither read nor write the caches in the user's cache folder (highlighted code, drawn
+    /// diagrams, parsed and rendered notes)
     #[arg(long)]
     no_cache: bool,
 }

@@ -133,15 +133,26 @@ fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
 
 /// The forms a name is found by, with how directly each names it (0: the name itself or
 /// its plural; 1: the name less a vendor prefix or a generic tail).
-fn forms(name: &str, prefixes: &[String], used: &[String], derived: bool) -> Vec<(String, u8)> {
+///
+/// `written` says whether a vendor word and what follows it are written in some note: a form
+/// that puts a vendor word before a name no note writes so could never be found, and on a
+/// site of many vendors those forms were most of the automaton.
+fn forms(
+    name: &str,
+    prefixes: &[String],
+    used: &[String],
+    derived: bool,
+    written: &dyn Fn(&str) -> bool,
+) -> Vec<(String, u8)> {
     let direct = u8::from(derived);
-    let mut base = vec![(name.to_string(), direct)];
+    // Each with whether it puts a vendor word before the name.
+    let mut base = vec![(name.to_string(), direct, false)];
     match strip_prefix(name, prefixes) {
-        Some(short) => base.push((short.to_string(), 1)),
+        Some(short) => base.push((short.to_string(), 1, false)),
         // "SageMaker Data Wrangler" is also written "Amazon SageMaker Data Wrangler".
-        None => base.extend(used.iter().map(|p| (format!("{p} {name}"), direct))),
+        None => base.extend(used.iter().map(|p| (format!("{p} {name}"), direct, true))),
     }
-    for (b, _) in base.clone() {
+    for (b, _, vendored) in base.clone() {
         let lower = b.to_lowercase();
         for tail in GENERIC_TAILS {
             if let Some(head) = lower.strip_suffix(tail) {
@@ -150,13 +161,13 @@ fn forms(name: &str, prefixes: &[String], used: &[String], derived: bool) -> Vec
                 // "AWS Deployment" less its tail is only a vendor word.
                 let vendor = prefixes.iter().any(|p| p.eq_ignore_ascii_case(head));
                 if head.len() >= 3 && head.contains(char::is_alphabetic) && !vendor {
-                    base.push((head.to_string(), 1));
+                    base.push((head.to_string(), 1, vendored));
                 }
             }
         }
     }
     let mut out = Vec::new();
-    for (b, rank) in base {
+    for (b, rank, vendored) in base {
         let lower = b.to_lowercase();
         if lower.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             continue;
@@ -165,10 +176,95 @@ fn forms(name: &str, prefixes: &[String], used: &[String], derived: bool) -> Vec
             Some(singular) if singular.len() > 2 => singular.to_string(),
             _ => format!("{lower}s"),
         };
-        out.push((lower.replace('-', " "), rank));
-        out.push((plural.replace('-', " "), rank));
+        for form in [lower.replace('-', " "), plural.replace('-', " ")] {
+            if !vendored || written(&form) {
+                out.push((form, rank));
+            }
+        }
     }
     out
+}
+
+/// What the notes write after each vendor word ("aws glue jobs ..."), lower case, so a form
+/// "Vendor Name" is kept only where some note could hold it. Generous by design: markdown's
+/// emphasis and code marks are left out on both sides and runs of space are one space, so
+/// what the glossary reads of "AWS **Glue**" is found; a form too long, or with characters
+/// the notes may write as entities or escapes, is always kept.
+struct VendorPhrases {
+    /// Every vendor word and up to [`VendorPhrases::LEN`] bytes after it, normalised, sorted.
+    after: Vec<String>,
+}
+
+impl VendorPhrases {
+    const LEN: usize = 160;
+
+    fn of(index: &Index, used: &[String]) -> VendorPhrases {
+        use rayon::prelude::*;
+        if used.is_empty() {
+            return VendorPhrases { after: Vec::new() };
+        }
+        let words: Vec<String> = used
+            .iter()
+            .map(|p| format!("{} ", p.to_lowercase()))
+            .collect();
+        let mut after: Vec<String> = index
+            .pages
+            .par_iter()
+            .flat_map_iter(|p| {
+                let text = Self::normal(&p.page.note.original.to_lowercase().replace('-', " "));
+                let mut found = Vec::new();
+                for w in &words {
+                    for (i, _) in text.match_indices(w.as_str()) {
+                        let mut end = (i + w.len() + Self::LEN).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        found.push(text[i..end].to_string());
+                    }
+                }
+                found
+            })
+            .collect();
+        after.sort_unstable();
+        after.dedup();
+        VendorPhrases { after }
+    }
+
+    /// `text` without markdown's marks and HTML tags, each run of space one space.
+    fn normal(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '<' && chars.peek().is_some_and(|n| n.is_alphabetic() || *n == '/') {
+                chars.by_ref().find(|c| *c == '>');
+                continue;
+            }
+            if "*_`[]~=".contains(c) {
+                continue;
+            }
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// May `form` (a vendor word and a name) be written in some note?
+    fn has(&self, form: &str) -> bool {
+        let form = form.to_lowercase().replace('-', " ");
+        if form.len() > Self::LEN || form.contains(['&', '<', '>', '\\', '"', '\'']) {
+            return true;
+        }
+        let form = Self::normal(&form);
+        // Its plural is a form too: keep both where either is written.
+        let stem = form.strip_suffix('s').unwrap_or(&form);
+        let i = self.after.partition_point(|a| a.as_str() < stem);
+        self.after.get(i).is_some_and(|a| a.starts_with(stem))
+    }
 }
 
 /// A heading's text as a name: leading numbering and symbols, and a trailing colon, gone.
@@ -536,9 +632,12 @@ impl Terms {
             })
             .cloned()
             .collect();
+        let after_vendor = VendorPhrases::of(index, &used);
+        let written = |form: &str| after_vendor.has(form);
         let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
         for (t, term) in terms.iter().enumerate() {
-            for (form, rank) in forms(&term.name, &config.term_prefixes, &used, term.derived) {
+            let prefixes = &config.term_prefixes;
+            for (form, rank) in forms(&term.name, prefixes, &used, term.derived, &written) {
                 let cands = by_form.entry(form).or_default();
                 match cands.iter_mut().find(|(u, _)| *u == t) {
                     Some(c) => c.1 = c.1.min(rank),
@@ -836,6 +935,28 @@ fn paren_ranges(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_vendor_form_is_kept_where_a_note_may_write_it() {
+        let (_dir, _config, index, _) = crate::testing::index(&[(
+            "a.md",
+            "# A\n\nUse AWS **Glue** jobs, or <b>AWS</b> Lake-Formation.\n",
+        )]);
+        let written = VendorPhrases::of(&index, &["AWS".to_string()]);
+        for form in [
+            "aws glue",
+            "aws glues",
+            "aws glue jobs",
+            "aws lake formation",
+        ] {
+            assert!(written.has(form), "{form}");
+        }
+        // A name no note writes after the vendor word is no form of it.
+        assert!(!written.has("aws athena"));
+        let used = ["AWS".to_string()];
+        let forms = forms("Athena", &used, &used, false, &|f| written.has(f));
+        assert_eq!(forms, vec![("athena".into(), 0), ("athenas".into(), 0)]);
+    }
+
     /// Terms on pages 0..n, every page in one folder.
     fn terms(names: &[&str]) -> Terms {
         let prefixes = vec!["AWS".to_string(), "Amazon".into(), "SageMaker".into()];
@@ -853,7 +974,7 @@ mod tests {
             .collect();
         let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
         for (t, term) in terms.iter().enumerate() {
-            for (f, rank) in forms(&term.name, &prefixes, &[], false) {
+            for (f, rank) in forms(&term.name, &prefixes, &[], false, &|_| true) {
                 by_form.entry(f).or_default().push((t, rank));
             }
         }
