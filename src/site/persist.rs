@@ -105,19 +105,14 @@ impl Persist {
         kind: Kind,
         keys: &[Option<u64>],
     ) -> Vec<Option<T>> {
-        let full: Vec<Option<Key>> = keys.iter().map(|k| Some(self.key(kind, (*k)?))).collect();
-        let wanted: Vec<Key> = full.iter().flatten().copied().collect();
-        if wanted.is_empty() {
-            return keys.iter().map(|_| None).collect();
-        }
-        let found = self.store(kind).get_many(&wanted);
-        let got: Vec<Option<T>> = full
-            .par_iter()
-            .map(|k| decode(found.get(k.as_ref()?)?))
-            .collect();
-        let hits = got.iter().filter(|v| v.is_some()).count();
-        self.hits.fetch_add(hits, Ordering::Relaxed);
-        got
+        let bytes = self.get_bytes(kind, keys);
+        bytes
+            .into_par_iter()
+            .map(|b| match postcard::take_from_bytes(&b?) {
+                Ok((value, [])) => Some(value),
+                _ => None,
+            })
+            .collect()
     }
 
     #[cfg(test)]
@@ -139,7 +134,9 @@ impl Persist {
 }
 
 impl Persist {
-    /// The bytes cached under each key, as [`Persist::get`] (kept as they are, not encoded).
+    /// The bytes cached under each key (`None` for a miss), in order; decompressed in
+    /// parallel. (What [`Persist::put_bytes`] kept as they are, or what [`Persist::put`]
+    /// encoded.)
     pub(super) fn get_bytes(&self, kind: Kind, keys: &[Option<u64>]) -> Vec<Option<Vec<u8>>> {
         let full: Vec<Option<Key>> = keys.iter().map(|k| Some(self.key(kind, (*k)?))).collect();
         let wanted: Vec<Key> = full.iter().flatten().copied().collect();
@@ -198,14 +195,6 @@ fn file_key(key: u64, name: &str) -> u64 {
 fn encode<T: Serialize>(value: &T) -> Option<Arc<[u8]>> {
     let bytes = postcard::to_stdvec(value).ok()?;
     Some(Arc::from(lz4_flex::compress_prepend_size(&bytes)))
-}
-
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    let bytes = lz4_flex::decompress_size_prepended(bytes).ok()?;
-    match postcard::take_from_bytes(&bytes) {
-        Ok((value, [])) => Some(value),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
