@@ -95,6 +95,11 @@ impl<V: Value> Store<V> {
         &self.dir
     }
 
+    /// The cache's name (its folder in [`Store::dir`]).
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
     fn shard_path(&self, shard: usize) -> PathBuf {
         self.dir.join(self.name).join(format!("{shard:02}.bin"))
     }

@@ -57,6 +57,12 @@ fn placed(rel: &str, key: u64) -> u64 {
     hash_of((key, rel))
 }
 
+/// What a parsed note is kept under on disk: the hash of its bytes under the config and
+/// theme (`env`).
+fn parsed_key(env: u64, hash: u64) -> u64 {
+    hash_of((env, hash))
+}
+
 /// A note as first read in a build: done (kept from the last build, or unreadable), or its
 /// bytes, to be parsed.
 enum Read {
@@ -168,6 +174,27 @@ impl Cache {
         }
     }
 
+    /// Fills each `None` of `reused` (what memory did not hold) from the page cache on disk,
+    /// where it has the value for that page's place and key.
+    fn fill_from_disk<'a, T: serde::de::DeserializeOwned + Send>(
+        &self,
+        kind: persist::Kind,
+        reused: &mut [Option<T>],
+        places: impl Iterator<Item = (&'a str, &'a u64)>,
+    ) {
+        let missing: Vec<Option<u64>> = reused
+            .iter()
+            .zip(places)
+            .map(|(r, (rel, key))| r.is_none().then(|| placed(rel, *key)))
+            .collect();
+        let cached: Vec<Option<T>> = self.persisted(kind, &missing);
+        for (r, c) in reused.iter_mut().zip(cached) {
+            if r.is_none() {
+                *r = c;
+            }
+        }
+    }
+
     /// How many values this cache has read from the page cache on disk.
     #[cfg(test)]
     pub(super) fn persisted_hits(&self) -> usize {
@@ -251,7 +278,7 @@ impl Cache {
         let keys: Vec<Option<u64>> = read
             .iter()
             .map(|r| match r {
-                Read::Todo { hash, .. } => Some(hash_of((env, *hash))),
+                Read::Todo { hash, .. } => Some(parsed_key(env, *hash)),
                 Read::Done(_) => None,
             })
             .collect();
@@ -279,7 +306,7 @@ impl Cache {
         });
         if self.one_shot {
             let fresh: Vec<(u64, OutlinedRef)> = fresh
-                .map(|(hash, page)| (hash_of((env, hash)), page.outlined()))
+                .map(|(hash, page)| (parsed_key(env, hash), page.outlined()))
                 .collect();
             let fresh: Vec<(u64, &OutlinedRef)> = fresh.iter().map(|(k, v)| (*k, v)).collect();
             self.persist(persist::Kind::Parsed, &fresh);
@@ -376,17 +403,12 @@ impl Cache {
             .map(|p| &p.page.note.rel)
             .zip(keys.pages.iter().copied());
         let mut reused = take_matching(&mut self.rendered, wanted);
-        let missing: Vec<Option<u64>> = reused
-            .iter()
-            .zip(index.pages.iter().zip(&keys.pages))
-            .map(|(r, (p, k))| r.is_none().then(|| placed(&p.page.note.rel, *k)))
-            .collect();
-        let cached: Vec<Option<Rendered>> = self.persisted(persist::Kind::Rendered, &missing);
-        for (r, c) in reused.iter_mut().zip(cached) {
-            if r.is_none() {
-                *r = c;
-            }
-        }
+        let places = index.pages.iter().map(|p| p.page.note.rel.as_str());
+        self.fill_from_disk(
+            persist::Kind::Rendered,
+            &mut reused,
+            places.zip(&keys.pages),
+        );
         let blocks = reused
             .par_iter()
             .enumerate()
@@ -493,18 +515,8 @@ impl Cache {
     fn search_parts(&mut self) -> Vec<(String, Content)> {
         let wanted = self.search_plan.iter().map(|s| (&s.rel, s.key));
         let mut reused = take_matching(&mut self.search, wanted);
-        let missing: Vec<Option<u64>> = reused
-            .iter()
-            .zip(&self.search_plan)
-            .map(|(r, s)| r.is_none().then(|| placed(&s.rel, s.key)))
-            .collect();
-        let cached: Vec<Option<search::PageSearch>> =
-            self.persisted(persist::Kind::Search, &missing);
-        for (r, c) in reused.iter_mut().zip(cached) {
-            if r.is_none() {
-                *r = c;
-            }
-        }
+        let places = self.search_plan.iter().map(|s| (s.rel.as_str(), &s.key));
+        self.fill_from_disk(persist::Kind::Search, &mut reused, places);
         let rendered = &self.rendered;
         let done: Vec<(search::PageSearch, bool)> = self
             .search_plan
@@ -600,7 +612,7 @@ impl Cache {
             .iter()
             .filter_map(|rel| {
                 let (hash, page) = self.notes.get(rel)?;
-                Some((hash_of((env, *hash)), page.outlined()))
+                Some((parsed_key(env, *hash), page.outlined()))
             })
             .collect();
         let parsed: Vec<(u64, &OutlinedRef)> = parsed.iter().map(|(k, v)| (*k, v)).collect();

@@ -17,7 +17,7 @@ use crate::store::{self, Key, Store};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -27,7 +27,7 @@ const RENDERED_BUDGET: usize = 512 << 20;
 const SEARCH_BUDGET: usize = 256 << 20;
 const HTML_BUDGET: usize = 128 << 20;
 
-/// Which of the three caches.
+/// Which of the four caches.
 #[derive(Clone, Copy)]
 pub(super) enum Kind {
     Parsed,
@@ -38,7 +38,6 @@ pub(super) enum Kind {
 }
 
 pub(super) struct Persist {
-    dir: PathBuf,
     /// This studysite build.
     build: [u8; 32],
     parsed: Store<Arc<[u8]>>,
@@ -66,7 +65,6 @@ impl Persist {
     /// The page cache in `cache_dir`; `None` when this studysite build cannot be told.
     pub(super) fn new(cache_dir: &Path) -> Option<Persist> {
         Some(Persist {
-            dir: cache_dir.to_path_buf(),
             build: this_build()?,
             parsed: Store::new(cache_dir, "parsed", PARSED_BUDGET),
             rendered: Store::new(cache_dir, "rendered", RENDERED_BUDGET),
@@ -76,8 +74,9 @@ impl Persist {
         })
     }
 
+    /// The cache folder it was made with.
     pub(super) fn dir(&self) -> &Path {
-        &self.dir
+        self.parsed.dir()
     }
 
     fn store(&self, kind: Kind) -> &Store<Arc<[u8]>> {
@@ -90,12 +89,7 @@ impl Persist {
     }
 
     fn key(&self, kind: Kind, key: u64) -> Key {
-        let name: &[u8] = match kind {
-            Kind::Parsed => b"parsed",
-            Kind::Rendered => b"rendered",
-            Kind::Search => b"search",
-            Kind::Html => b"html",
-        };
+        let name = self.store(kind).name().as_bytes();
         store::key(&[&self.build, name, &key.to_le_bytes()])
     }
 
