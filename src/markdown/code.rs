@@ -60,6 +60,19 @@ pub(crate) fn highlighted_blocks(doc: &super::Prepared) -> Vec<Block> {
     blocks
 }
 
+/// A Mermaid block that does not parse, as its page shows it: the source, and why. The
+/// Mermaid script would only print the same error, so it is not shipped for it.
+fn mermaid_source(code: &str, message: &str) -> String {
+    let mut source = String::with_capacity(code.len() + 16);
+    escape_html_body_text(&mut source, code).ok();
+    let mut why = String::new();
+    escape_html_body_text(&mut why, message.lines().next().unwrap_or("")).ok();
+    format!(
+        "<figure class=\"mermaid-error\"><pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">{source}</code></pre>\
+         <figcaption>This diagram does not parse ({why}); its source is shown.</figcaption></figure>\n"
+    )
+}
+
 /// Does a rendered body hold a Mermaid diagram? (Then its page loads Mermaid.)
 pub(crate) fn has_mermaid(html: &str) -> bool {
     html.contains("<pre class=\"mermaid\">")
@@ -128,7 +141,8 @@ impl Blocks<'_> {
             {
                 mermaid::Drawn::Svg(html) => return html,
                 mermaid::Drawn::SyntaxError { message, at } => {
-                    self.mermaid_error(code, start, &message, at)
+                    self.mermaid_error(code, start, &message, at);
+                    return mermaid_source(code, &message);
                 }
                 mermaid::Drawn::Fallback { .. } => {}
             }
@@ -173,7 +187,7 @@ impl Blocks<'_> {
     }
 
     /// A Mermaid block that does not parse: a warning at the line the parser names (else the
-    /// fence), with that line of the source. The block is left to the browser's Mermaid.
+    /// fence), with that line of the source.
     fn mermaid_error(&self, code: &str, fence_start: usize, message: &str, at: Option<usize>) {
         let rest = &self.text[fence_start.min(self.text.len())..];
         let body_start = fence_start + rest.find('\n').map_or(rest.len(), |i| i + 1);
@@ -193,7 +207,7 @@ impl Blocks<'_> {
             message: format!("Mermaid diagram does not parse{shown} ({message})"),
             help: Some(
                 "fix the diagram's syntax (https://mermaid.js.org/intro/syntax-reference.html); \
-                 until then the page draws it with the Mermaid script, which shows the error"
+                 until then the page shows its source"
                     .into(),
             ),
             lint: Some(Lint::Mermaid),
@@ -321,9 +335,14 @@ mod tests {
             "{mermaid}"
         );
         assert!(!has_mermaid(&mermaid) && found.is_empty(), "{mermaid}");
-        // One that does not parse is named, and left for the Mermaid script.
+        // One that does not parse is named, and shown as its source (no Mermaid script).
         let (broken, found) = block("mermaid", "graph TD\nA[open --> B\n");
-        assert!(has_mermaid(&broken), "{broken}");
+        assert!(!has_mermaid(&broken), "{broken}");
+        assert!(
+            broken.starts_with("<figure class=\"mermaid-error\">")
+                && broken.contains("A[open --&gt; B"),
+            "{broken}"
+        );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("does not parse"), "{found:?}");
         let (math, _) = block("math", "x^2\n");

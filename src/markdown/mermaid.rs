@@ -4,8 +4,8 @@
 //! A block merman cannot draw (a diagram kind or an option it lacks, such as the ELK layout,
 //! which is left out of the build for its licence) stays a `<pre class="mermaid">`, and that
 //! page alone loads the bundled Mermaid script to draw it in the browser. A block merman
-//! cannot parse is reported with its line, and is also left to the browser, whose Mermaid
-//! either draws it (a newer syntax) or shows its source with the reason.
+//! cannot parse is reported with its line and shown as its source: Mermaid's own parser,
+//! which merman follows, would only print the error, at the cost of a 5 MB script.
 
 use merman::svg::SvgRenderOptions;
 use merman::{
