@@ -1,4 +1,4 @@
-// Flashcards: the deck is embedded in the page (no fetch, so it works from file://); marks
+// Flashcards: every card of the site (the shared deck, window.studysiteDeck); marks
 // ("knew" / "missed") are kept by window.studysiteStore under a key naming the site. Set up
 // again when `studysite serve` swaps in new content (`studysite:content`); the keys reach the
 // new deck.
@@ -7,38 +7,24 @@
   var onKey = function () {};
   document.addEventListener("keydown", function (e) { onKey(e); });
 
-  // A card's text keeps the notes' code spans in backticks (`x`): each shows as code.
-  function setInline(el, text) {
-    el.textContent = "";
-    var rest = String(text || "");
-    for (;;) {
-      var open = rest.indexOf("`");
-      var close = open < 0 ? -1 : rest.indexOf("`", open + 1);
-      if (close <= open + 1) break;
-      el.appendChild(document.createTextNode(rest.slice(0, open)));
-      var code = document.createElement("code");
-      code.textContent = rest.slice(open + 1, close);
-      el.appendChild(code);
-      rest = rest.slice(close + 1);
-    }
-    el.appendChild(document.createTextNode(rest));
-  }
-
-  function plain(text) {
-    return String(text || "").replace(/`([^`]+)`/g, "$1");
+  // A card's words alone, for the live region.
+  function plain(html) {
+    var d = document.createElement("div");
+    d.innerHTML = html || "";
+    return (d.textContent || "").replace(/\s+/g, " ").trim();
   }
 
   function init() {
     var root = document.getElementById("flashcards");
-    var data = document.getElementById("fc-data");
-    if (!root || !data) return;
-    var all = JSON.parse(data.textContent || "[]");
+    var shared = window.studysiteDeck && window.studysiteDeck();
+    if (!root || !shared) return;
+    var all = shared.cards;
     var key = root.getAttribute("data-storage-key");
     var $ = function (id) { return document.getElementById(id); };
     var card = $("fc-card"), answer = $("fc-answer"), prompt = $("fc-prompt"), kind = $("fc-kind");
     var source = $("fc-source"), mark = $("fc-mark"), progress = $("fc-progress"), score = $("fc-score");
     var live = $("fc-live"), section = $("fc-section"), reveal = $("fc-reveal");
-    var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap", question: "Practice question" };
+    var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap", question: "Practice question", quiz: "Practice question", cloze: "Cloze" };
 
     // The store (base.html's head script, or site.js's fallback) keeps marks across pages
     // and reloads, from file:// too; with storage disabled they last for this visit.
@@ -70,11 +56,11 @@
         progress.textContent = "";
         return;
       }
-      // A tip's card names the heading it sits under: the prompt is a sentence out of context.
-      kind.textContent = (KINDS[c.kind] || c.kind) + (c.context ? " · " + c.context : "");
+      kind.textContent = (KINDS[c.kind] || c.kind) + " · " + c.section;
       card.setAttribute("data-kind", c.kind);
-      setInline(prompt, c.prompt);
-      setInline(answer, c.answer);
+      prompt.hidden = false;
+      prompt.innerHTML = c.front;
+      answer.innerHTML = c.back;
       source.textContent = c.source;
       source.setAttribute("href", c.url);
       var m = marks[c.id];
@@ -97,9 +83,11 @@
       if (!current()) return;
       var open = answer.hidden;
       answer.hidden = !open;
+      // A cloze's back is its whole text, the blanks filled.
+      prompt.hidden = open && current().kind === "cloze";
       card.setAttribute("aria-expanded", String(open));
       reveal.textContent = open ? "Hide answer" : "Show answer";
-      if (open) live.textContent = "Answer: " + plain(current().answer);
+      if (open) live.textContent = "Answer: " + plain(current().back);
     }
 
     function go(step) {
@@ -107,7 +95,7 @@
       pos = (pos + step + deck.length) % deck.length;
       show();
       var c = current();
-      live.textContent = "Card " + (pos + 1) + " of " + deck.length + ": " + (c.context ? c.context + ". " : "") + plain(c.prompt);
+      live.textContent = "Card " + (pos + 1) + " of " + deck.length + ": " + plain(c.front);
     }
 
     function setMark(value) {
@@ -141,6 +129,9 @@
     $("fc-knew").addEventListener("click", function () { setMark("knew"); });
     $("fc-missed").addEventListener("click", function () { setMark("missed"); });
     $("fc-shuffle").addEventListener("click", shuffle);
+    $("fc-csv").addEventListener("click", function () {
+      window.studysiteDownload("flashcards.csv", shared.csv(), "text/csv");
+    });
     section.addEventListener("change", filter);
 
     onKey = function (e) {

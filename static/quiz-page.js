@@ -1,4 +1,5 @@
-// The quiz page: every quiz of the site (quiz.js marks each), a section filter, shuffling
+// The quiz page: every quiz of the site (from the shared deck, window.studysiteDeck; quiz.js
+// marks each), a section filter, shuffling
 // (questions, and options with "All of the above" kept last), "retry missed" (the ids of
 // questions last answered wrong, kept by window.studysiteStore under a key naming the site,
 // so they survive a reload) and exam mode: N questions drawn from those shown, a timer,
@@ -9,12 +10,37 @@
   function now() { return (window.studysiteNow || Date.now)(); }
   var timer = null;
 
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // The quizzes of the shared deck as the notes' own quiz sections (quiz.js marks them).
+  function render(list, quizzes) {
+    list.innerHTML = quizzes.map(function (q) {
+      var options = q.options.map(function (o) {
+        return "<li" + (o.pinned ? ' data-pinned="true"' : "") + '><button type="button" class="quiz-option" data-letter="' +
+          esc(o.letter) + '" aria-pressed="false"><span class="quiz-letter">' + esc(o.letter) + "</span> " + o.html + "</button></li>";
+      }).join("");
+      return '<section class="quiz" data-id="' + esc(q.id) + '" data-section="' + esc(q.section) + '" data-answer="' +
+        esc(q.answer) + '"' + (q.multi ? ' data-multi="true"' : "") + ' aria-label="Practice question">' +
+        '<p class="quiz-source">' + esc(q.section) + ' · <a href="' + esc(q.url) + '">' + esc(q.source) + "</a></p>" +
+        '<div class="quiz-stem">' + q.stem + "</div>" +
+        '<ol class="quiz-options" aria-label="' + (q.multi ? "Choose every right option" : "Choose one option") + '">' + options + "</ol>" +
+        '<details class="quiz-answer"><summary>Answer</summary><p><strong>Answer: ' + esc(q.answer) + "</strong></p>" + q.explanation + "</details>" +
+        '<p class="quiz-feedback" aria-live="polite"></p></section>';
+    }).join("\n");
+  }
+
   function init() {
     var root = document.getElementById("quiz-page");
     var Q = window.studysiteQuiz;
-    if (!root || !Q) return;
+    var deck = window.studysiteDeck && window.studysiteDeck();
+    if (!root || !Q || !deck) return;
     var $ = function (id) { return document.getElementById(id); };
     var list = $("qz-list"), section = $("qz-section"), shown = $("qz-shown");
+    if (!list.querySelector("section.quiz")) render(list, deck.quizzes);
     var missedBtn = $("qz-missed"), missedCount = $("qz-missed-count"), result = $("qz-result");
     var start = $("qz-start"), submit = $("qz-submit"), end = $("qz-end"), clock = $("qz-timer");
     var all = Array.prototype.slice.call(list.querySelectorAll("section.quiz"));
@@ -119,9 +145,6 @@
       root.removeAttribute("data-mode");
       submit.hidden = true; end.hidden = true; start.disabled = false; clock.textContent = "";
       apply();
-    }
-    function esc(s) {
-      return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
     }
 
     Q.bind(list, { onAnswer: record });

@@ -1,4 +1,4 @@
-// The review page: every card of the site (embedded, so it works from file://), scheduled
+// The review page: every card of the site (the shared deck, window.studysiteDeck), scheduled
 // with FSRS (the published FSRS-5 formulas and default parameters, written out below), due
 // cards first, then new ones. Progress (each card's stability, difficulty and due time, and
 // a log of reviews) is kept by window.studysiteStore under a key naming the site, and can be
@@ -65,10 +65,10 @@
 
   function init() {
     var root = document.getElementById("review");
-    var data = document.getElementById("rv-data");
-    if (!root || !data) return;
+    var deck = window.studysiteDeck && window.studysiteDeck();
+    if (!root || !deck) return;
     var $ = function (id) { return document.getElementById(id); };
-    var all = JSON.parse(data.textContent || "[]");
+    var all = deck.cards;
     var key = root.getAttribute("data-storage-key");
     var store = window.studysiteStore;
     var KINDS = { scenario: "Scenario", tip: "Exam tip", trap: "Exam trap", question: "Practice question", quiz: "Practice question", cloze: "Cloze" };

@@ -19,7 +19,7 @@ fn build(path: &Path) -> (BTreeMap<String, String>, Vec<String>) {
     let files = built
         .files
         .into_iter()
-        .filter(|(k, _)| k.ends_with(".html"))
+        .filter(|(k, _)| k.ends_with(".html") || k == DECK)
         .map(|(k, v)| match v {
             Content::Bytes(b) => (k, String::from_utf8(b.to_vec()).unwrap()),
             Content::Copy(p) => (k, std::fs::read_to_string(p).unwrap()),
@@ -27,6 +27,9 @@ fn build(path: &Path) -> (BTreeMap<String, String>, Vec<String>) {
         .collect();
     (files, built.report.diagnostics())
 }
+
+/// The deck the flashcards, quiz and review pages load.
+const DECK: &str = "static/study/deck.js";
 
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
@@ -258,8 +261,10 @@ fn answered_sections_list_their_scenarios_and_study_pages_exist() {
         };
         assert_resolves(&files, &target, "backlink");
     }
-    let cards = &files["flashcards.html"];
-    assert!(cards.contains("id=\"fc-data\"") && cards.contains("Process a 2 GB file in Lambda"));
+    assert!(
+        files["flashcards.html"].contains(DECK)
+            && files[DECK].contains("Process a 2 GB file in Lambda")
+    );
     let cram = &files["cram-sheet.html"];
     for part in [
         "ECS vs EKS vs Batch",
@@ -372,15 +377,68 @@ fn links_to_study_pages_resolve_from_any_depth() {
     );
 }
 
-/// The flashcard deck of a built site: (kind, context, prompt, answer, id) per card.
-fn cards(flashcards: &str) -> Vec<[String; 5]> {
-    let json = chunks(flashcards, "id=\"fc-data\">", "</script>")[0];
-    let json = &json["id=\"fc-data\">".len()..json.len() - "</script>".len()];
-    let deck: Vec<serde_json::Value> = serde_json::from_str(&json.replace("<\\/", "</")).unwrap();
-    deck.iter()
+/// A card's HTML as text: its lines kept, its tags dropped.
+fn card_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html.replace("<br>", "\n").replace("&nbsp;", " ");
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        rest = rest[close..].to_string();
+    }
+    out.push_str(&rest);
+    unescape(&out)
+}
+
+/// The flashcard deck of a built site: (kind, context, prompt, answer, url, id) per card.
+fn cards(files: &BTreeMap<String, String>) -> Vec<[String; 6]> {
+    let js = &files[DECK];
+    let json = js
+        .trim()
+        .strip_prefix("window.studysiteDeckData = ")
+        .and_then(|j| j.strip_suffix(';'))
+        .expect("the deck script's shape");
+    let deck: serde_json::Value = serde_json::from_str(json).unwrap();
+    let quizzes = deck["quizzes"].as_array().unwrap();
+    deck["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|c| {
-            ["kind", "context", "prompt", "answer", "id"]
-                .map(|k| c[k].as_str().unwrap().to_string())
+            if let Some(q) = c["q"].as_u64() {
+                // A quiz card is its quiz: the stem, then a line per option.
+                let z = &quizzes[q as usize];
+                let mut prompt = card_text(z["stem"].as_str().unwrap()).trim().to_string();
+                for o in z["options"].as_array().unwrap() {
+                    let text = card_text(o["html"].as_str().unwrap());
+                    prompt.push_str(&format!("\n{}) {text}", o["letter"].as_str().unwrap()));
+                }
+                return [
+                    "quiz".to_string(),
+                    String::new(),
+                    prompt,
+                    card_text(z["explanation"].as_str().unwrap())
+                        .trim()
+                        .to_string(),
+                    z["url"].as_str().unwrap().to_string(),
+                    c["id"].as_str().unwrap().to_string(),
+                ];
+            }
+            let front = c["front"].as_str().unwrap();
+            let (context, prompt) = match front.split_once("</p>") {
+                Some((ctx, rest)) if ctx.starts_with("<p class=\"rv-context\">") => {
+                    (card_text(ctx), card_text(rest))
+                }
+                _ => (String::new(), card_text(front)),
+            };
+            [
+                c["kind"].as_str().unwrap().to_string(),
+                context,
+                prompt,
+                card_text(c["back"].as_str().unwrap()),
+                c["url"].as_str().unwrap().to_string(),
+                c["id"].as_str().unwrap().to_string(),
+            ]
         })
         .collect()
 }
@@ -402,10 +460,10 @@ fn tips_and_traps_become_cloze_cards_without_duplicates() {
     )
     .unwrap();
     let (files, _) = build(dir.path());
-    let deck = cards(&files["flashcards.html"]);
+    let deck = cards(&files);
     let shown: Vec<[&str; 4]> = deck
         .iter()
-        .map(|[k, c, p, _, id]| [k.as_str(), c.as_str(), p.as_str(), id.as_str()])
+        .map(|[k, c, p, _, url, _]| [k.as_str(), c.as_str(), p.as_str(), url.as_str()])
         .collect();
     assert_eq!(
         shown,
@@ -428,13 +486,16 @@ fn tips_and_traps_become_cloze_cards_without_duplicates() {
 #[test]
 fn bundled_tips_that_state_scenarios_are_not_carded_twice() {
     let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let deck = cards(&files["flashcards.html"]);
-    let ids: std::collections::BTreeSet<&str> = deck.iter().map(|c| c[4].as_str()).collect();
+    let deck = cards(&files);
+    let ids: std::collections::BTreeSet<&str> = deck.iter().map(|c| c[5].as_str()).collect();
     assert_eq!(ids.len(), deck.len(), "two cards share an id");
     // Each of the seed's four tips and its trap states scenarios, so each is on those cards;
-    // the rest of the deck is the practice questions note.
+    // the rest of the deck is the practice questions note (two of them quizzes).
     let (scenarios, others): (Vec<_>, Vec<_>) = deck.iter().partition(|c| c[0] == "scenario");
-    assert!(others.iter().all(|c| c[0] == "question"), "{others:?}");
+    assert!(
+        others.iter().all(|c| c[0] == "question" || c[0] == "quiz"),
+        "{others:?}"
+    );
     assert_eq!(scenarios.len(), SEED.len());
     assert_eq!(others.len(), 5, "{others:?}");
 }
@@ -442,39 +503,38 @@ fn bundled_tips_that_state_scenarios_are_not_carded_twice() {
 #[test]
 fn bundled_practice_questions_are_cards() {
     let (files, _) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let deck = cards(&files["flashcards.html"]);
-    let questions: Vec<&[String; 5]> = deck.iter().filter(|c| c[0] == "question").collect();
-    // A question and its folded answer callout: the options keep their lines.
-    assert_eq!(questions[0][1], "Question 1: Payload Size");
+    let deck = cards(&files);
+    let questions: Vec<&[String; 6]> = deck.iter().filter(|c| c[0] == "question").collect();
+    // A question with lettered options and a folded answer callout is a quiz card: the
+    // options keep their lines.
+    let quiz = deck.iter().find(|c| c[0] == "quiz").unwrap();
     assert!(
-        questions[0][2].ends_with("endpoint fits?\nA) Real-time inference\nB) Serverless inference\nC) Async inference\nD) An inference pipeline"),
+        quiz[2].ends_with("endpoint fits?\nA) Real-time inference\nB) Serverless inference\nC) Async inference\nD) An inference pipeline"),
         "{:?}",
-        questions[0][2]
+        quiz[2]
     );
+    assert!(quiz[3].starts_with("C: Async inference."), "{quiz:?}");
+    assert_eq!(
+        quiz[4],
+        "03-mlops-deployment/12-practice-questions.html#question-1-payload-size"
+    );
+    // A question card names its heading.
+    assert_eq!(questions[0][1], "Question 3: Python Workflows");
+    // An HTML <details> whose summary says "answer".
     assert!(
-        questions[0][3].starts_with("C: Async inference."),
+        questions[0][3].starts_with("Amazon MWAA"),
         "{:?}",
         questions[0]
     );
-    assert_eq!(
-        questions[0][4],
-        "03-mlops-deployment/12-practice-questions.html#question-1-payload-size?q1"
-    );
-    // An HTML <details> whose summary says "answer".
-    assert!(
-        questions[2][3].starts_with("Amazon MWAA"),
-        "{:?}",
-        questions[2]
-    );
     // `Q:` / `A:` lines, two under one heading.
     assert_eq!(
-        questions[3][2],
+        questions[1][2],
         "Which service stores the Docker images that SageMaker and ECS run?"
     );
-    assert_eq!(questions[3][3], "Amazon ECR, the container registry.");
+    assert_eq!(questions[1][3], "Amazon ECR, the container registry.");
     assert_eq!(
-        questions[4][4],
-        "03-mlops-deployment/12-practice-questions.html#quick-checks?q2"
+        questions[2][4],
+        "03-mlops-deployment/12-practice-questions.html#quick-checks"
     );
 }
 

@@ -1,6 +1,6 @@
 //! Study mode, whole sites: every practice question of the shared corpora, counted from the
 //! source by a scan of its own here (not studysite's code), is a quiz on its page and on
-//! `quiz.html` with the right letters; the fixture of every option and answer form; the
+//! `quiz.html` (the deck it loads) with the right letters; the fixture of every option and answer form; the
 //! Anki export read by Anki's documented rules; `studysite init` then `build`.
 
 #[path = "support/shared.rs"]
@@ -190,6 +190,39 @@ fn quizzes_of(html: &str) -> Vec<(Written, String)> {
     out
 }
 
+/// The deck the flashcards, quiz and review pages load, as JSON.
+fn deck_of(js: &str) -> serde_json::Value {
+    let json = js
+        .trim()
+        .strip_prefix("window.studysiteDeckData = ")
+        .and_then(|j| j.strip_suffix(';'))
+        .expect("the deck script's shape");
+    serde_json::from_str(json).unwrap()
+}
+
+const DECK: &str = "static/study/deck.js";
+
+/// The quizzes `quiz.html` shows (from the deck): options' letters and the answer.
+fn quiz_page_of(js: &str) -> Vec<(Written, String)> {
+    deck_of(js)["quizzes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let options = q["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["letter"].as_str().unwrap())
+                .collect();
+            let answer = q["answer"].as_str().unwrap().replace(',', "");
+            let url = q["url"].as_str().unwrap();
+            let source = url.split('#').next().unwrap().to_string();
+            (Written { options, answer }, source)
+        })
+        .collect()
+}
+
 /// The first quiz of `html` whose markup does not close what it opens (a stray `</p>`, a
 /// list left open), with the tag; code, diagrams and SVG are left out.
 fn unbalanced_quiz(html: &str) -> Option<String> {
@@ -224,7 +257,7 @@ fn corpus_quizzes(name: &str) -> (usize, usize) {
         return (0, 0);
     };
     let site = build(&path);
-    let quiz_page = quizzes_of(&site.text("quiz.html"));
+    let quiz_page = quiz_page_of(&site.text(DECK));
     let mut from_source = 0;
     let mut missing = Vec::new();
     for (rel, url) in &site.urls {
@@ -402,8 +435,8 @@ fn cloze_reads_as_plain_text_on_the_page() {
         "{html}"
     );
     assert!(html.contains("<code>{{c1::kept}}</code>"), "{html}");
-    let review = site.text("review.html");
-    assert!(review.contains("cloze-blank"), "no cloze card: {review}");
+    let deck = site.text(DECK);
+    assert!(deck.contains("cloze-blank"), "no cloze card: {deck}");
 }
 
 /// One record of a text file by Anki's rules: fields split by the separator; a field that
@@ -488,15 +521,18 @@ fn flashcards_txt_reads_as_anki_documents_it() {
         kinds.contains("quiz") && kinds.contains("cloze"),
         "{kinds:?}"
     );
-    // The CSV holds the same cards.
-    let csv = site.text("flashcards.csv");
-    assert!(csv.starts_with("GUID,Note type,Deck,Front,Back,Tags\r\n"));
-    for g in &guids {
-        assert!(csv.contains(g.as_str()));
-    }
+    // The deck the pages load holds the same cards (the browser makes the CSV of it).
+    let deck = deck_of(&site.text(DECK));
+    let ids: std::collections::BTreeSet<String> = deck["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, guids);
     // The flashcards page links both.
     let page = site.text("flashcards.html");
-    assert!(page.contains("href=\"flashcards.txt\"") && page.contains("href=\"flashcards.csv\""));
+    assert!(page.contains("href=\"flashcards.txt\"") && page.contains("id=\"fc-csv\""));
 }
 
 #[test]
@@ -562,12 +598,9 @@ fn init_then_build_gives_no_warning() {
         );
     }
     assert!(read("practice.html").contains("<section class=\"quiz\""));
-    assert_eq!(quizzes_of(&read("quiz.html")).len(), 2);
-    let review = read("review.html");
-    assert!(
-        review.matches("\"kind\":\"cloze\"").count() >= 2,
-        "{review}"
-    );
+    assert_eq!(quiz_page_of(&read(DECK)).len(), 2);
+    let deck = read(DECK);
+    assert!(deck.matches("\"kind\":\"cloze\"").count() >= 2, "{deck}");
     // Every option is in studysite.toml.
     let toml = std::fs::read_to_string(site.join("studysite.toml")).unwrap();
     for key in [
@@ -599,20 +632,25 @@ fn reused_text_keeps_its_code_spans() {
         return;
     };
     let site = build(&path);
-    for page in ["when-to-use-what.html", "cram-sheet.html", "review.html"] {
+    for page in ["when-to-use-what.html", "cram-sheet.html", DECK] {
         let mut html = site.text(page);
+        if page == DECK {
+            // The cards' text, not the quizzes' (each is its note's own HTML).
+            let cards = deck_of(&html)["cards"].clone();
+            html = cards
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| Some(format!("{} {}", c["front"].as_str()?, c["back"].as_str()?)))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
         for (open, close) in [("<pre", "</pre>"), ("<script", "</script>")] {
             while let Some(a) = html.find(open) {
                 let Some(b) = html[a..].find(close) else {
                     break;
                 };
-                // Review cards are JSON in a script: keep their text, drop the rest.
-                let keep = if open == "<script" && html[a..a + b].contains("\"front\"") {
-                    html[a..a + b].to_string()
-                } else {
-                    String::new()
-                };
-                html.replace_range(a..a + b + close.len(), &keep.replace("<script", "<s"));
+                html.replace_range(a..a + b + close.len(), "");
             }
         }
         let literal: Vec<&str> = html

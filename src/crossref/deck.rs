@@ -4,12 +4,12 @@
 //! and their own content, never their place: a card keeps its review history when other
 //! notes, or other parts of its own note, change.
 
-use super::pages::{flashcards, top_section};
+use super::pages::{flashcards, top_section, without_markup};
 use super::Web;
 use crate::index::Index;
 use crate::markdown::cloze;
 use crate::markdown::quiz::{fragment_html, Quiz};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 
 /// A card of the review deck. `front` and `back` are HTML.
@@ -27,6 +27,10 @@ pub(crate) struct Card {
     /// A cloze card's text in Anki's syntax (`{{c1::...}}`), as HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) cloze: Option<String>,
+    /// A quiz card's place among the site's quizzes ([`quizzes`]): its front and back are
+    /// made of that quiz.
+    #[serde(skip)]
+    pub(crate) quiz: Option<usize>,
 }
 
 /// One option of a quiz on the quiz page.
@@ -183,19 +187,8 @@ fn reading_order(index: &Index) -> Vec<usize> {
         .collect()
 }
 
-/// A flashcard as the flashcards page has it.
-#[derive(Deserialize)]
-struct Flash {
-    kind: String,
-    context: String,
-    prompt: String,
-    answer: String,
-    url: String,
-    section: String,
-    source: String,
-}
-
-/// The whole deck: flashcards first, then quizzes and cloze cards, page by page.
+/// The whole deck: scenarios, tips and traps first, then questions, quizzes and cloze
+/// cards, page by page. A quiz card's `quiz` is its place in [`quizzes`].
 pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
     let by_url: HashMap<&str, usize> = index
         .pages
@@ -203,10 +196,8 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
         .enumerate()
         .map(|(i, p)| (p.url.as_str(), i))
         .collect();
-    let json = flashcards(web, index).cards_json.replace("<\\!--", "<!--");
-    let flash: Vec<Flash> = serde_json::from_str(&json).unwrap_or_default();
     let mut out = Vec::new();
-    for f in flash.into_iter().filter(|f| f.kind != "question") {
+    for f in flashcards(web, index) {
         let page = f.url.split('#').next().unwrap_or("");
         let rel = by_url
             .get(page)
@@ -221,16 +212,18 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
             )
         };
         out.push(Card {
-            id: card_id(rel, &[&f.kind, &f.prompt, &f.answer]),
-            kind: f.kind,
+            id: card_id(rel, &[f.kind, &f.prompt, &f.answer]),
+            kind: f.kind.to_string(),
             section: f.section,
             source: f.source,
             url: f.url,
             front,
             back: escaped(&f.answer),
             cloze: None,
+            quiz: None,
         });
     }
+    let mut quiz = 0;
     for p in reading_order(index) {
         let page = &index.pages[p];
         let outline = &page.page.outline;
@@ -243,15 +236,32 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
             if covered {
                 continue;
             }
+            // The heading above names the question ("Question 1: Payload Size"); one with no
+            // words of its own is asked by it.
+            let heading = outline
+                .headings
+                .iter()
+                .rfind(|h| h.offset < q.offset)
+                .map_or_else(|| page.title.clone(), |h| without_markup(&h.text));
+            let front = if q.prompt.trim().is_empty() {
+                escaped(&heading)
+            } else {
+                format!(
+                    "<p class=\"rv-context\">{}</p>{}",
+                    escaped(&heading),
+                    escaped(&super::question_prompt(&without_markup(&q.prompt)))
+                )
+            };
             out.push(Card {
                 id: card_id(rel, &["question", &q.prompt, &q.answer]),
                 kind: "question".into(),
                 section: top_section(index, p),
                 source: page.title.clone(),
                 url: near(index, p, q.offset),
-                front: escaped(&super::question_prompt(&q.prompt)),
+                front,
                 back: escaped(&q.answer),
                 cloze: None,
+                quiz: None,
             });
         }
         for q in &outline.quizzes {
@@ -276,7 +286,9 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
                 front,
                 back,
                 cloze: None,
+                quiz: Some(quiz),
             });
+            quiz += 1;
         }
         for c in &outline.clozes {
             out.push(cloze_card(index, p, &c.text, c.offset));
@@ -286,8 +298,12 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
     // (the first, in reading order) is enough.
     let mut seen = std::collections::HashSet::new();
     out.retain(|c| {
-        let key: String = c
-            .front
+        // The heading above ("Question 3") is no part of what is asked.
+        let asked = match c.front.split_once("</p>") {
+            Some((context, rest)) if context.starts_with("<p class=\"rv-context\">") => rest,
+            _ => &c.front,
+        };
+        let key: String = asked
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
@@ -337,6 +353,7 @@ fn cloze_card(index: &Index, p: usize, text: &str, offset: usize) -> Card {
         front,
         back,
         cloze: Some(fragment_html(text)),
+        quiz: None,
     }
 }
 

@@ -26,7 +26,8 @@ pub(crate) const STUDY_PAGES: &[(&str, &str)] = &[
     ("Review", "review.html"),
 ];
 
-/// The Anki export of the deck, linked from the flashcards page.
+/// The Anki export of the deck, linked from the flashcards page. (`flashcards.csv`, made
+/// in the browser, is kept free too: older builds wrote it.)
 pub(crate) const ANKI_FILES: &[&str] = &["flashcards.txt", "flashcards.csv"];
 
 /// A scenario placed in the site, its answer's terms found.

@@ -142,26 +142,17 @@ struct EntryCtx {
     section: String,
 }
 
-#[derive(Serialize)]
-pub(crate) struct Flashcards {
-    /// The deck as JSON, safe inside a `<script>` element.
-    pub(crate) cards_json: String,
-    sections: Vec<String>,
-    storage_key: String,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct Card {
-    id: String,
-    kind: &'static str,
-    /// Where the card's fact sits: the heading above a tip or trap (empty for scenarios).
-    context: String,
-    prompt: String,
-    answer: String,
-    source: String,
-    url: String,
-    section: String,
+/// A scenario, tip or trap as a card (the deck adds questions, quizzes and clozes).
+pub(crate) struct FlashCard {
+    pub(crate) kind: &'static str,
+    /// Where the card's fact sits: the heading above a tip or trap, the note and heading
+    /// of a scenario's table.
+    pub(crate) context: String,
+    pub(crate) prompt: String,
+    pub(crate) answer: String,
+    pub(crate) source: String,
+    pub(crate) url: String,
+    pub(crate) section: String,
 }
 
 #[derive(Serialize)]
@@ -258,7 +249,8 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
     }
 }
 
-pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
+/// The scenarios, tips and traps of the site as cards.
+pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
     let mut cards = Vec::new();
     for e in &web.entries {
         // The heading above says what kind of choice it is ("Column mapping modes"), the
@@ -271,8 +263,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             Some(h) => h.text.clone(),
             None => title.clone(),
         };
-        cards.push(Card {
-            id: web.source_url(index, e),
+        cards.push(FlashCard {
             kind: "scenario",
             context,
             prompt: e.scenario.text.clone(),
@@ -310,8 +301,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             let Some((prompt, answer)) = cloze(web, c, &context, p) else {
                 continue;
             };
-            cards.push(Card {
-                id: url.clone(),
+            cards.push(FlashCard {
                 kind,
                 prompt,
                 context,
@@ -322,43 +312,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Flashcards {
             });
         }
     }
-    for (p, page) in index.pages.iter().enumerate() {
-        if !super::is_study_note(index, p) {
-            continue;
-        }
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for q in &page.page.outline.facts.questions {
-            let heading = heading_before(index, p, q.offset);
-            let url = anchored(index, p, heading.map(|h| h.id.as_str()));
-            let n = seen.entry(url.clone()).or_default();
-            *n += 1;
-            let context = heading.map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
-            cards.push(Card {
-                id: format!("{url}?q{n}"),
-                kind: "question",
-                prompt: if q.prompt.is_empty() {
-                    without_markup(&context)
-                } else {
-                    super::question_prompt(&without_markup(&q.prompt))
-                },
-                context,
-                answer: q.answer.clone(),
-                source: index.pages[p].title.clone(),
-                url,
-                section: top_section(index, p),
-            });
-        }
-    }
-    let mut sections: Vec<String> = cards.iter().map(|c| c.section.clone()).collect();
-    sections.sort();
-    sections.dedup();
-    let json = serde_json::to_string(&cards).unwrap_or_else(|_| "[]".into());
-    Flashcards {
-        count: cards.len(),
-        cards_json: json.replace("</", "<\\/").replace("<!--", "<\\!--"),
-        sections,
-        storage_key: format!("studysite:{}:flashcards", index.site_title),
-    }
+    cards
 }
 
 /// The heading of page `p` that the text at `offset` sits under.
@@ -372,7 +326,7 @@ fn heading_before(index: &Index, p: usize, offset: usize) -> Option<&Heading> {
 }
 
 /// A prompt without callout markup (`[!question] Question 1` is "Question 1").
-fn without_markup(text: &str) -> String {
+pub(crate) fn without_markup(text: &str) -> String {
     let t = text.trim();
     let t = match t.strip_prefix("[!") {
         Some(rest) => rest
@@ -543,13 +497,12 @@ mod tests {
             ),
             ("b.md", "# B\n\n## S3\n\nObjects.\n"),
         ]);
-        let deck = flashcards(&web, &index);
-        let cards: Vec<serde_json::Value> = serde_json::from_str(&deck.cards_json).unwrap();
-        let tip = cards.iter().find(|c| c["kind"] == "tip").unwrap();
+        let cards = flashcards(&web, &index);
+        let tip = cards.iter().find(|c| c.kind == "tip").unwrap();
         // "Glue" opening a sentence is a word; "S3" is a name.
-        assert_eq!(tip["prompt"], "Glue writes to _____ fast.");
-        assert_eq!(tip["context"], "Storage");
-        assert_eq!(tip["url"], "a.html#exam-tip");
+        assert_eq!(tip.prompt, "Glue writes to _____ fast.");
+        assert_eq!(tip.context, "Storage");
+        assert_eq!(tip.url, "a.html#exam-tip");
     }
 
     #[test]
@@ -562,11 +515,10 @@ mod tests {
             ),
             ("b.md", "# B\n\n## S3\n\nObjects.\n"),
         ]);
-        let deck = flashcards(&web, &index);
-        let cards: Vec<serde_json::Value> = serde_json::from_str(&deck.cards_json).unwrap();
-        let tip = cards.iter().find(|c| c["kind"] == "tip").unwrap();
-        assert_eq!(tip["prompt"], "Glue writes to _____ fast.");
-        assert_eq!(tip["answer"], "Glue writes to S3 fast.");
+        let cards = flashcards(&web, &index);
+        let tip = cards.iter().find(|c| c.kind == "tip").unwrap();
+        assert_eq!(tip.prompt, "Glue writes to _____ fast.");
+        assert_eq!(tip.answer, "Glue writes to S3 fast.");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What the quiz and review pages get, and the deck exported for Anki: `flashcards.txt` in
 //! Anki's text format (its `#` header lines name the separator, HTML, and the guid, note
-//! type, deck and tags columns) and the same rows as `flashcards.csv`.
+//! type, deck and tags columns), and the deck the study pages load.
 
 use crate::content::Content;
 use crate::crossref::deck::{self, Card, QuizEntry};
@@ -9,18 +9,15 @@ use crate::index::Index;
 use crate::slug::heading_id;
 use serde::Serialize;
 
-#[derive(Serialize)]
-pub(crate) struct QuizPage {
-    quizzes: Vec<QuizEntry>,
-    sections: Vec<String>,
-    storage_key: String,
-    count: usize,
-}
+/// Where the deck is written: one script that the flashcards, quiz and review pages load
+/// (a `<script>` element, so it works from `file://`), instead of a copy in each page.
+pub(crate) const DECK_FILE: &str = "static/study/deck.js";
 
+/// What the flashcards, quiz and review pages get: the deck is not in the page, the
+/// sections (for the filter) and the count are.
 #[derive(Serialize)]
-pub(crate) struct ReviewPage {
-    /// The deck as JSON, safe inside a `<script>` element.
-    cards_json: String,
+pub(crate) struct StudyPage {
+    deck: &'static str,
     sections: Vec<String>,
     storage_key: String,
     count: usize,
@@ -39,23 +36,107 @@ fn storage_key(index: &Index, what: &str) -> String {
     format!("studysite:{}:{what}", index.site_title)
 }
 
-pub(crate) fn quiz_page(index: &Index) -> QuizPage {
-    let quizzes = deck::quizzes(index);
-    QuizPage {
-        sections: sections(quizzes.iter().map(|q| &q.section)),
-        count: quizzes.len(),
-        quizzes,
-        storage_key: storage_key(index, "quiz"),
-    }
+/// The deck and the quizzes, for the study pages and the Anki export.
+pub(crate) struct Study {
+    pub(crate) cards: Vec<Card>,
+    pub(crate) quizzes: Vec<QuizEntry>,
 }
 
-pub(crate) fn review_page(cards: &[Card], index: &Index) -> ReviewPage {
-    let json = serde_json::to_string(cards).unwrap_or_else(|_| "[]".into());
-    ReviewPage {
-        cards_json: json.replace("</", "<\\/").replace("<!--", "<\\u0021--"),
-        sections: sections(cards.iter().map(|c| &c.section)),
-        count: cards.len(),
-        storage_key: storage_key(index, "review"),
+impl Study {
+    pub(crate) fn build(web: &Web, index: &Index) -> Study {
+        Study {
+            cards: deck::cards(web, index),
+            quizzes: deck::quizzes(index),
+        }
+    }
+
+    pub(crate) fn page(&self, index: &Index, url: &str) -> StudyPage {
+        let (what, count, sections) = match url {
+            "quiz.html" => (
+                "quiz",
+                self.quizzes.len(),
+                sections(self.quizzes.iter().map(|q| &q.section)),
+            ),
+            _ => (
+                url.trim_end_matches(".html"),
+                self.cards.len(),
+                sections(self.cards.iter().map(|c| &c.section)),
+            ),
+        };
+        StudyPage {
+            deck: DECK_FILE,
+            sections,
+            storage_key: storage_key(index, what),
+            count,
+        }
+    }
+
+    /// `static/study/deck.js`: `window.studysiteDeckData`, with the site's title, each
+    /// section's tag (for the CSV export), every quiz, and every card; a quiz card names its
+    /// quiz (`q`) instead of holding a copy of it.
+    pub(crate) fn file<'a>(&'a self, index: &'a Index) -> (String, Content) {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            id: &'a str,
+            kind: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            q: Option<usize>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            section: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            source: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            url: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            front: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            back: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cloze: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Data<'a> {
+            site: &'a str,
+            tags: std::collections::BTreeMap<&'a str, String>,
+            quizzes: &'a [QuizEntry],
+            cards: Vec<Row<'a>>,
+        }
+        let rows = self
+            .cards
+            .iter()
+            .map(|c| {
+                // A quiz card is its quiz: only the id (made unique in the deck) is its own.
+                let full = c.quiz.filter(|&q| q < self.quizzes.len()).is_none();
+                let own = |s: &'a String| full.then_some(s.as_str());
+                Row {
+                    id: &c.id,
+                    kind: &c.kind,
+                    q: c.quiz.filter(|_| !full),
+                    section: own(&c.section),
+                    source: own(&c.source),
+                    url: own(&c.url),
+                    front: own(&c.front),
+                    back: own(&c.back),
+                    cloze: c.cloze.as_deref(),
+                }
+            })
+            .collect();
+        let data = Data {
+            site: &index.site_title,
+            tags: self
+                .cards
+                .iter()
+                .map(|c| (c.section.as_str(), heading_id(&c.section)))
+                .collect(),
+            quizzes: &self.quizzes,
+            cards: rows,
+        };
+        let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
+        let js = format!("window.studysiteDeckData = {json};\n");
+        (
+            DECK_FILE.to_string(),
+            Content::Bytes(js.into_bytes().into()),
+        )
     }
 }
 
@@ -112,25 +193,13 @@ fn txt_field(s: &str) -> String {
     }
 }
 
-/// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
-fn csv_field(s: &str) -> String {
-    let s = s.trim();
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// `flashcards.txt` and `flashcards.csv`.
-pub(crate) fn anki_files(cards: &[Card], index: &Index) -> Vec<(String, Content)> {
+/// `flashcards.txt`. (The CSV of the same rows is made in the browser, from the deck.)
+pub(crate) fn anki_file(cards: &[Card], index: &Index) -> (String, Content) {
     let site = &index.site_title;
     let mut txt = String::from(
         "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n",
     );
     txt.push_str(&format!("#columns:{}\n", COLUMNS.join("\t")));
-    let mut csv = COLUMNS.map(csv_field).join(",");
-    csv.push_str("\r\n");
     for card in cards {
         let r = row(card, site);
         txt.push_str(
@@ -140,24 +209,11 @@ pub(crate) fn anki_files(cards: &[Card], index: &Index) -> Vec<(String, Content)
                 .join("\t"),
         );
         txt.push('\n');
-        csv.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        csv.push_str("\r\n");
     }
-    vec![
-        (
-            "flashcards.txt".into(),
-            Content::Bytes(txt.into_bytes().into()),
-        ),
-        (
-            "flashcards.csv".into(),
-            Content::Bytes(csv.into_bytes().into()),
-        ),
-    ]
-}
-
-/// The cards of the whole site, built once for the review page and the export.
-pub(crate) fn deck(web: &Web, index: &Index) -> Vec<Card> {
-    deck::cards(web, index)
+    (
+        "flashcards.txt".into(),
+        Content::Bytes(txt.into_bytes().into()),
+    )
 }
 
 #[cfg(test)]
@@ -165,10 +221,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_fit_anki_and_csv() {
+    fn fields_fit_anki() {
         assert_eq!(txt_field("a\nb\tc"), "a<br>b c");
         assert_eq!(txt_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("plain"), "plain");
     }
 }

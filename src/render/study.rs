@@ -1,5 +1,5 @@
 //! The study pages (when to use what, flashcards, cram sheet, quiz, review) and the tags
-//! page, each with its data as `study`, and the deck's Anki export.
+//! page, each with its data as `study`, the deck they load, and its Anki export.
 
 use super::context::{listing, site_ctx, Link, PageCtx};
 use super::{HtmlCache, Rendering, Theme};
@@ -42,7 +42,7 @@ pub(crate) fn study_pages(
     }
     // The pages are independent and, on a big site, each is large: render them at once.
     let wanted = wanted(index);
-    let cards = super::quiz::deck(web, index);
+    let study = super::quiz::Study::build(web, index);
     let results: Vec<(&str, Rendering)> = wanted
         .par_iter()
         .map(|&(title, url)| {
@@ -57,10 +57,10 @@ pub(crate) fn study_pages(
             ctx.insert("page", &page);
             ctx.insert("section", &listing(index, url, 0));
             match url {
-                "flashcards.html" => ctx.insert("study", &crossref::pages::flashcards(web, index)),
+                "flashcards.html" | "quiz.html" | "review.html" => {
+                    ctx.insert("study", &study.page(index, url))
+                }
                 "cram-sheet.html" => ctx.insert("study", &crossref::pages::cram_sheet(index)),
-                "quiz.html" => ctx.insert("study", &super::quiz::quiz_page(index)),
-                "review.html" => ctx.insert("study", &super::quiz::review_page(&cards, index)),
                 tags::TAGS_PAGE => ctx.insert("study", &tags_ctx(index)),
                 _ => ctx.insert("study", &crossref::pages::when_to_use(web, index, url)),
             }
@@ -78,7 +78,8 @@ pub(crate) fn study_pages(
             Err(d) => diags.push(d),
         }
     }
-    files.extend(super::quiz::anki_files(&cards, index));
+    files.push(super::quiz::anki_file(&study.cards, index));
+    files.push(study.file(index));
     files
 }
 

@@ -69,7 +69,8 @@ pub async fn folded_callout_opens_on_click(b: Browser) -> Result<()> {
     Ok(())
 }
 
-/// A flashcard shows its answer on a click and on Space; a "knew it" mark survives a reload.
+/// A flashcard shows its answer on a click and on Space; a "knew it" mark survives a reload;
+/// the CSV link saves every card.
 pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
     b.open("flashcards.html").await?;
     b.js::<serde_json::Value>("localStorage.clear(); location.reload(); return null;")
@@ -157,6 +158,26 @@ pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
     ensure!(
         mark == "knew",
         "the first card's mark is lost when localStorage is empty: `{mark}`"
+    );
+
+    // The CSV link saves the deck's rows, made in the page: a header and one row per card,
+    // each with its guid.
+    let csv: (String, String, Vec<String>) = b
+        .js(
+            "let got = null; window.studysiteDownload = (name, body) => { got = [name, body]; };
+             document.getElementById('fc-csv').click();
+             return [got[0], got[1], window.studysiteDeck().cards.map(c => c.id)];",
+        )
+        .await?;
+    let (name, body, ids) = csv;
+    ensure!(name == "flashcards.csv", "the CSV is saved as {name}");
+    ensure!(
+        body.starts_with("GUID,Note type,Deck,Front,Back,Tags\r\n"),
+        "the CSV's header: {body:.200}"
+    );
+    ensure!(
+        !ids.is_empty() && ids.iter().all(|id| body.contains(&format!("\r\n{id},"))),
+        "a card is missing from the CSV: {body:.400}"
     );
     Ok(())
 }

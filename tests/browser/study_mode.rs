@@ -350,7 +350,7 @@ pub async fn cloze_hides_and_reveals(b: Browser) -> Result<()> {
         .goto(&file_url(&public.join("review.html")))
         .await?;
     let id: String = b
-        .js("return JSON.parse(document.getElementById('rv-data').textContent).find(c => c.kind === 'cloze' && c.back.includes('Object storage')).id;")
+        .js("return window.studysiteDeck().cards.find(c => c.kind === 'cloze' && c.back.includes('Object storage')).id;")
         .await?;
     b.client
         .goto(&format!(

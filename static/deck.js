@@ -1,0 +1,73 @@
+// The deck the flashcards, quiz and review pages share. The build writes it once, as
+// static/study/deck.js (window.studysiteDeckData), which those pages load before this; a
+// quiz card there names its quiz instead of holding a copy. window.studysiteDeck() gives
+// every card whole (front and back as HTML, as the Anki export has them), the quizzes, and
+// the deck as CSV (the rows of flashcards.txt), made here rather than shipped twice.
+(function () {
+  "use strict";
+  var made = null, from = null;
+
+  function text(s) {
+    return String(s).replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+    });
+  }
+
+  function whole(c, quizzes) {
+    var z = c.q == null ? null : quizzes[c.q];
+    if (!z) return c;
+    var front = z.stem + '<ol class="rv-options">' + z.options.map(function (o) {
+      return "<li><b>" + o.letter + "</b> " + o.html + "</li>";
+    }).join("") + "</ol>";
+    var back = "<p><strong>Answer: " + z.answer.split(",").join(", ") + "</strong></p>" + z.explanation;
+    return { id: c.id, kind: c.kind, section: z.section, source: z.source, url: z.url, front: front, back: back };
+  }
+
+  // A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+  function field(s) {
+    s = String(s).trim();
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function csv(deck) {
+    var lines = [["GUID", "Note type", "Deck", "Front", "Back", "Tags"].join(",")];
+    deck.cards.forEach(function (c) {
+      var name = deck.site.split("::").join(":") + "::" + c.section.split("::").join(":");
+      var tags = "studysite " + c.kind + " " + (deck.tags[c.section] || "");
+      var source = '<p class="source">From: ' + text(c.source) + "</p>";
+      var row = c.cloze ? [c.id, "Cloze", name, c.cloze, source, tags]
+        : [c.id, "Basic", name, c.front, c.back + source, tags];
+      lines.push(row.map(field).join(","));
+    });
+    return lines.join("\r\n") + "\r\n";
+  }
+
+  window.studysiteDeck = function () {
+    var data = window.studysiteDeckData;
+    if (!data) return null;
+    if (from !== data) {
+      var quizzes = data.quizzes || [];
+      made = {
+        site: data.site || "",
+        tags: data.tags || {},
+        quizzes: quizzes,
+        cards: (data.cards || []).map(function (c) { return whole(c, quizzes); })
+      };
+      made.csv = function () { return csv(made); };
+      from = data;
+    }
+    return made;
+  };
+
+  // Saves `body` as a file named `name` (a link to a Blob: works from file:// too).
+  window.studysiteDownload = function (name, body, type) {
+    var url = URL.createObjectURL(new Blob([body], { type: type }));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  };
+})();
