@@ -2,7 +2,7 @@
 // static/study/deck.js (window.studysiteDeckData), which those pages load before this; a
 // quiz card there names its quiz instead of holding a copy. window.studysiteDeck() gives
 // every card whole (front and back as HTML, as the Anki export has them), the quizzes, and
-// the deck as CSV (the rows of flashcards.txt), made here rather than shipped twice.
+// the deck for Anki as text and as CSV, made here rather than shipped beside it.
 (function () {
   "use strict";
   var made = null, from = null;
@@ -30,16 +30,36 @@
   }
 
   function csv(deck) {
-    var lines = [["GUID", "Note type", "Deck", "Front", "Back", "Tags"].join(",")];
-    deck.cards.forEach(function (c) {
+    return [COLUMNS.join(",")].concat(rows(deck).map(function (r) { return r.map(field).join(","); }))
+      .join("\r\n") + "\r\n";
+  }
+
+  // A field of Anki's text format: one line (HTML breaks for newlines), no tab, quoted
+  // (quotes doubled) when it holds a quote.
+  function txtField(s) {
+    s = String(s).trim().replace(/\r\n/g, "\n").replace(/\n/g, "<br>").replace(/\t/g, " ");
+    return s.indexOf('"') >= 0 ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  var COLUMNS = ["GUID", "Note type", "Deck", "Front", "Back", "Tags"];
+
+  function rows(deck) {
+    return deck.cards.map(function (c) {
       var name = deck.site.split("::").join(":") + "::" + c.section.split("::").join(":");
       var tags = "studysite " + c.kind + " " + (deck.tags[c.section] || "");
       var source = '<p class="source">From: ' + text(c.source) + "</p>";
-      var row = c.cloze ? [c.id, "Cloze", name, c.cloze, source, tags]
+      return c.cloze ? [c.id, "Cloze", name, c.cloze, source, tags]
         : [c.id, "Basic", name, c.front, c.back + source, tags];
-      lines.push(row.map(field).join(","));
     });
-    return lines.join("\r\n") + "\r\n";
+  }
+
+  // The deck in Anki's text format (File > Import): headers name the columns, so a
+  // re-import updates the cards by their GUID.
+  function txt(deck) {
+    var head = ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2",
+      "#deck column:3", "#tags column:6", "#columns:" + COLUMNS.join("\t")];
+    return head.concat(rows(deck).map(function (r) { return r.map(txtField).join("\t"); }))
+      .join("\n") + "\n";
   }
 
   window.studysiteDeck = function () {
@@ -54,6 +74,7 @@
         cards: (data.cards || []).map(function (c) { return whole(c, quizzes); })
       };
       made.csv = function () { return csv(made); };
+      made.txt = function () { return txt(made); };
       from = data;
     }
     return made;

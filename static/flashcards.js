@@ -132,6 +132,9 @@
     $("fc-csv").addEventListener("click", function () {
       window.studysiteDownload("flashcards.csv", shared.csv(), "text/csv");
     });
+    $("fc-txt").addEventListener("click", function () {
+      window.studysiteDownload("flashcards.txt", shared.txt(), "text/plain");
+    });
     section.addEventListener("change", filter);
 
     onKey = function (e) {

@@ -288,6 +288,18 @@
     });
   }
 
+  // ---- Heading anchors -------------------------------------------------------------------
+
+  // A `#` link at the end of each heading with an id, for copying a link to the section;
+  // made here rather than written into every page (75 bytes a heading).
+  function setupAnchors(scope) {
+    var sel = [1, 2, 3, 4, 5, 6].map(function (n) { return ".content h" + n + "[id]"; }).join(",");
+    Array.prototype.forEach.call((scope || document).querySelectorAll(sel), function (h) {
+      if (h.querySelector(":scope > .anchor")) return;
+      h.appendChild(el("a", { class: "anchor", href: "#" + h.id, "aria-label": "Link to this section" }));
+    });
+  }
+
   // ---- "On this page" highlight ---------------------------------------------------------
 
   var tocObserver = null;
@@ -373,8 +385,8 @@
     scrollTimer = setTimeout(function () { run([setupScrollers]); }, 150);
   });
 
-  run([buildNav, setupMenu, setupTheme, setupCopyButtons, setupToc, setupPrint, setupScrollers]);
+  run([buildNav, setupMenu, setupTheme, setupAnchors, setupCopyButtons, setupToc, setupPrint, setupScrollers]);
   document.addEventListener("studysite:content", function (e) {
-    run([setupCopyButtons, setupToc, setupScrollers], e.detail && e.detail.root);
+    run([setupAnchors, setupCopyButtons, setupToc, setupScrollers], e.detail && e.detail.root);
   });
 })();

@@ -334,7 +334,7 @@ async fn cloudformation_yaml_is_highlighted(b: Browser) -> Result<()> {
         const pre = [...document.querySelectorAll('pre.code[data-lang="yaml"]')]
             .find(p => p.textContent.includes('AWS::SageMaker::'));
         if (!pre) return null;
-        const spans = [...pre.querySelectorAll('span[class*="hl-"]')];
+        const spans = [...pre.querySelectorAll('*')].filter(e => e.localName.startsWith('k-'));
         return {
             spans: spans.length,
             colours: new Set(spans.map(s => getComputedStyle(s).color)).size,

@@ -86,7 +86,7 @@ fn the_cache_is_in_xdg_cache_home_and_a_warm_build_is_a_cold_one() {
     assert_eq!(cold, files(&tmp.path().join("warm")));
     assert_eq!(cold, uncached(site.path(), tmp.path()));
     let html = String::from_utf8(cold[Path::new("index.html")].clone()).unwrap();
-    assert!(html.contains("<span class=\"hl-"), "{html}");
+    assert!(html.contains("<k-"), "{html}");
     // Nothing of the cache went into the output or the notes.
     assert!(!site.path().join("notes").join("highlight").exists());
 }

@@ -26,10 +26,6 @@ pub(crate) const STUDY_PAGES: &[(&str, &str)] = &[
     ("Review", "review.html"),
 ];
 
-/// The Anki export of the deck, linked from the flashcards page. (`flashcards.csv`, made
-/// in the browser, is kept free too: older builds wrote it.)
-pub(crate) const ANKI_FILES: &[&str] = &["flashcards.txt", "flashcards.csv"];
-
 /// A scenario placed in the site, its answer's terms found.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
@@ -133,9 +129,6 @@ impl Web {
     pub(crate) fn reserve_pages(&self, index: &mut Index, diags: &mut Vec<Diagnostic>) {
         for (_, url) in STUDY_PAGES {
             index.reserve(url, pages::ids(url, self), diags);
-        }
-        for url in ANKI_FILES {
-            index.reserve(url, Vec::new(), diags);
         }
     }
 

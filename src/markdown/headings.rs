@@ -1,4 +1,5 @@
-//! Heading ids (GitHub's rules, one namespace per page) and the anchor link on each heading.
+//! Heading ids (GitHub's rules, one namespace per page); the anchor link on each heading is
+//! added by the theme's script (static/site.js).
 
 use super::adapter::{Step, Upstream};
 use super::Spanned;
@@ -127,35 +128,6 @@ impl<'a> Step<'a> for Ids<'_> {
             range,
         ));
         out.extend(body);
-    }
-}
-
-/// Adds a hover anchor link (`#`) at the end of each heading, for copying a link to it.
-#[derive(Default)]
-pub(crate) struct Anchors<'a> {
-    current: Option<CowStr<'a>>,
-}
-
-impl<'a> Step<'a> for Anchors<'a> {
-    fn step<I: Iterator<Item = Spanned<'a>>>(
-        &mut self,
-        (ev, range): Spanned<'a>,
-        _: Upstream<'_, I>,
-        out: &mut VecDeque<Spanned<'a>>,
-    ) {
-        match &ev {
-            Event::Start(Tag::Heading { id, .. }) => self.current = id.clone(),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(id) = self.current.take() {
-                    let link = format!(
-                        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\"></a>"
-                    );
-                    out.push_back((Event::InlineHtml(link.into()), range.clone()));
-                }
-            }
-            _ => {}
-        }
-        out.push_back((ev, range));
     }
 }
 

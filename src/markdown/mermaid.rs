@@ -89,6 +89,197 @@ fn trimmed(svg: &str) -> String {
     out
 }
 
+/// Attributes whose numbers are lengths and coordinates: kept to two decimals (merman
+/// writes up to sixteen), a hundredth of a pixel.
+const NUMERIC: &[&str] = &[
+    "d",
+    "transform",
+    "style",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "width",
+    "height",
+    "viewBox",
+    "points",
+    "refX",
+    "refY",
+    "dx",
+    "dy",
+];
+
+/// merman's SVG with what a page never uses left out, inside its tags only (text and the
+/// style sheet are kept as they are): numbers to two decimals, a class named twice once,
+/// the editors' `data-et`, `data-edge` and `data-id` (unless a rule selects by them), the
+/// XHTML namespace of labels (an HTML page puts them there anyway), and ids of paths that
+/// nothing points at.
+fn compact(svg: &str) -> String {
+    let referenced = referenced_ids(svg);
+    let keep_data: Vec<&str> = ["data-et", "data-edge", "data-id"]
+        .into_iter()
+        .filter(|a| svg.contains(&format!("[{a}")))
+        .collect();
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if rest.starts_with("<style>") {
+            let end = rest
+                .find("</style>")
+                .map_or(rest.len(), |e| e + "</style>".len());
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let Some(close) = tag_end(rest) else {
+            break;
+        };
+        compact_tag(&rest[..=close], &referenced, &keep_data, &mut out);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte of the `>` that ends the tag `tag` starts with (quoted values may hold `>`).
+fn tag_end(tag: &str) -> Option<usize> {
+    let mut quoted = false;
+    tag.bytes().position(|b| {
+        if b == b'"' {
+            quoted = !quoted;
+        }
+        b == b'>' && !quoted
+    })
+}
+
+/// Every id some part of `svg` points at: `url(#id)` and `href="#id"`.
+fn referenced_ids(svg: &str) -> std::collections::HashSet<&str> {
+    let mut ids = std::collections::HashSet::new();
+    for (open, close) in [("url(#", ')'), ("href=\"#", '"')] {
+        let mut rest = svg;
+        while let Some(i) = rest.find(open) {
+            rest = &rest[i + open.len()..];
+            if let Some(end) = rest.find(close) {
+                ids.insert(&rest[..end]);
+            }
+        }
+    }
+    ids
+}
+
+fn compact_tag(
+    tag: &str,
+    referenced: &std::collections::HashSet<&str>,
+    keep_data: &[&str],
+    out: &mut String,
+) {
+    if tag.starts_with("</") || tag.starts_with("<!") || !tag.contains('"') {
+        out.push_str(tag);
+        return;
+    }
+    let name_len = tag[1..]
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .map_or(tag.len() - 1, |n| n);
+    let element = &tag[1..1 + name_len];
+    out.push('<');
+    out.push_str(element);
+    let mut rest = &tag[1 + name_len..];
+    loop {
+        let trimmed = rest.trim_start();
+        let Some(eq) = trimmed.find("=\"") else {
+            out.push_str(rest);
+            return;
+        };
+        let attr = &trimmed[..eq];
+        if attr.contains(['>', ' ', '/']) {
+            out.push_str(rest);
+            return;
+        }
+        let value_start = eq + 2;
+        let Some(value_len) = trimmed[value_start..].find('"') else {
+            out.push_str(rest);
+            return;
+        };
+        let value = &trimmed[value_start..value_start + value_len];
+        rest = &trimmed[value_start + value_len + 1..];
+        let dropped = (["data-et", "data-edge", "data-id"].contains(&attr)
+            && !keep_data.contains(&attr))
+            || (attr == "xmlns" && value == "http://www.w3.org/1999/xhtml")
+            || (attr == "id" && element == "path" && !referenced.contains(value));
+        if dropped {
+            continue;
+        }
+        out.push(' ');
+        out.push_str(attr);
+        out.push_str("=\"");
+        if attr == "class" {
+            let mut seen: Vec<&str> = Vec::new();
+            for class in value.split_whitespace() {
+                if !seen.contains(&class) {
+                    seen.push(class);
+                }
+            }
+            out.push_str(&seen.join(" "));
+        } else if NUMERIC.contains(&attr) {
+            rounded(value, out);
+        } else {
+            out.push_str(value);
+        }
+        out.push('"');
+    }
+}
+
+/// `value` with each number of more than two decimals rounded to two.
+fn rounded(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_number = bytes[i].is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if !starts_number {
+            let c = value[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        if bytes.get(j) == Some(&b'.') {
+            let mut k = j + 1;
+            while k < bytes.len() && bytes[k].is_ascii_digit() {
+                k += 1;
+            }
+            let decimals = k - j - 1;
+            let followed_by_e = matches!(bytes.get(k), Some(b'e' | b'E'));
+            if decimals > 2 && !followed_by_e {
+                if let Ok(n) = value[i..k].parse::<f64>() {
+                    let text = format!("{n:.2}");
+                    let text = text.trim_end_matches('0').trim_end_matches('.');
+                    out.push_str(text);
+                    i = k;
+                    continue;
+                }
+            }
+            out.push_str(&value[i..k]);
+            i = k;
+            continue;
+        }
+        out.push_str(&value[i..j]);
+        i = j;
+    }
+}
+
 fn svg(renderer: &Renderer, source: &str, id: &str) -> Result<String, Drawn> {
     let request = SvgRequest {
         options: SvgRenderOptions {
@@ -102,7 +293,7 @@ fn svg(renderer: &Renderer, source: &str, id: &str) -> Result<String, Drawn> {
         renderer.render(RenderRequest::svg(source, OperationControl::new(), request))
     }));
     match result {
-        Ok(Ok(RenderOutput::Svg(Some(svg)))) => Ok(trimmed(svg.svg())),
+        Ok(Ok(RenderOutput::Svg(Some(svg)))) => Ok(compact(&trimmed(svg.svg()))),
         Ok(Ok(_)) | Ok(Err(RenderError::NoDiagram)) => Err(Drawn::Fallback {
             reason: "no diagram kind merman knows".into(),
         }),
@@ -156,6 +347,142 @@ fn themed(light: &str, id: &str, dark: &str, dark_id: &str) -> String {
         insert_style(&light_body, &format!("<style>{}</style>", light_rules.join(""))),
         insert_style(&dark_body, &format!("<style>{}</style>", dark_rules.join(""))),
     )
+}
+
+/// Where the style sheets drawings share are written, one file each.
+pub(crate) const SHEETS_DIR: &str = "static/diagrams/";
+
+/// Takes each drawing's style sheet out of `html` into a file its page links to: drawings of
+/// one kind and theme share a sheet (a Databricks guide of 345 diagrams has 27), which
+/// inline cost some 6 kB each. The sheet's `#id` becomes a class of the `<svg>` (under
+/// `.mermaid-drawn`, which outranks the theme's own `.content p` and the like); rules that
+/// point at the drawing's own elements (`url(#id-gradient)`) stay inline. Returns each
+/// sheet used, by name, with its text.
+pub(crate) fn share_styles(html: &mut String) -> Vec<(String, String)> {
+    if !html.contains("<div class=\"mermaid-drawn") {
+        return Vec::new();
+    }
+    let mut sheets: Vec<(String, String)> = Vec::new();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<svg id=\"mermaid-") {
+        out.push_str(&rest[..at]);
+        let svg = &rest[at..];
+        let id_end = "<svg id=\"".len();
+        let (Some(id_len), Some(tag_end)) = (svg[id_end..].find('"'), svg.find('>')) else {
+            out.push_str(svg);
+            rest = "";
+            break;
+        };
+        let id = &svg[id_end..id_end + id_len];
+        let tag = &svg[..=tag_end];
+        let after = &svg[tag_end + 1..];
+        let Some(css_len) = after
+            .strip_prefix("<style>")
+            .and_then(|css| css.find("</style>"))
+        else {
+            out.push_str(tag);
+            rest = after;
+            continue;
+        };
+        let css = &after["<style>".len().."<style>".len() + css_len];
+        let (shared, own) = split_sheet(css, id);
+        let name = {
+            let hash = blake3::hash(shared.as_bytes()).to_hex();
+            format!("d-{}", &hash[..12])
+        };
+        out.push_str(&with_class(tag, &name));
+        if !own.is_empty() {
+            out.push_str("<style>");
+            out.push_str(&own);
+            out.push_str("</style>");
+        }
+        if !sheets.iter().any(|(n, _)| *n == name) {
+            let text = shared.replace(PLACEHOLDER, &format!(".mermaid-drawn .{name}"));
+            sheets.push((name, text));
+        }
+        rest = &after["<style>".len() + css_len + "</style>".len()..];
+    }
+    out.push_str(rest);
+    *html = out;
+    sheets
+}
+
+/// What stands for the drawing's `#id` in a shared sheet until its name is known.
+const PLACEHOLDER: &str = "\u{0}drawing";
+
+/// `tag` (an `<svg ...>`) with `class` added to its classes.
+fn with_class(tag: &str, class: &str) -> String {
+    match tag.find(" class=\"") {
+        Some(i) => {
+            let at = i + " class=\"".len();
+            format!("{}{class} {}", &tag[..at], &tag[at..])
+        }
+        None => format!("<svg class=\"{class}\"{}", &tag["<svg".len()..]),
+    }
+}
+
+/// `css` of the drawing `id` as the part any drawing with the same sheet can share (`#id`
+/// as [`PLACEHOLDER`]) and the rules that name the drawing's own elements, as they were.
+fn split_sheet(css: &str, id: &str) -> (String, String) {
+    let (mut shared, mut own) = (String::new(), String::new());
+    for rule in top_level(css) {
+        let (head, body) = rule.split_once('{').unwrap_or((rule, ""));
+        if head.trim_start().starts_with("@media") {
+            let inner = &body[..body.len().saturating_sub(1)];
+            let (s, o) = split_sheet(inner, id);
+            if !s.is_empty() {
+                shared.push_str(&format!("{head}{{{s}}}"));
+            }
+            if !o.is_empty() {
+                own.push_str(&format!("{head}{{{o}}}"));
+            }
+        } else if rule.contains("url(#") {
+            own.push_str(rule);
+        } else {
+            shared.push_str(&unnamed(rule, id));
+        }
+    }
+    (shared, own)
+}
+
+/// `rule` with each `#id` (not a longer id that starts with it) as [`PLACEHOLDER`].
+fn unnamed(rule: &str, id: &str) -> String {
+    let root = format!("#{id}");
+    let mut out = String::with_capacity(rule.len());
+    let mut rest = rule;
+    while let Some(i) = rest.find(&root) {
+        let after = &rest[i + root.len()..];
+        out.push_str(&rest[..i]);
+        if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            out.push_str(&root);
+        } else {
+            out.push_str(PLACEHOLDER);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The top-level rules and at-rules of `css`, each with its braces.
+fn top_level(css: &str) -> Vec<&str> {
+    let mut rules = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in css.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    rules.push(&css[start..=i]);
+                    start = i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    rules
 }
 
 /// `rules` with each selector that starts at the diagram (`#id ...`) put under `scope`;
@@ -258,21 +585,7 @@ fn gradients(svg: &str) -> String {
 /// match: each class and attribute value it names occurs in the drawing. At-rules (media,
 /// keyframes) are kept whole.
 fn used_rules<'c>(css: &'c str, body: &str) -> Vec<&'c str> {
-    let mut rules = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    for (i, c) in css.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    rules.push(&css[start..=i]);
-                    start = i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut rules = top_level(css);
     rules.retain(|rule| {
         let selector = rule.split('{').next().unwrap_or("").trim();
         selector.starts_with('@') || selector.split(',').any(|one| can_match(one, body))

@@ -109,6 +109,12 @@ pub(crate) struct Rendered {
     pub(crate) has_math: bool,
     /// Does the page hold a quiz? (Then it loads the small quiz script.)
     pub(crate) has_quiz: bool,
+    /// The element names of its highlighted code (`k-3b-2`), which the highlight stylesheet
+    /// gives colours to.
+    pub(crate) code_looks: Vec<String>,
+    /// The style sheets its Mermaid drawings share with others (name, text), which the site
+    /// writes once each under `static/diagrams/` and the page links to.
+    pub(crate) diagram_sheets: Vec<(String, String)>,
 }
 
 /// What is known of a note before any note is rendered: its headings and every id on it.
@@ -227,7 +233,6 @@ where
     let events = Adapter::new(events, headings::Ids::new(&shared.ids, &mut found.headings));
     let events = Adapter::new(events, footnotes::Ids::new(&shared.ids));
     let events = Adapter::new(events, links::RawAnchors::new(&mut found.html_anchors));
-    let events = Adapter::new(events, rendering.then(headings::Anchors::default));
     let events = Adapter::new(
         events,
         callouts::Callouts::new(
@@ -351,7 +356,10 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     for e in &mut external {
         e.1 = doc.map.old(e.1);
     }
+    let diagram_sheets = mermaid::share_styles(&mut html_out);
     Rendered {
+        code_looks: highlight::looks(&html_out),
+        diagram_sheets,
         has_mermaid: code::has_mermaid(&html_out),
         has_math: math::has_math(&html_out),
         has_quiz: !doc.quizzes.is_empty(),
@@ -363,7 +371,9 @@ pub(crate) fn render(doc: &Prepared, env: &Env) -> Rendered {
     }
 }
 
-/// Wide tables scroll inside their own box instead of the page.
+/// Wide tables scroll inside their own box instead of the page. A column aligned left is
+/// written as one with no alignment: the theme sets cells left already, and the
+/// `style="text-align: left"` on every cell was some 300 kB of the Databricks guide.
 struct TableWrap;
 
 impl<'a> Step<'a> for TableWrap {
@@ -374,12 +384,19 @@ impl<'a> Step<'a> for TableWrap {
         out: &mut VecDeque<Spanned<'a>>,
     ) {
         match ev {
-            Event::Start(Tag::Table(_)) => {
+            Event::Start(Tag::Table(aligns)) => {
                 out.push_back((
                     Event::Html("<div class=\"table-wrap\">".into()),
                     range.clone(),
                 ));
-                out.push_back((ev, range));
+                let aligns = aligns
+                    .into_iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Left => pulldown_cmark::Alignment::None,
+                        other => other,
+                    })
+                    .collect();
+                out.push_back((Event::Start(Tag::Table(aligns)), range));
             }
             Event::End(TagEnd::Table) => {
                 out.push_back((ev, range.clone()));
@@ -475,11 +492,7 @@ mod tests {
         let mut config = config();
         config.hard_breaks = true;
         let (_, r) = both("## A\n\none\ntwo\n\n| a |\n|---|\n| b |\n", &config);
-        assert!(
-            r.html.contains("class=\"anchor\" href=\"#a\""),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<h2 id=\"a\">A</h2>"), "{}", r.html);
         assert!(r.html.contains("one<br />\ntwo"), "{}", r.html);
         assert!(
             r.html.contains("<div class=\"table-wrap\"><table>")

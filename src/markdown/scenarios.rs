@@ -927,8 +927,8 @@ impl<'b> Extract<'b> {
                 // The renderer's cell counter resets only on its own row start, so a row
                 // written as HTML writes its cells too.
                 Event::Start(Tag::TableCell) if in_body_row => {
+                    // Left is the theme's own alignment of cells (see `TableWrap`).
                     let style = match align.get(col) {
-                        Some(Alignment::Left) => " style=\"text-align: left\"",
                         Some(Alignment::Center) => " style=\"text-align: center\"",
                         Some(Alignment::Right) => " style=\"text-align: right\"",
                         _ => "",

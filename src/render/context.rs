@@ -91,6 +91,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) has_math: bool,
     /// Does the body hold a quiz? Then the page loads the quiz script.
     pub(super) has_quiz: bool,
+    /// The shared sheets of its Mermaid drawings (`static/diagrams/NAME.css`), by name.
+    pub(super) diagram_sheets: Vec<&'a str>,
     pub(super) source: &'a str,
     pub(super) edit_url: Option<String>,
     pub(super) is_section: bool,
@@ -116,6 +118,7 @@ impl<'a> PageCtx<'a> {
             has_mermaid: false,
             has_math: false,
             has_quiz: false,
+            diagram_sheets: Vec::new(),
             source: "",
             edit_url: None,
             is_section: false,

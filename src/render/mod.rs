@@ -159,6 +159,7 @@ fn render_target(
                 has_mermaid: r.has_mermaid,
                 has_math: r.has_math,
                 has_quiz: r.has_quiz,
+                diagram_sheets: r.diagram_sheets.iter().map(|(n, _)| n.as_str()).collect(),
                 source: &note.rel,
                 edit_url: config.edit_url.as_ref().map(|e| {
                     let path =
@@ -210,6 +211,14 @@ fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Di
     let page = PageCtx::generated("Page not found", "404.html");
     ctx.insert("page", &page);
     ctx.insert("section", &listing(index, "index.html", 0));
+    // Where the base path is wrong for where the page is shown (a `file://` copy, a host
+    // that serves it under another prefix), it still gets the reader's theme.
+    let boot = match theme.statics.get("static/boot.js") {
+        Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        Some(Content::Copy(p)) => std::fs::read_to_string(p).unwrap_or_default(),
+        None => String::new(),
+    };
+    ctx.insert("inline_boot", &boot.replace("</", "<\\/"));
     theme.render("404.html", &ctx)
 }
 
@@ -326,6 +335,14 @@ pub(crate) fn assets(
             continue;
         }
         files.entry(name.clone()).or_insert_with(|| content.clone());
+    }
+    for (name, css) in rendered.iter().flat_map(|r| &r.diagram_sheets) {
+        files
+            .entry(format!(
+                "{}{name}.css",
+                crate::markdown::mermaid::SHEETS_DIR
+            ))
+            .or_insert_with(|| Content::Bytes(css.as_bytes().to_vec().into()));
     }
     for s in sources.iter().filter(|s| s.kind == Kind::Asset) {
         let Some(out) = index.assets.get(&s.rel) else {

@@ -1,6 +1,5 @@
-//! What the quiz and review pages get, and the deck exported for Anki: `flashcards.txt` in
-//! Anki's text format (its `#` header lines name the separator, HTML, and the guid, note
-//! type, deck and tags columns), and the deck the study pages load.
+//! What the flashcards, quiz and review pages get, and the deck they load (from which the
+//! flashcards page makes the Anki exports, `flashcards.txt` and `flashcards.csv`).
 
 use crate::content::Content;
 use crate::crossref::deck::{self, Card, QuizEntry};
@@ -137,92 +136,5 @@ impl Study {
             DECK_FILE.to_string(),
             Content::Bytes(js.into_bytes().into()),
         )
-    }
-}
-
-/// The columns of the export, in order.
-const COLUMNS: [&str; 6] = ["GUID", "Note type", "Deck", "Front", "Back", "Tags"];
-
-/// One card's row: its guid, Anki note type, deck, two fields and tags.
-fn row(card: &Card, site: &str) -> [String; 6] {
-    let deck = format!(
-        "{}::{}",
-        site.replace("::", ":"),
-        card.section.replace("::", ":")
-    );
-    let tags = format!("studysite {} {}", card.kind, heading_id(&card.section));
-    let from = format!("<p class=\"source\">From: {}</p>", html_text(&card.source));
-    match &card.cloze {
-        Some(text) => [
-            card.id.clone(),
-            "Cloze".into(),
-            deck,
-            text.clone(),
-            from,
-            tags,
-        ],
-        None => [
-            card.id.clone(),
-            "Basic".into(),
-            deck,
-            card.front.clone(),
-            format!("{}{from}", card.back),
-            tags,
-        ],
-    }
-}
-
-fn html_text(s: &str) -> String {
-    let mut out = String::new();
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-    out
-}
-
-/// A field of `flashcards.txt`: one line (HTML breaks instead of newlines), no tab, and
-/// quoted (quotes doubled) when it holds a quote, as Anki's importer reads it.
-fn txt_field(s: &str) -> String {
-    let one_line = s
-        .trim()
-        .replace("\r\n", "\n")
-        .replace('\n', "<br>")
-        .replace('\t', " ");
-    if one_line.contains('"') {
-        format!("\"{}\"", one_line.replace('"', "\"\""))
-    } else {
-        one_line
-    }
-}
-
-/// `flashcards.txt`. (The CSV of the same rows is made in the browser, from the deck.)
-pub(crate) fn anki_file(cards: &[Card], index: &Index) -> (String, Content) {
-    let site = &index.site_title;
-    let mut txt = String::from(
-        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n",
-    );
-    txt.push_str(&format!("#columns:{}\n", COLUMNS.join("\t")));
-    for card in cards {
-        let r = row(card, site);
-        txt.push_str(
-            &r.iter()
-                .map(|f| txt_field(f))
-                .collect::<Vec<_>>()
-                .join("\t"),
-        );
-        txt.push('\n');
-    }
-    (
-        "flashcards.txt".into(),
-        Content::Bytes(txt.into_bytes().into()),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_fit_anki() {
-        assert_eq!(txt_field("a\nb\tc"), "a<br>b c");
-        assert_eq!(txt_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -78,7 +78,6 @@ pub(crate) fn study_pages(
             Err(d) => diags.push(d),
         }
     }
-    files.push(super::quiz::anki_file(&study.cards, index));
     files.push(study.file(index));
     files
 }

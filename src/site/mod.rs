@@ -106,11 +106,26 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
     let study = cache.study_html(study.collect(), |html| {
         render::study_pages(config, &theme, &index, &web, keys.study(), html, &mut diags)
     });
+    // The study pages reuse notes' text: their code looks are read from what they are.
+    let study_looks: Vec<String> = study
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Content::Bytes(b) => std::str::from_utf8(b).ok(),
+            Content::Copy(_) => None,
+        })
+        .flat_map(markdown::highlight::looks)
+        .collect();
     files.extend(study);
     t.lap("study pages");
+    let looks: std::collections::BTreeSet<&str> = rendered
+        .iter()
+        .flat_map(|r| &r.code_looks)
+        .chain(&study_looks)
+        .map(String::as_str)
+        .collect();
     files.insert(
         "static/highlight.css".into(),
-        Content::Bytes(cache.highlighter.stylesheet()),
+        Content::Bytes(cache.highlighter.stylesheet(looks)),
     );
     render::assets(
         config, &theme, &index, &rendered, &sources, &mut files, &mut diags,

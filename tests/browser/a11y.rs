@@ -3,7 +3,7 @@
 //! theme. Included by `tests/browser.rs`.
 
 use crate::harness::Browser;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use fantoccini::Locator;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -140,7 +140,9 @@ async fn check(
     report: &mut Vec<String>,
 ) -> Result<()> {
     b.open(t.page).await?;
-    set_theme(b, dark).await?;
+    set_theme(b, dark)
+        .await
+        .with_context(|| format!("{} ({})", t.kind, t.page))?;
     if let Some(q) = t.query {
         let input = b.client.find(Locator::Id("search-input")).await?;
         input.click().await?;

@@ -160,7 +160,7 @@ pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
         "the first card's mark is lost when localStorage is empty: `{mark}`"
     );
 
-    // The CSV link saves the deck's rows, made in the page: a header and one row per card,
+    // The CSV button saves the deck's rows, made in the page: a header and one row per card,
     // each with its guid.
     let csv: (String, String, Vec<String>) = b
         .js(
@@ -178,6 +178,26 @@ pub async fn flashcard_reveals_and_keeps_its_score(b: Browser) -> Result<()> {
     ensure!(
         !ids.is_empty() && ids.iter().all(|id| body.contains(&format!("\r\n{id},"))),
         "a card is missing from the CSV: {body:.400}"
+    );
+    // So does the Anki text export, with its headers.
+    let (name, body): (String, String) = b
+        .js(
+            "let got = null; window.studysiteDownload = (name, body) => { got = [name, body]; };
+             document.getElementById('fc-txt').click();
+             return got;",
+        )
+        .await?;
+    ensure!(
+        name == "flashcards.txt",
+        "the Anki export is saved as {name}"
+    );
+    ensure!(
+        body.starts_with("#separator:tab\n#html:true\n"),
+        "the export's headers: {body:.200}"
+    );
+    ensure!(
+        ids.iter().all(|id| body.contains(&format!("\n{id}\t"))),
+        "a card is missing from the Anki export: {body:.400}"
     );
     Ok(())
 }

@@ -74,14 +74,21 @@ fn total(files: &[(PathBuf, u64)]) -> u64 {
     files.iter().map(|(_, s)| s).sum()
 }
 
+/// Is `path` the shared style sheet of some Mermaid drawings (part of a page's content)?
+fn is_drawing_sheet(path: &Path, public: &Path) -> bool {
+    path.strip_prefix(public)
+        .is_ok_and(|p| p.starts_with("static/diagrams"))
+}
+
 /// The scripts and style sheets a page fetched, by their path under `public`; nav parts
-/// left out (they follow the page's folder, not its content).
+/// and drawings' sheets left out (they follow the page's folder and content, not the theme).
 fn code(files: &[(PathBuf, u64)], public: &Path) -> Vec<String> {
     let mut out: Vec<String> = files
         .iter()
         .filter_map(|(p, _)| p.strip_prefix(public).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .filter(|p| (p.ends_with(".js") || p.ends_with(".css")) && !p.starts_with("static/nav/"))
+        .filter(|p| !p.starts_with("static/diagrams/"))
         .collect();
     out.sort();
     out
@@ -135,7 +142,14 @@ pub async fn first_load_stays_light(b: Browser) -> Result<()> {
     let mut seen = Vec::new();
     for page in [&plain, &drawn] {
         let files = fetched(&b, &origin, &public, page).await?;
-        let own = files.first().map_or(0, |(_, s)| *s);
+        // The page's own: its HTML and the style sheets of its drawings (shared with the
+        // other drawings of their kind, written beside the theme's files).
+        let own: u64 = files
+            .iter()
+            .enumerate()
+            .filter(|(i, (p, _))| *i == 0 || is_drawing_sheet(p, &public))
+            .map(|(_, (_, s))| s)
+            .sum();
         let theme = total(&files) - own;
         println!(
             "    databricks {}: {} B fetched, {own} B of it the page {:?}",
