@@ -25,7 +25,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 /// Rebuilds with the cache and from scratch, and compares every file and diagnostic.
-fn same_as_clean(site: &Path, cache: &mut Cache, step: &str) {
+fn same_as_clean(site: &Path, cache: &mut Cache, step: &str) -> studysite::Built {
     let opts = BuildOptions {
         path: site.to_path_buf(),
         ..BuildOptions::default()
@@ -46,6 +46,14 @@ fn same_as_clean(site: &Path, cache: &mut Cache, step: &str) {
             incremental.files[name] == *content,
             "{step}: `{name}` differs from a clean build"
         );
+    }
+    incremental
+}
+
+fn text_of(built: &studysite::Built, name: &str) -> String {
+    match &built.files[name] {
+        studysite::Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+        studysite::Content::Copy(p) => fs::read_to_string(p).unwrap(),
     }
 }
 
@@ -70,6 +78,40 @@ fn incremental_rebuilds_equal_clean_builds() {
     )
     .unwrap();
     same_as_clean(site, &mut cache, "prose edit");
+
+    // Code in a language no note used and a Mermaid drawing: the highlight sheet gains the
+    // new looks and the drawing's shared sheet is written.
+    fs::write(
+        &note,
+        format!("{text}\n```rust\nfn main() {{ let x: u8 = 1; println!(\"{{x}}\"); }}\n```\n\n```mermaid\nflowchart LR\n  A[One] --> B[Two]\n```\n"),
+    )
+    .unwrap();
+    let built = same_as_clean(site, &mut cache, "new code and a drawing");
+    let page = text_of(&built, "03-mlops-deployment/03-autoscaling.html");
+    let css = text_of(&built, "static/highlight.css");
+    let looks: Vec<&str> = page
+        .split("<k-")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('>').unwrap()])
+        .collect();
+    assert!(looks.len() > 3, "no highlighted runs in the page");
+    for look in looks {
+        assert!(
+            css.contains(&format!(".hl-code k-{look} {{")),
+            "k-{look} has no rule"
+        );
+    }
+    let sheet = page
+        .split("static/diagrams/")
+        .nth(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .expect("the page links no drawing sheet");
+    assert!(
+        built
+            .files
+            .contains_key(&format!("static/diagrams/{sheet}")),
+        "{sheet} is not written"
+    );
 
     // A new heading changes ids, terms and the TOC.
     fs::write(
