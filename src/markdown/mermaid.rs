@@ -116,6 +116,9 @@ const NUMERIC: &[&str] = &[
     "dy",
 ];
 
+/// What merman writes for Mermaid's editors, which a reader's page never uses.
+const EDITOR_ATTRIBUTES: &[&str] = &["data-et", "data-edge", "data-id"];
+
 /// merman's SVG with what a page never uses left out, inside its tags only (text and the
 /// style sheet are kept as they are): numbers to two decimals, a class named twice once,
 /// the editors' `data-et`, `data-edge` and `data-id` (unless a rule selects by them), the
@@ -123,8 +126,9 @@ const NUMERIC: &[&str] = &[
 /// nothing points at.
 fn compact(svg: &str) -> String {
     let referenced = referenced_ids(svg);
-    let keep_data: Vec<&str> = ["data-et", "data-edge", "data-id"]
-        .into_iter()
+    let keep_data: Vec<&str> = EDITOR_ATTRIBUTES
+        .iter()
+        .copied()
         .filter(|a| svg.contains(&format!("[{a}")))
         .collect();
     let mut out = String::with_capacity(svg.len());
@@ -211,8 +215,7 @@ fn compact_tag(
         };
         let value = &trimmed[value_start..value_start + value_len];
         rest = &trimmed[value_start + value_len + 1..];
-        let dropped = (["data-et", "data-edge", "data-id"].contains(&attr)
-            && !keep_data.contains(&attr))
+        let dropped = (EDITOR_ATTRIBUTES.contains(&attr) && !keep_data.contains(&attr))
             || (attr == "xmlns" && value == "http://www.w3.org/1999/xhtml")
             || (attr == "id" && element == "path" && !referenced.contains(value));
         if dropped {
