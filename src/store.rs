@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// What one value is cached under.
@@ -28,7 +28,7 @@ const MAGIC: &[u8] = b"studysite cache 2 ";
 const HEAD: usize = 32 + 8 + 4;
 
 /// The key of a value made from `parts` (their lengths are hashed too, so no two lists of
-/// parts run together) and the studysite version.
+/// parts run together) and the studysite version; the caches add [`this_build`].
 pub(crate) fn key(parts: &[&[u8]]) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -37,6 +37,21 @@ pub(crate) fn key(parts: &[&[u8]]) -> Key {
         h.update(part);
     }
     *h.finalize().as_bytes()
+}
+
+/// This studysite build: its version and its executable's length and modification time.
+/// Every cache keys its values by it, as the HTML a build makes of a block or a note changes
+/// with the code (and a development build does not change the version). `None` when the
+/// executable cannot be looked at: then nothing is cached, as a cache that cannot tell two
+/// builds of studysite apart could serve one's output to the other.
+pub(crate) fn this_build() -> Option<Key> {
+    static BUILD: OnceLock<Option<Key>> = OnceLock::new();
+    *BUILD.get_or_init(|| {
+        let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let modified = meta.modified().ok()?;
+        let stamp = format!("{} {:?}", meta.len(), modified);
+        Some(key(&[b"studysite build", stamp.as_bytes()]))
+    })
 }
 
 /// What a cache holds: anything that is bytes and can be read back from them.

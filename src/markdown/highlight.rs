@@ -1,12 +1,13 @@
-//! Syntax highlighting with syntect: each token's colours in the light and the dark theme
-//! as two short classes (`a3 b7`, named only inside `.hl-code`), one stylesheet made from both themes, the syntax set
-//! loaded once from its precompiled dump (only when a page has code), blocks highlighted in
-//! parallel ahead of rendering, and a content-keyed cache, in memory and on disk
-//! ([`crate::store`]), so a block seen before is never highlighted twice.
+//! Syntax highlighting with syntect: each run of one look is one short element named after
+//! its colours and font style in the light and the dark theme (`<k-3b-7>`), a stylesheet
+//! made from both themes for the looks a site uses, the syntax set loaded once from its
+//! precompiled dump (only when a page has code), blocks highlighted in parallel ahead of
+//! rendering, and a content-keyed cache, in memory and on disk ([`crate::store`]), so a block
+//! seen before is never highlighted twice.
 
 use crate::store::{self, Store};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -169,43 +170,28 @@ impl Palette {
         }
     }
 
-    /// The declarations for `part` (as [`Palette::part`] writes it), or `None` when it names
-    /// a colour this theme lacks; with `reset`, also what undoes the other theme's look.
-    fn declarations(&self, part: &str, reset: bool) -> Option<String> {
+    /// The look `part` names (as [`Palette::part`] writes it), its colour made readable on
+    /// the code background, or `None` when it names a colour this theme lacks.
+    fn look(&self, part: &str) -> Option<Look> {
         let digits = part
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(part.len());
         let fg: usize = part[..digits].parse().ok()?;
-        let colour = self.colours.get(fg)?;
-        let mut out = format!("color:{};", hex(readable(*colour, self.code_bg)));
         let rest = &part[digits..];
         let (letters, bg) = match rest.split_once('g') {
             Some((l, bg)) => (l, Some(bg.parse::<usize>().ok()?)),
             None => (rest, None),
         };
-        if letters.contains('b') {
-            out.push_str("font-weight:bold;");
-        } else if reset {
-            out.push_str("font-weight:normal;");
-        }
-        if letters.contains('i') {
-            out.push_str("font-style:italic;");
-        } else if reset {
-            out.push_str("font-style:normal;");
-        }
-        if letters.contains('u') {
-            out.push_str("text-decoration:underline;");
-        } else if reset {
-            out.push_str("text-decoration:none;");
-        }
-        match bg {
-            Some(bg) => {
-                let _ = write!(out, "background-color:{};", hex(*self.backgrounds.get(bg)?));
-            }
-            None if reset => out.push_str("background-color:transparent;"),
-            None => {}
-        }
-        Some(out)
+        Some(Look {
+            colour: hex(readable(*self.colours.get(fg)?, self.code_bg)),
+            background: match bg {
+                Some(bg) => Some(hex(*self.backgrounds.get(bg)?)),
+                None => None,
+            },
+            bold: letters.contains('b'),
+            italic: letters.contains('i'),
+            underline: letters.contains('u'),
+        })
     }
 
     fn is_plain(&self, style: &Style) -> bool {
@@ -219,6 +205,36 @@ fn hex(c: Color) -> String {
     match c.a {
         255 => format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b),
         a => format!("#{:02x}{:02x}{:02x}{a:02x}", c.r, c.g, c.b),
+    }
+}
+
+/// One theme's look of a token, as a stylesheet writes it.
+struct Look {
+    colour: String,
+    background: Option<String>,
+    bold: bool,
+    italic: bool,
+    underline: bool,
+}
+
+impl Look {
+    /// The font declarations of this look, one per property, as (on, off) pairs: the one
+    /// that applies first.
+    fn fonts(&self) -> [(&'static str, bool); 3] {
+        [
+            ("font-weight:bold", self.bold),
+            ("font-style:italic", self.italic),
+            ("text-decoration:underline", self.underline),
+        ]
+    }
+}
+
+/// What undoes a font declaration of [`Look::fonts`].
+fn font_off(on: &str) -> &'static str {
+    match on {
+        "font-weight:bold" => "font-weight:normal",
+        "font-style:italic" => "font-style:normal",
+        _ => "text-decoration:none",
     }
 }
 
@@ -249,6 +265,11 @@ pub(crate) struct Highlighter {
     drawings: Mutex<HashMap<String, Arc<str>>>,
 }
 
+/// This studysite build, in every key of the highlight cache (only used when there is one).
+fn build() -> store::Key {
+    store::this_build().unwrap_or_default()
+}
+
 /// The id a cached drawing is made with, replaced by the page's id for the block.
 const DRAWING_ID: &str = "studysite-drawing-id";
 /// What the drawings' cache keys are made with besides the source.
@@ -262,6 +283,8 @@ impl Highlighter {
 
     /// Uses the persistent cache in `dir` (none: `None`) from now on.
     pub(crate) fn use_store(&mut self, dir: Option<&Path>) {
+        // No cache where this build cannot be told from another (see [`store::this_build`]).
+        let dir = dir.filter(|_| store::this_build().is_some());
         if self.store.as_ref().map(Store::dir) != dir {
             self.store = dir.map(|d| Store::new(d, "highlight", STORE_BUDGET));
         }
@@ -317,7 +340,7 @@ impl Highlighter {
         }
         self.through_store(
             blocks,
-            |(l, c)| store::key(&[THEMES.as_bytes(), l.as_bytes(), c.as_bytes()]),
+            |(l, c)| store::key(&[&build(), THEMES.as_bytes(), l.as_bytes(), c.as_bytes()]),
             |(l, c)| self.render(l, c).map(Arc::from),
             &self.cache,
         );
@@ -378,7 +401,7 @@ impl Highlighter {
         }
         self.through_store(
             diagrams,
-            |d| store::key(&[DRAWING_KEY.as_bytes(), b"mermaid", d.as_bytes()]),
+            |d| store::key(&[&build(), DRAWING_KEY.as_bytes(), b"mermaid", d.as_bytes()]),
             |d| match super::mermaid::draw(d, DRAWING_ID) {
                 super::mermaid::Drawn::Svg(html) => Some(Arc::from(html)),
                 _ => None,
@@ -540,19 +563,14 @@ pub(crate) fn looks(html: &str) -> Vec<String> {
     found.into_iter().map(str::to_string).collect()
 }
 
-/// The highlight stylesheet for the element names `looks`: light colours by default, dark
-/// ones under the theme's dark mode (`data-theme="dark"` on `<html>`, or the system
-/// preference when no choice was made). A name whose colours the themes lack gets no rule
-/// (its text stays the block's own colour).
+/// The highlight stylesheet for the element names `looks`. Colours are `light-dark()` pairs,
+/// so the page's `color-scheme` (static/style.css: the reader's choice, else the system's)
+/// picks one; font styles are the light theme's, with a rule under dark mode where the dark
+/// theme's differ. Names of one declaration share a rule (`.hl-code :is(k-3-2,k-3b-2)`). A
+/// name whose colours the themes lack gets no rule (its text stays the block's own colour).
 fn stylesheet<'l>(themes: &Themes, looks: impl IntoIterator<Item = &'l str>) -> String {
-    let mut light = format!(
-        "/* generated by studysite from syntect themes */\n.hl-code {{ color: {}; }}\n",
-        hex(readable(themes.light.colours[0], themes.light.code_bg))
-    );
-    let mut dark = format!(
-        ".hl-code {{ color: {}; }}\n",
-        hex(readable(themes.dark.colours[0], themes.dark.code_bg))
-    );
+    let mut light: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut dark: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for name in looks {
         let Some((l, d)) = name
             .strip_prefix(ELEMENT)
@@ -560,55 +578,66 @@ fn stylesheet<'l>(themes: &Themes, looks: impl IntoIterator<Item = &'l str>) -> 
         else {
             continue;
         };
-        let (Some(l), Some(d)) = (
-            themes.light.declarations(l, false),
-            themes.dark.declarations(d, true),
-        ) else {
+        let (Some(l), Some(d)) = (themes.light.look(l), themes.dark.look(d)) else {
             continue;
         };
-        let _ = writeln!(light, ".hl-code {name} {{ {l} }}");
-        let _ = writeln!(dark, ".hl-code {name} {{ {d} }}");
-    }
-    light.push_str(&scope(&dark, "html[data-theme=\"dark\"]"));
-    light.push_str("@media (prefers-color-scheme: dark) {\n");
-    light.push_str(&scope(&dark, "html:not([data-theme=\"light\"])"));
-    light.push_str("}\n");
-    light
-}
-
-fn strip_comments(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(start) = rest.find("/*") {
-        out.push_str(&rest[..start]);
-        rest = rest[start..]
-            .find("*/")
-            .map_or("", |end| &rest[start + end + 2..]);
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Prefixes every selector of `css` with `prefix`.
-fn scope(css: &str, prefix: &str) -> String {
-    let css = strip_comments(css);
-    let mut out = String::with_capacity(css.len() * 2);
-    for rule in css.split_inclusive('}') {
-        match rule.split_once('{') {
-            Some((selectors, body)) if !selectors.trim().is_empty() => {
-                let scoped: Vec<String> = selectors
-                    .split(',')
-                    .map(|s| format!("{prefix} {}", s.trim()))
-                    .collect();
-                out.push_str(&scoped.join(", "));
-                out.push_str(" {");
-                out.push_str(body);
-                out.push('\n');
+        light
+            .entry(format!("color:{}", pair(&l.colour, &d.colour)))
+            .or_default()
+            .push(name);
+        if l.background.is_some() || d.background.is_some() {
+            let [lb, db] =
+                [&l.background, &d.background].map(|b| b.as_deref().unwrap_or("transparent"));
+            light
+                .entry(format!("background-color:{}", pair(lb, db)))
+                .or_default()
+                .push(name);
+        }
+        for ((on, in_light), (_, in_dark)) in l.fonts().into_iter().zip(d.fonts()) {
+            if in_light {
+                light.entry(on.to_string()).or_default().push(name);
             }
-            _ => {}
+            if in_light != in_dark {
+                let decl = if in_dark { on } else { font_off(on) };
+                dark.entry(decl).or_default().push(name);
+            }
         }
     }
-    out
+    let mut css = format!(
+        "/* generated by studysite from syntect themes */\n.hl-code{{color:{}}}\n",
+        pair(
+            &hex(readable(themes.light.colours[0], themes.light.code_bg)),
+            &hex(readable(themes.dark.colours[0], themes.dark.code_bg))
+        )
+    );
+    let rule = |css: &mut String, scope: &str, decl: &str, names: &[&str]| {
+        let _ = match names {
+            [one] => writeln!(css, "{scope}.hl-code {one}{{{decl}}}"),
+            _ => writeln!(css, "{scope}.hl-code :is({}){{{decl}}}", names.join(",")),
+        };
+    };
+    for (decl, names) in &light {
+        rule(&mut css, "", decl, names);
+    }
+    if !dark.is_empty() {
+        for (decl, names) in &dark {
+            rule(&mut css, "html[data-theme=\"dark\"] ", decl, names);
+        }
+        css.push_str("@media (prefers-color-scheme: dark) {\n");
+        for (decl, names) in &dark {
+            rule(&mut css, "html:not([data-theme=\"light\"]) ", decl, names);
+        }
+        css.push_str("}\n");
+    }
+    css
+}
+
+/// A colour per theme: one value when both are the same.
+fn pair(light: &str, dark: &str) -> String {
+    match light == dark {
+        true => light.to_string(),
+        false => format!("light-dark({light},{dark})"),
+    }
 }
 
 #[cfg(test)]
@@ -649,38 +678,74 @@ mod tests {
         all
     }
 
+    /// The rules of a generated stylesheet: scope (what comes before `.hl-code`), the
+    /// element names, the declaration.
+    fn rules(css: &str) -> Vec<(String, Vec<String>, String)> {
+        let mut out = Vec::new();
+        for line in css.lines() {
+            let Some((sel, decl)) = line.split_once('{') else {
+                continue;
+            };
+            let Some((scope, names)) = sel.split_once(".hl-code") else {
+                continue;
+            };
+            let names = names.trim();
+            let names = names
+                .strip_prefix(":is(")
+                .and_then(|n| n.strip_suffix(')'))
+                .unwrap_or(names);
+            out.push((
+                scope.trim().to_string(),
+                names
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                decl.trim_end_matches('}').to_string(),
+            ));
+        }
+        out
+    }
+
+    /// The light and the dark colour of a `color:` declaration.
+    fn colours_of(decl: &str) -> Option<(Color, Color)> {
+        let value = decl.strip_prefix("color:")?;
+        Some(match value.strip_prefix("light-dark(") {
+            Some(pair) => {
+                let (l, d) = pair.trim_end_matches(')').split_once(',')?;
+                (parse_hex(&l[1..]), parse_hex(&d[1..]))
+            }
+            None => (parse_hex(&value[1..]), parse_hex(&value[1..])),
+        })
+    }
+
     /// Every colour the highlight stylesheet gives reaches 4.5:1 on the code background of its
-    /// theme: the unscoped rules on the light one, those under dark mode on the dark.
+    /// theme, and every look has one.
     #[test]
     fn every_highlight_colour_reaches_4_5_to_1() {
         let t = themes();
         let looks = every_look(&t);
         let css = stylesheet(&t, looks.iter().map(String::as_str));
-        let mut seen = 0;
-        for line in css.lines() {
-            let Some((sel, rest)) = line.split_once("color:#") else {
+        let mut coloured = std::collections::BTreeSet::new();
+        for (scope, names, decl) in rules(&css) {
+            let Some((l, d)) = colours_of(&decl) else {
                 continue;
             };
-            let colour = parse_hex(&rest[..6]);
-            let bg = if sel.starts_with("html") {
-                DARK_CODE_BG
-            } else {
-                LIGHT_CODE_BG
-            };
-            let ratio = contrast(colour, bg);
-            assert!(
-                ratio >= MIN_CONTRAST,
-                "{sel}: #{} on {} is {ratio:.2}:1",
-                &rest[..6],
-                hex(bg)
-            );
-            seen += 1;
+            assert!(scope.is_empty(), "a colour under a scope: {scope} {decl}");
+            for (c, bg) in [(l, LIGHT_CODE_BG), (d, DARK_CODE_BG)] {
+                let ratio = contrast(c, bg);
+                assert!(
+                    ratio >= MIN_CONTRAST,
+                    "{names:?}: {} on {} is {ratio:.2}:1",
+                    hex(c),
+                    hex(bg)
+                );
+            }
+            coloured.extend(names);
         }
-        assert!(
-            seen >= 3 * looks.len(),
-            "{seen} colour rules for {} looks in:\n{css}",
-            looks.len()
-        );
+        for name in &looks {
+            assert!(coloured.contains(name), "{name} has no colour in:\n{css}");
+        }
     }
 
     /// The text of highlighted HTML, tags dropped and entities decoded.
@@ -727,11 +792,13 @@ mod tests {
         assert!(used.len() >= 3, "{used:?} in {html}");
         let css =
             String::from_utf8(h.stylesheet(used.iter().map(String::as_str)).to_vec()).unwrap();
+        let rules = rules(&css);
         for name in &used {
-            assert_eq!(
-                css.matches(&format!(".hl-code {name} {{")).count(),
-                3,
-                "`{name}` has no rule in each theme"
+            assert!(
+                rules.iter().any(|(scope, names, decl)| scope.is_empty()
+                    && names.contains(name)
+                    && decl.starts_with("color:")),
+                "`{name}` has no colour in {css}"
             );
             assert!(html.contains(&format!("</{name}>")), "{html}");
         }
@@ -772,13 +839,34 @@ mod tests {
         assert_eq!(h.cache.lock().unwrap().len(), 2);
     }
 
+    /// A look bold in the light theme and not in the dark is bold by default and normal
+    /// under dark mode, whether the reader chose it or the system did.
     #[test]
-    fn dark_rules_are_scoped() {
-        let css = stylesheet(&themes(), ["k-3b-2"]);
+    fn dark_font_rules_are_scoped() {
+        let css = stylesheet(&themes(), ["k-3b-2", "k-3-2"]);
+        let rules = rules(&css);
+        let has = |scope: &str, name: &str, decl: &str| {
+            rules
+                .iter()
+                .any(|(s, n, d)| s == scope && n.iter().any(|n| n == name) && d == decl)
+        };
+        assert!(has("", "k-3b-2", "font-weight:bold"), "{css}");
         assert!(
-            css.contains("html[data-theme=\"dark\"] .hl-code k-3b-2 {"),
-            "{}",
-            &css[..200]
+            has("html[data-theme=\"dark\"]", "k-3b-2", "font-weight:normal"),
+            "{css}"
+        );
+        assert!(
+            has(
+                "html:not([data-theme=\"light\"])",
+                "k-3b-2",
+                "font-weight:normal"
+            ),
+            "{css}"
+        );
+        assert!(!has("", "k-3-2", "font-weight:bold"), "{css}");
+        assert!(
+            css.contains(".hl-code :is(k-3b-2,k-3-2){color:light-dark("),
+            "one colour rule for both: {css}"
         );
     }
 }

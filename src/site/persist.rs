@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The most each cache holds on disk.
 const PARSED_BUDGET: usize = 256 << 20;
@@ -48,24 +48,11 @@ pub(super) struct Persist {
     hits: AtomicUsize,
 }
 
-/// This studysite build: its version and its executable's length and modification time.
-/// `None` when the executable cannot be looked at: then nothing is cached, as a cache that
-/// cannot tell two builds of studysite apart could serve one's pages to the other.
-fn this_build() -> Option<[u8; 32]> {
-    static BUILD: OnceLock<Option<[u8; 32]>> = OnceLock::new();
-    *BUILD.get_or_init(|| {
-        let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-        let modified = meta.modified().ok()?;
-        let stamp = format!("{} {:?}", meta.len(), modified);
-        Some(store::key(&[b"studysite build", stamp.as_bytes()]))
-    })
-}
-
 impl Persist {
     /// The page cache in `cache_dir`; `None` when this studysite build cannot be told.
     pub(super) fn new(cache_dir: &Path) -> Option<Persist> {
         Some(Persist {
-            build: this_build()?,
+            build: store::this_build()?,
             parsed: Store::new(cache_dir, "parsed", PARSED_BUDGET),
             rendered: Store::new(cache_dir, "rendered", RENDERED_BUDGET),
             search: Store::new(cache_dir, "search", SEARCH_BUDGET),
