@@ -7,6 +7,8 @@
 
 use crate::store::{self, Store};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -440,18 +442,22 @@ impl Highlighter {
         let syntaxes = self.syntaxes();
         let Themes { light, dark } = self.themes();
         let (light_styler, dark_styler) = (Styler::new(&light.theme), Styler::new(&dark.theme));
-        let mut styles: HashMap<Vec<Scope>, (Style, Style)> = HashMap::new();
-        let mut style_of = |stack: &ScopeStack| {
+        let style_of = |stack: &ScopeStack| {
             let scopes = stack.as_slice();
-            if let Some(s) = styles.get(scopes) {
-                return *s;
-            }
-            let s = (
-                light_styler.style_for_stack(scopes),
-                dark_styler.style_for_stack(scopes),
-            );
-            styles.insert(scopes.to_vec(), s);
-            s
+            STYLES.with_borrow_mut(|styles| {
+                if let Some(s) = styles.get(scopes) {
+                    return *s;
+                }
+                if styles.len() >= STYLES_KEPT {
+                    styles.clear();
+                }
+                let s = (
+                    light_styler.style_for_stack(scopes),
+                    dark_styler.style_for_stack(scopes),
+                );
+                styles.insert(scopes.to_vec(), s);
+                s
+            })
         };
         let mut parser = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
@@ -476,6 +482,17 @@ impl Highlighter {
         Some(out.finish())
     }
 }
+
+thread_local! {
+    /// The styles of each scope stack in both themes, worked out once per thread: blocks of
+    /// one language repeat the same few hundred stacks, and matching a stack against a
+    /// theme's rules costs more than parsing the text. The themes are fixed (see
+    /// [`themes`]), so a stack's styles are the same in every build of the process.
+    static STYLES: RefCell<FxHashMap<Vec<Scope>, (Style, Style)>> = RefCell::default();
+}
+
+/// How many scope stacks [`STYLES`] keeps before it starts again.
+const STYLES_KEPT: usize = 1 << 16;
 
 /// Highlighted HTML being written. A run of text of one look is one element named after
 /// its look in both themes, `<k-LIGHT-DARK>` (`<k-3b-2>`: colour 3 bold, colour 2): 17 bytes
