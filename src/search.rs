@@ -13,6 +13,7 @@
 
 use crate::content::Content;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -70,11 +71,15 @@ fn each_token(text: &str, mut f: impl FnMut(&mut String, usize)) {
             word.push(c);
             f(&mut word, i);
             word.clear();
-        } else if c.is_alphanumeric() {
+        } else if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
             if word.is_empty() {
                 start = i;
             }
-            word.extend(c.to_lowercase());
+            if c.is_ascii() {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                word.extend(c.to_lowercase());
+            }
         } else if !word.is_empty() {
             f(&mut word, start);
             word.clear();
@@ -342,7 +347,7 @@ pub(crate) fn page(url: &str, page_title: &str, html: &str) -> PageSearch {
 /// The distinct stemmed terms of one page, numbered in the order met.
 #[derive(Default)]
 struct Vocabulary {
-    ids: HashMap<Box<str>, u32>,
+    ids: FxHashMap<Box<str>, u32>,
     terms: Vec<Box<str>>,
 }
 
@@ -351,10 +356,12 @@ impl Vocabulary {
     /// the number of words in its text.
     fn count(&mut self, text: &str, title: &str) -> (Vec<(u32, f32)>, u32) {
         let mut tf: Vec<(u32, f32)> = Vec::new();
-        let mut at: HashMap<u32, usize> = HashMap::new();
+        let mut at: FxHashMap<u32, usize> = FxHashMap::default();
         let mut len = 0u32;
         let mut add = |word: &mut String, weight: f32, vocabulary: &mut Vocabulary| {
-            if STOP_WORDS.contains(&word.as_str()) || word.chars().nth(MAX_TERM_CHARS).is_some() {
+            let too_long =
+                word.len() > MAX_TERM_CHARS && word.chars().nth(MAX_TERM_CHARS).is_some();
+            if too_long || STOP_WORDS.contains(&word.as_str()) {
                 return;
             }
             stem_in_place(word);
