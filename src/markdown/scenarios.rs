@@ -164,13 +164,19 @@ fn find_outside_code(text: &str, needle: &str) -> Option<usize> {
 }
 
 fn find_outside_code_from(text: &str, needle: &str, in_code: &mut bool) -> Option<usize> {
-    for (i, c) in text.char_indices() {
-        if c == '`' {
+    let (bytes, n) = (text.as_bytes(), needle.as_bytes());
+    let first = *n.first()?;
+    // Only a backtick or the needle's first byte (either case) can change anything: jump
+    // between them. A match starts on a char boundary, as an ASCII or lead byte never
+    // continues a character.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    for i in memchr::memchr3_iter(b'`', lower, upper, bytes) {
+        if bytes[i] == b'`' {
             *in_code = !*in_code;
         } else if !*in_code
-            && text
-                .get(i..i + needle.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(needle))
+            && bytes
+                .get(i..i + n.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(n))
         {
             return Some(i);
         }
