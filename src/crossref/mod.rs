@@ -2,6 +2,7 @@
 //! answers linked to the sections that define them, and the study pages built from them.
 
 pub(crate) mod deck;
+mod kinds;
 pub(crate) mod pages;
 pub(crate) mod terms;
 
@@ -60,6 +61,7 @@ impl Web {
     ) -> Web {
         let mut entries = Vec::new();
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
+        let kinds = kinds::Kinds::build(index);
         for (p, placed) in index.pages.iter().enumerate() {
             let page = &placed.page;
             if !is_study_note(index, p) {
@@ -83,6 +85,33 @@ impl Web {
                     let t = kind_term(&terms, terms::clean_heading(&h.text), p, &h.id)?;
                     Some(term_url(index, &terms.terms[t]))
                 });
+                // "append" under "Output Modes", "Default" under "Streaming Triggers": a
+                // word that is an option of the kind its heading names links to the section
+                // that explains that kind, when nothing above placed it, or what it matched
+                // is a lowercase word's namesake ("update" is not SQL's `UPDATE` there).
+                let unplaced = about.is_none()
+                    && (links.is_empty() || s.answer.starts_with(|c: char| c.is_lowercase()));
+                let option_of = heading
+                    .filter(|_| unplaced && is_option(&s.answer))
+                    .and_then(|h| kinds.section(index, h, p));
+                if let Some((q, id)) = &option_of {
+                    links.clear();
+                    let url = format!("{}#{}", index.pages[*q].url, id);
+                    entries.push(Entry {
+                        page: p,
+                        scenario: s.clone(),
+                        links,
+                        about: Some(url),
+                    });
+                    // The section the row sits in does not list it again.
+                    if *q != p {
+                        backlinks[*q]
+                            .entry(Some(id.clone()))
+                            .or_default()
+                            .push(entries.len() - 1);
+                    }
+                    continue;
+                }
                 if links.is_empty() && about.is_none() {
                     diags.push(
                         page.note
@@ -188,6 +217,20 @@ impl Web {
     pub(crate) fn source_url(&self, index: &Index, e: &Entry) -> String {
         format!("{}#{}", index.pages[e.page].url, e.scenario.id)
     }
+}
+
+/// Is an answer what an option of a kind is called: one common word ("append", "Default",
+/// "Small") or a code-style option (`availableNow`), not a name ("Glue", "KMS") or a
+/// description?
+fn is_option(answer: &str) -> bool {
+    let a = answer.trim().trim_matches('`');
+    let camel = a.starts_with(|c: char| c.is_ascii_lowercase())
+        && a.chars().any(|c| c.is_ascii_uppercase())
+        && a.chars().all(|c| c.is_ascii_alphanumeric());
+    !a.is_empty()
+        && !a.contains(char::is_whitespace)
+        && a.chars().any(char::is_alphabetic)
+        && (camel || crate::words::all_common(a))
 }
 
 /// The term elsewhere that a scenario's heading names the kind of its choices by: the
@@ -622,6 +665,40 @@ mod tests {
             [
                 "<a href=\"loader.html#addnewcolumns-mode\"><code>addNewColumns</code></a>",
                 "<code>mode=&quot;addNewColumns&quot;</code>"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_option_links_to_the_section_that_explains_its_kind() {
+        let notes: &[(&str, &str)] = &[
+            (
+                "streaming.md",
+                "# Streaming\n\n## Output Modes\n\nHow a query writes its rows: only new rows, \
+                 the whole result, or the changed rows, each with its own rules.\n\n## Sinks\n\nFiles.\n",
+            ),
+            ("delta.md", "# Delta\n\n## Append Mode\n\nWrites add files.\n"),
+            (
+                "compare.md",
+                "# Compare\n\n## Output Modes\n\n| Scenario | Answer |\n|---|---|\n\
+                 | Immutable data sources | append |\n\n## Tables\n\n| Scenario | Answer |\n|---|---|\n\
+                 | Table versions | Delta |\n",
+            ),
+        ];
+        let (_dir, config, index, mut diags) = index(notes);
+        let terms = Arc::new(Terms::build(&config, &index));
+        let web = Web::build(&config, &index, terms, &mut diags);
+        let html: Vec<String> = web
+            .entries
+            .iter()
+            .map(|e| web.answer_html(&index, e, "when-to-use-what.html"))
+            .collect();
+        // "append" is the kind's option, not Delta's append mode; "Delta" is a name.
+        assert_eq!(
+            html,
+            [
+                "<a href=\"streaming.html#output-modes\">append</a>",
+                "<a href=\"delta.html\">Delta</a>"
             ]
         );
     }
