@@ -89,6 +89,10 @@ impl Kinds {
         heading: &Heading,
         p: usize,
     ) -> Option<(usize, String)> {
+        // "AI Services vs Custom ML" names two sides, not a kind its rows are options of.
+        if crate::markdown::scenarios::is_comparison(&heading.text) {
+            return None;
+        }
         let text = clean_heading(&heading.text);
         let full = key(text);
         let shorter = text
