@@ -99,10 +99,7 @@ impl Kinds {
             .split_once(' ')
             .map(|(_, rest)| key(rest))
             .filter(|k| !k.is_empty());
-        let top = |q: usize| {
-            let rel = &index.pages[q].page.note.rel;
-            rel.split_once('/').map(|(t, _)| t.to_string())
-        };
+        let top = |q: usize| index.pages[q].page.note.rel.split_once('/').map(|(t, _)| t);
         let here = top(p);
         let mut best: Option<&Section> = None;
         for k in std::iter::once(full).chain(shorter) {
