@@ -71,7 +71,7 @@ fn each_token(text: &str, mut f: impl FnMut(&mut String, usize)) {
             word.push(c);
             f(&mut word, i);
             word.clear();
-        } else if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
+        } else if c.is_alphanumeric() {
             if word.is_empty() {
                 start = i;
             }

@@ -23,11 +23,11 @@ struct Section {
     title: bool,
 }
 
+/// The sections of each heading that names a kind: a heading of common words recurring in
+/// many notes ("Use Cases", "Key Features") is structure, what a section does rather than
+/// what kind its rows are, and is left out.
 pub(crate) struct Kinds {
     by_key: HashMap<String, Vec<Section>>,
-    /// In how many notes a heading of common words must recur to be structure ("Use Cases",
-    /// "Key Features"): those say what a section does, not what kind its rows are.
-    recurs: usize,
 }
 
 /// A heading as a kind: its words lowercased, a plural's `s` dropped ("Triggers" and
@@ -72,10 +72,16 @@ impl Kinds {
                 });
             }
         }
-        Kinds {
-            by_key,
-            recurs: 3.max(index.pages.len() / 40),
-        }
+        let recurs = 3.max(index.pages.len() / 40);
+        by_key.retain(|k, sections| {
+            // Sections are pushed page by page: a page's run of them counts once.
+            let notes = 1 + sections
+                .windows(2)
+                .filter(|w| w[0].page != w[1].page)
+                .count();
+            notes < recurs || !crate::words::all_common(k)
+        });
+        Kinds { by_key }
     }
 
     /// The section (page, heading id) that explains the kind of the choices in the section
@@ -106,11 +112,6 @@ impl Kinds {
             let Some(sections) = self.by_key.get(&k) else {
                 continue;
             };
-            let mut notes: Vec<usize> = sections.iter().map(|s| s.page).collect();
-            notes.dedup();
-            if notes.len() >= self.recurs && crate::words::all_common(&k) {
-                continue;
-            }
             let rank = |s: &Section| (here.is_some() && top(s.page) == here, s.size);
             // A row under its note's title is placed by nothing but its note.
             for s in sections.iter().filter(|s| !(s.title && s.page == p)) {

@@ -78,7 +78,7 @@ impl Web {
                 }
                 // "Full Spot" under "Spot Instance Strategies", `ml.m5.large` under "General
                 // Purpose (ml.m5.*)": a choice the section it sits in is about.
-                let about = heading.filter(|_| links.is_empty()).and_then(|h| {
+                let mut about = heading.filter(|_| links.is_empty()).and_then(|h| {
                     if names_own_section(&s.answer, &h.text) {
                         return Some(format!("{}#{}", placed.url, h.id));
                     }
@@ -94,23 +94,16 @@ impl Web {
                 let option_of = heading
                     .filter(|_| unplaced && is_option(&s.answer))
                     .and_then(|h| kinds.section(index, h, p));
-                if let Some((q, id)) = &option_of {
+                if let Some((q, id)) = option_of {
                     links.clear();
-                    let url = format!("{}#{}", index.pages[*q].url, id);
-                    entries.push(Entry {
-                        page: p,
-                        scenario: s.clone(),
-                        links,
-                        about: Some(url),
-                    });
+                    about = Some(format!("{}#{}", index.pages[q].url, id));
                     // The section the row sits in does not list it again.
-                    if *q != p {
-                        backlinks[*q]
-                            .entry(Some(id.clone()))
+                    if q != p {
+                        backlinks[q]
+                            .entry(Some(id))
                             .or_default()
-                            .push(entries.len() - 1);
+                            .push(entries.len());
                     }
-                    continue;
                 }
                 if links.is_empty() && about.is_none() {
                     diags.push(
@@ -636,10 +629,23 @@ mod tests {
     ];
 
     fn web() -> (Index, Web, Vec<Diagnostic>) {
-        let (_dir, config, index, mut diags) = index(NOTES);
+        web_of(NOTES)
+    }
+
+    fn web_of(notes: &[(&str, &str)]) -> (Index, Web, Vec<Diagnostic>) {
+        let (_dir, config, index, mut diags) = index(notes);
         let terms = Arc::new(Terms::build(&config, &index));
         let web = Web::build(&config, &index, terms, &mut diags);
         (index, web, diags)
+    }
+
+    /// Each scenario's answer of `notes` as the when-to-use-what page writes it.
+    fn answers(notes: &[(&str, &str)]) -> Vec<String> {
+        let (index, web, _) = web_of(notes);
+        web.entries
+            .iter()
+            .map(|e| web.answer_html(&index, e, "when-to-use-what.html"))
+            .collect()
     }
 
     #[test]
@@ -652,14 +658,7 @@ mod tests {
                  | Evolving sources | `mode=\"addNewColumns\"` |\n",
             ),
         ];
-        let (_dir, config, index, mut diags) = index(notes);
-        let terms = Arc::new(Terms::build(&config, &index));
-        let web = Web::build(&config, &index, terms, &mut diags);
-        let html: Vec<String> = web
-            .entries
-            .iter()
-            .map(|e| web.answer_html(&index, e, "when-to-use-what.html"))
-            .collect();
+        let html = answers(notes);
         assert_eq!(
             html,
             [
@@ -685,14 +684,7 @@ mod tests {
                  | Table versions | Delta |\n",
             ),
         ];
-        let (_dir, config, index, mut diags) = index(notes);
-        let terms = Arc::new(Terms::build(&config, &index));
-        let web = Web::build(&config, &index, terms, &mut diags);
-        let html: Vec<String> = web
-            .entries
-            .iter()
-            .map(|e| web.answer_html(&index, e, "when-to-use-what.html"))
-            .collect();
+        let html = answers(notes);
         // "append" is the kind's option, not Delta's append mode; "Delta" is a name.
         assert_eq!(
             html,
