@@ -79,6 +79,10 @@ const KEYS: &[&str] = &[
 pub(crate) const SCENARIO_COLUMNS: &[&str] = &[
     "Scenario",
     "When",
+    "Use when",
+    "Use for",
+    "Used for",
+    "I want to",
     "Use case",
     "Use cases",
     "Key use cases",

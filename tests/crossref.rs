@@ -165,12 +165,24 @@ const SEED: &[(&str, &str)] = &[
     ),
 ];
 
+/// The seed's developer tools table (`| Service | Purpose |`): what each tool is for is a
+/// need, and the tool its choice. Not among the 28 above, which its tips and tables state.
+const SEED_TOOLS: &[(&str, &str)] = &[
+    ("Git repository (AWS managed)", "CodeCommit"),
+    (
+        "Build and test (compile, run tests, create container)",
+        "CodeBuild",
+    ),
+    ("Deploy to EC2, ECS, Lambda", "CodeDeploy"),
+    ("Orchestrate the full CI/CD pipeline", "CodePipeline"),
+];
+
 #[test]
 fn when_to_use_what_holds_every_seed_scenario() {
     let (files, diags) = build(Path::new(env!("CARGO_MANIFEST_DIR")));
     let page = &files["when-to-use-what.html"];
     let found = entries(page);
-    for (scenario, answer) in SEED {
+    for (scenario, answer) in SEED.iter().chain(SEED_TOOLS) {
         let e = found
             .iter()
             .find(|e| e.scenario == *scenario)
@@ -185,7 +197,7 @@ fn when_to_use_what_holds_every_seed_scenario() {
     let extra: Vec<&str> = found
         .iter()
         .map(|e| e.scenario.as_str())
-        .filter(|s| !SEED.iter().any(|(x, _)| x == s))
+        .filter(|s| !SEED.iter().chain(SEED_TOOLS).any(|(x, _)| x == s))
         .collect();
     assert!(
         extra.is_empty(),
@@ -496,7 +508,7 @@ fn bundled_tips_that_state_scenarios_are_not_carded_twice() {
         others.iter().all(|c| c[0] == "question" || c[0] == "quiz"),
         "{others:?}"
     );
-    assert_eq!(scenarios.len(), SEED.len());
+    assert_eq!(scenarios.len(), SEED.len() + SEED_TOOLS.len());
     assert_eq!(others.len(), 5, "{others:?}");
 }
 
@@ -591,10 +603,20 @@ const ANSWER_TARGETS: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "General CI/CD",
-        &[(
-            "CodePipeline",
-            "07-cicd-and-pipelines.html#aws-codepipeline",
-        )],
+        &[
+            (
+                "CodePipeline",
+                "07-cicd-and-pipelines.html#aws-codepipeline",
+            ),
+            (
+                "CodeBuild",
+                "07-cicd-and-pipelines.html#aws-developer-tools",
+            ),
+            (
+                "CodeDeploy",
+                "07-cicd-and-pipelines.html#aws-developer-tools",
+            ),
+        ],
     ),
     (
         "ML-specific CI/CD pipeline",
@@ -707,6 +729,34 @@ const ANSWER_TARGETS: &[(&str, &[(&str, &str)])] = &[
         &[(
             "Inference Pipeline",
             "01-inference-options.html#inference-pipelines",
+        )],
+    ),
+    (
+        "Git repository (AWS managed)",
+        &[(
+            "CodeCommit",
+            "07-cicd-and-pipelines.html#aws-developer-tools",
+        )],
+    ),
+    (
+        "Build and test (compile, run tests, create container)",
+        &[(
+            "CodeBuild",
+            "07-cicd-and-pipelines.html#aws-developer-tools",
+        )],
+    ),
+    (
+        "Deploy to EC2, ECS, Lambda",
+        &[(
+            "CodeDeploy",
+            "07-cicd-and-pipelines.html#aws-developer-tools",
+        )],
+    ),
+    (
+        "Orchestrate the full CI/CD pipeline",
+        &[(
+            "CodePipeline",
+            "07-cicd-and-pipelines.html#aws-codepipeline",
         )],
     ),
 ];

@@ -68,9 +68,12 @@ fn page<'s>(site: &'s Site, url: &str) -> &'s str {
 fn norm(s: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        // A tag opens with a letter or `/`; a label's "(< 10 MB)" is text.
+        let opens = |n: Option<&char>| n.is_some_and(|n| n.is_ascii_alphabetic() || *n == '/');
         match c {
-            '<' => in_tag = true,
+            '<' if !in_tag && opens(chars.peek()) => in_tag = true,
             '>' if in_tag => in_tag = false,
             _ if !in_tag => out.push(c),
             _ => {}
@@ -434,7 +437,7 @@ fn the_study_web_on_the_labelled_corpora() {
     // The bars this build holds (raise them as the web gets better). Options of a quiz are
     // buttons and carry no glossary links, so mentions labelled there are not linked.
     let bars = [
-        ("scenario recall", pct(scen.found, scen.positives), 74.0),
+        ("scenario recall", pct(scen.found, scen.positives), 84.0),
         (
             "scenario answers linked right",
             pct(scen.linked_right, scen.found),

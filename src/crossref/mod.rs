@@ -72,7 +72,8 @@ impl Web {
                 let heading = page.outline.headings.iter().rfind(|h| h.offset < s.offset);
                 let heading_text = heading.map_or("", |h| h.text.as_str());
                 if links.is_empty() {
-                    if let Some(t) = terms.by_head(&s.answer, Some(p), heading_text) {
+                    let by_head = || terms.by_head(&s.answer, Some(p), heading_text);
+                    if let Some(t) = by_head().or_else(|| terms.by_stem(&s.answer, Some(p))) {
                         links.push((0..s.answer.len(), t));
                     }
                 }
@@ -220,7 +221,11 @@ fn is_option(answer: &str) -> bool {
     let camel = a.starts_with(|c: char| c.is_ascii_lowercase())
         && a.chars().any(|c| c.is_ascii_uppercase())
         && a.chars().all(|c| c.is_ascii_alphanumeric());
+    // "X-Ray", "Multi-AZ": capitals on every part make a name.
+    let hyphenated_name =
+        a.contains('-') && a.split('-').all(|w| w.starts_with(char::is_uppercase));
     !a.is_empty()
+        && !hyphenated_name
         && !a.contains(char::is_whitespace)
         && a.chars().any(char::is_alphabetic)
         && (camel || crate::words::all_common(a))
@@ -640,6 +645,26 @@ mod tests {
     }
 
     /// Each scenario's answer of `notes` as the when-to-use-what page writes it.
+    #[test]
+    fn an_answer_in_another_form_of_a_name_links_to_it() {
+        let notes: &[(&str, &str)] = &[
+            (
+                "monitoring.md",
+                "# Model Monitoring\n\nDrift and quality checks on live models.\n\n\
+                 ## Memory Optimization\n\nSmaller batches.\n",
+            ),
+            (
+                "tips.md",
+                "# Tips\n\n## Picks\n\n| Scenario | Service |\n|---|---|\n\
+                 | Drift detection | Model Monitor |\n| Shuffle-heavy | Memory-optimized |\n",
+            ),
+        ];
+        // "Monitor" inflects "Monitoring"; "optimized" is not "Optimization".
+        let html = answers(notes);
+        assert_eq!(html[0], "<a href=\"monitoring.html\">Model Monitor</a>");
+        assert!(!html[1].contains("memory-optimization"), "{}", html[1]);
+    }
+
     fn answers(notes: &[(&str, &str)]) -> Vec<String> {
         let (index, web, _) = web_of(notes);
         web.entries

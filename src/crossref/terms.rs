@@ -69,6 +69,9 @@ pub(crate) struct Terms {
     /// what a table's cell writes for a choice its column names the kind of. Only an answer
     /// that is such a head entire, and names nothing else, is looked up here.
     heads: HashMap<String, Vec<(usize, u8)>>,
+    /// Names of two words or more by their words' stems: an answer that writes a name in
+    /// another form ("Model Monitor" of "Model Monitoring") is looked up here.
+    stems: HashMap<String, Vec<(usize, u8)>>,
     /// Per term: how much prose its section (or note) holds, in bytes outside code blocks:
     /// of two places equally near, the one with more to say is more about it.
     weight: Vec<u32>,
@@ -676,8 +679,12 @@ impl Terms {
             .build(patterns.iter().map(|(p, _)| p))
             .ok();
         let mut heads: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
+        let mut stems: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
         for (t, term) in terms.iter().enumerate() {
             let name = term.name.to_lowercase();
+            if let Some(key) = stem_key(&name) {
+                stems.entry(key).or_default().push((t, 0));
+            }
             let Some((head, _)) = name.trim().rsplit_once(' ') else {
                 continue;
             };
@@ -695,6 +702,7 @@ impl Terms {
             chains,
             course,
             heads,
+            stems,
             weight: Vec::new(),
         }
     }
@@ -736,6 +744,38 @@ impl Terms {
                     }
                 })
             })
+            .collect();
+        self.resolve(&cands, page, Mode::Answer)
+    }
+
+    /// The term an answer names entire in another form of its words ("Model Monitor" for
+    /// "Model Monitoring"), resolved as any answer is.
+    pub(crate) fn by_stem(&self, answer: &str, page: Option<usize>) -> Option<usize> {
+        let answer = answer.trim().trim_matches('`').to_lowercase();
+        let key = stem_key(&answer)?;
+        // Stems join derived words too ("optimized", "optimization"); a name in another
+        // form only inflects them: one word is the other and an ending.
+        let inflected = |t: usize| {
+            let name = self.terms[t].name.to_lowercase();
+            let words = |s: &str| {
+                s.split(|c: char| c.is_whitespace() || c == '-')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            let (a, b) = (words(&answer), words(&name));
+            a.len() == b.len()
+                && a.iter().zip(&b).all(|(x, y)| {
+                    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+                    long.starts_with(short.as_str()) && long.len() - short.len() <= 3
+                })
+        };
+        let cands: Vec<(usize, u8)> = self
+            .stems
+            .get(&key)?
+            .iter()
+            .copied()
+            .filter(|&(t, _)| inflected(t))
             .collect();
         self.resolve(&cands, page, Mode::Answer)
     }
@@ -853,6 +893,25 @@ impl Terms {
             })
             .collect()
     }
+}
+
+/// A lower-case name of two words or more as its words' English stems, or `None`.
+fn stem_key(name: &str) -> Option<String> {
+    thread_local! {
+        static STEMMER: rust_stemmers::Stemmer =
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    }
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 || !words.iter().all(|w| w.chars().all(char::is_alphanumeric)) {
+        return None;
+    }
+    STEMMER.with(|s| {
+        let stems: Vec<_> = words.iter().map(|w| s.stem(w)).collect();
+        Some(stems.join(" "))
+    })
 }
 
 /// Is the mention at `range` a name as written: a word that is not common English, an

@@ -26,18 +26,61 @@ fn starts_with_keyword<K: AsRef<str>>(cell: &str, keywords: &[K]) -> bool {
 
 /// A scenario table's columns from its header, or `None` for a plain data table: a column
 /// of needs (`Use Case`, `When to Use`, `Best For`...) and a column of choices (`Service`,
-/// `Solution`...), or else the row's first cell as its choice.
+/// `Solution`...), or else the row's first cell as its choice. Two columns need only one
+/// of the two named: `| Use Case | Pattern |`, `| Layer | Services |`. What a choice is for
+/// (`Purpose`) is a need only beside a column that names it a choice (`| Service | Purpose
+/// |`, not `| File | Purpose |`).
 pub(crate) fn classify(header: &[String], config: &Config) -> Option<Columns> {
-    let scenario = header
+    let answer_at = |skip: Option<usize>| {
+        header
+            .iter()
+            .enumerate()
+            .position(|(i, h)| Some(i) != skip && starts_with_keyword(h, &config.answer_columns))
+    };
+    let pair = header.len() == 2;
+    let Some(scenario) = header
         .iter()
-        .position(|h| starts_with_keyword(h, &config.scenario_columns))?;
-    let answer = header
-        .iter()
-        .enumerate()
-        .position(|(i, h)| i != scenario && starts_with_keyword(h, &config.answer_columns))
-        .or((scenario != 0).then_some(0))?;
+        .position(|h| starts_with_keyword(h, &config.scenario_columns))
+    else {
+        let answer = answer_at(None)?;
+        let purpose = header
+            .iter()
+            .enumerate()
+            .position(|(i, h)| i != answer && starts_with_keyword(h, PURPOSE_COLUMNS));
+        let scenario = purpose.or((pair && answer == 1).then_some(0))?;
+        return Some(Columns { scenario, answer });
+    };
+    let answer = answer_at(Some(scenario))
+        .or((scenario != 0).then_some(0))
+        .or((pair && !starts_with_keyword(&header[1], DESCRIPTIVE_COLUMNS)).then_some(1))?;
     Some(Columns { scenario, answer })
 }
+
+/// Header words of a column that says what its row's choice is for: a need only beside a
+/// column of choices.
+const PURPOSE_COLUMNS: &[&str] = &["Purpose", "Primary purpose"];
+
+/// Header words of a column of choices written as flows.
+const FLOW_COLUMNS: &[&str] = &["Pattern", "Architecture", "Pipeline", "Flow"];
+
+/// Header words of a column that describes its row rather than choosing for it.
+const DESCRIPTIVE_COLUMNS: &[&str] = &[
+    "Description",
+    "Details",
+    "Detail",
+    "Notes",
+    "Note",
+    "Result",
+    "Results",
+    "Behavior",
+    "Behaviour",
+    "Impact",
+    "Meaning",
+    "Example",
+    "Examples",
+    "Explanation",
+    "Why",
+];
 
 /// Row labels that make a table transposed: its columns are the choices and this row holds
 /// what each is for (`| Best For | Small directories | Large-scale ingestion |`).
@@ -211,7 +254,7 @@ pub(crate) fn parse(text: &str) -> Option<(String, String)> {
             return (!scenario.is_empty()).then_some((scenario, answer));
         }
     }
-    const SEPARATORS: [&str; 4] = [" -> ", " → ", " ⇒ ", " = "];
+    const SEPARATORS: [&str; 5] = [" -> ", " → ", " ⇒ ", " => ", " = "];
     // Two separators make a flow (`Bronze → Silver → Gold`) or an equation, not a choice.
     let count: usize = SEPARATORS.iter().map(|s| count_outside_code(text, s)).sum();
     if count != 1 {
@@ -308,10 +351,20 @@ pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
         && need
             .chars()
             .next()
-            .is_some_and(|c| !c.is_uppercase() || verb.is_some())
+            .is_some_and(|c| !c.is_uppercase() || verb.is_some() || acronym(&need))
         && balanced(&choice)
         && balanced(&need))
     .then_some((need, choice))
+}
+
+/// Does `need` open with an acronym ("RAG", "ETL jobs"), written in capitals as any
+/// sentence would?
+fn acronym(need: &str) -> bool {
+    need.split_whitespace().next().is_some_and(|w| {
+        w.chars().filter(char::is_ascii_uppercase).count() >= 2
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    })
 }
 
 /// What says a choice suits a need, between the two: "ECS / Fargate is preferred for
@@ -427,7 +480,8 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
         return None;
     }
     let left_words = left.split_whitespace().count();
-    let right_words = right.split_whitespace().count();
+    // Asides do not count: "DynamoDB (serverless) & DAX (cache for DynamoDB)" names two.
+    let right_words = without_asides(right).split_whitespace().count();
     let lower = right.to_lowercase();
     let starts_name = |s: &str| {
         s.chars()
@@ -473,7 +527,10 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
         && !(left_words == 1 && one_name(&left))
         // A need does not open with a name or a number ("AWS Region: N. Virginia", "RDS
         // Deployments: Multi-Region", "Domain 1: Cloud Concepts" describe a thing).
-        && !left.split_whitespace().next().is_some_and(crate::words::looks_like_name)
+        && !left
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.split('/').any(crate::words::looks_like_name))
         && !left
             .split_whitespace()
             .any(|w| w.chars().all(|c| c.is_ascii_digit()))
@@ -498,6 +555,21 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
         && !is_comparison(&choice)
         && crate::words::names_something(&choice))
     .then(|| (clean(right), choice))
+}
+
+/// `s` less its parenthesised asides.
+fn without_asides(s: &str) -> String {
+    let mut depth = 0usize;
+    s.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect()
 }
 
 /// Is `short` the initials of `long`'s words (`CMK`, "Customer Master Keys")?
@@ -800,9 +872,27 @@ impl<'b> Extract<'b> {
         cols: Columns,
     ) -> Vec<Option<String>> {
         let mut ids = Vec::new();
+        // A pattern is a flow: its first step is the choice ("Auto Loader → Bronze").
+        let head = rows.first().map_or(String::new(), |h| cell(h, cols.answer));
+        let flows = starts_with_keyword(&head, FLOW_COLUMNS);
+        // A second column no header word names a choice (`| When | Action |`) answers
+        // briefly, or it describes.
+        let inferred = cols.answer != 0 && !starts_with_keyword(&head, &self.config.answer_columns);
         for (row, &offset) in rows.iter().skip(1).zip(starts) {
             let (scenario, answer) = (cell(row, cols.scenario), cell(row, cols.answer));
-            if scenario.is_empty() || answer.is_empty() || !plausible(&scenario, &answer) {
+            let first_step = match flows {
+                true => ["→", "->", "⇒"]
+                    .iter()
+                    .filter_map(|m| answer.find(m))
+                    .min()
+                    .map_or(answer.as_str(), |i| answer[..i].trim()),
+                false => &answer,
+            };
+            if scenario.is_empty()
+                || answer.is_empty()
+                || !plausible(&scenario, first_step)
+                || (inferred && short_answer(&answer).is_none())
+            {
                 ids.push(None);
                 continue;
             }
@@ -1095,6 +1185,12 @@ mod tests {
                 "ElastiCache",
             ),
             ("Hadoop Cluster: EMR", "Hadoop Cluster", "EMR"),
+            // Asides do not count towards the choice's length.
+            (
+                "Key/Value Database: DynamoDB (serverless) & DAX (cache for DynamoDB)",
+                "Key/Value Database",
+                "DynamoDB (serverless) & DAX (cache for DynamoDB)",
+            ),
             (
                 "Edge Locations (Points of Presence): for content delivery",
                 "for content delivery",
@@ -1152,6 +1248,10 @@ mod tests {
             Some(("Plain need".into(), "EKS".into()))
         );
         assert_eq!(
+            parse("Chef or Puppet needed => AWS OpsWorks"),
+            Some(("Chef or Puppet needed".into(), "AWS OpsWorks".into()))
+        );
+        assert_eq!(
             parse("\"Process a 2 GB file in Lambda\" = IMPOSSIBLE. Use ECS/Fargate or SageMaker Processing."),
             Some(("Process a 2 GB file in Lambda".into(), "IMPOSSIBLE. Use ECS/Fargate or SageMaker Processing".into()))
         );
@@ -1178,6 +1278,8 @@ mod tests {
                 "Model Monitor",
             ),
             ("Kinesis for streaming", "streaming", "Kinesis"),
+            // A need may open with an acronym, capitalised as any sentence writes it.
+            ("Knowledge Bases for RAG", "RAG", "Knowledge Bases"),
             (
                 "Use Snowcone where Snowball does not fit (space-constrained)",
                 "Snowball does not fit",
@@ -1289,9 +1391,10 @@ mod tests {
             &["Slow startup", "Event logs", "Use instance pool"],
             &["Metric", "What It Tracks"],
             &["Feature", "Details"],
-            // What a service is for describes it; the column of needs says when to pick it.
-            &["Service", "Purpose"],
+            // What a component is for describes it, unless a column names it a choice.
             &["Component", "Purpose", "Technology Example"],
+            &["File", "Purpose"],
+            &["Scenario", "Description"],
             &["User", "Scale"],
         ] {
             assert_eq!(classify(&header(h), &c), None, "{h:?}");
@@ -1314,9 +1417,38 @@ mod tests {
         for h in [
             &["Mode", "Description", "Use Case"][..],
             &["Issue", "Cause", "Solution"],
+            &["Scenario", "Mode"],
+            &["Use Case", "How Delta Lake Helps"],
+            &["Layer", "Services"],
+            &["Service", "Purpose"],
+            &["Strategy", "Traffic", "Risk", "Purpose"],
         ] {
             assert!(classify(&header(h), &c).is_some(), "{h:?}");
         }
+    }
+
+    #[test]
+    fn tables_that_name_one_column() {
+        // A pattern's first step is its choice; a pair of columns needs one named.
+        let (_, facts) = run("| Use Case | Pattern |\n|---|---|\n| Real-time event ingestion | Auto Loader → Bronze Delta table |\n");
+        assert_eq!(
+            pairs(&facts),
+            [(
+                "Real-time event ingestion",
+                "Auto Loader → Bronze Delta table"
+            )]
+        );
+        let (_, facts) =
+            run("| Layer | Services |\n|---|---|\n| Identity | IAM, IAM Identity Center |\n");
+        assert_eq!(pairs(&facts), [("Identity", "IAM, IAM Identity Center")]);
+        let (_, facts) = run("| Service | Purpose | Data Type |\n|---|---|---|\n| Model Monitor | Drift detection | ML metrics |\n");
+        assert_eq!(pairs(&facts), [("Drift detection", "Model Monitor")]);
+        // An unnamed second column answers briefly, or it is a description.
+        let (_, facts) = run("| When | Action |\n|---|---|\n| Day -60 | Start active study and focus on the features that are new since your last pass |\n| Outage | Fail over |\n");
+        assert_eq!(pairs(&facts), [("Outage", "Fail over")]);
+        // A flow in a column that is not a pattern is a path, not a choice.
+        let (_, facts) = run("| Use Case | Service |\n|---|---|\n| Web tier | ALB → EC2 |\n");
+        assert!(pairs(&facts).is_empty());
     }
 
     #[test]
