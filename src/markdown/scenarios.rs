@@ -146,6 +146,15 @@ pub(crate) fn plausible(need: &str, choice: &str) -> bool {
         ) || s.to_lowercase().starts_with("option ")
     };
     let money_or_figure = |s: &str| {
+        // "Max 3-4 columns", "Up to 90%": a bound is a figure too.
+        let s = ["max ", "min ", "up to ", "at most ", "at least "]
+            .iter()
+            .find_map(|b| {
+                s.get(..b.len())
+                    .filter(|h| h.eq_ignore_ascii_case(b))
+                    .map(|_| &s[b.len()..])
+            })
+            .unwrap_or(s);
         let first = s
             .trim_start_matches(['~', '<', '>', '≤', '≥', '+', '*', ' '])
             .split_whitespace()
@@ -478,6 +487,21 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
     );
     if left.is_empty() || right.is_empty() || find_outside_code(right, ": ").is_some() {
         return None;
+    }
+    // "CRR - Use cases: compliance, lower latency access": the choice, then its needs.
+    for dash in [" - ", " – ", " — "] {
+        let Some((choice, label)) = left.rsplit_once(dash) else {
+            continue;
+        };
+        let choice = clean(choice);
+        if starts_with_keyword(label, &["Use cases", "Use case", "Best for", "Good for"])
+            && label.split_whitespace().count() <= 2
+            && (1..=16).contains(&right.split_whitespace().count())
+            && crate::words::names_something(&choice)
+            && choice.split_whitespace().count() <= 4
+        {
+            return Some((clean(right), choice));
+        }
     }
     let left_words = left.split_whitespace().count();
     // Asides do not count: "DynamoDB (serverless) & DAX (cache for DynamoDB)" names two.
@@ -1173,6 +1197,7 @@ mod tests {
         ));
         assert!(!plausible("Needs a cluster", "✓"));
         assert!(plausible("Streaming ingestion", "Kinesis"));
+        assert!(!plausible("Z-ORDER on too many columns", "Max 3-4 columns"));
         assert!(plausible("Default behaviour", "None (default)"));
     }
 
@@ -1185,6 +1210,11 @@ mod tests {
                 "ElastiCache",
             ),
             ("Hadoop Cluster: EMR", "Hadoop Cluster", "EMR"),
+            (
+                "CRR - Use cases: compliance, lower latency access",
+                "compliance, lower latency access",
+                "CRR",
+            ),
             // Asides do not count towards the choice's length.
             (
                 "Key/Value Database: DynamoDB (serverless) & DAX (cache for DynamoDB)",
