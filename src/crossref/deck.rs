@@ -38,7 +38,9 @@ pub(crate) struct Card {
 pub(crate) struct QuizOption {
     pub(crate) letter: char,
     pub(crate) html: String,
-    /// "All of the above" and its kind stay last when options are shuffled.
+    /// "All of the above" and its kind stay last when options are shuffled. Written only
+    /// when set, as `multi` is: the deck is read by script, where a missing field is false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(crate) pinned: bool,
 }
 
@@ -53,6 +55,7 @@ pub(crate) struct QuizEntry {
     pub(crate) options: Vec<QuizOption>,
     /// The right letters, comma-separated (`B` or `B,D`).
     pub(crate) answer: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(crate) multi: bool,
     pub(crate) explanation: String,
 }
