@@ -263,6 +263,14 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
             Some(h) => h.text.clone(),
             None => title.clone(),
         };
+        // "Automatic scaling" under "Management" asking for "AWS Auto Scaling", or
+        // "Athena" under "Amazon Athena": the front gives the answer away.
+        if given_away(
+            &e.scenario.answer,
+            &format!("{context} {}", e.scenario.text),
+        ) {
+            continue;
+        }
         cards.push(FlashCard {
             kind: "scenario",
             context,
@@ -347,6 +355,28 @@ const BLANK: &str = "_____";
 /// would give it away), else its bold text; with neither, there is no question. A tip of
 /// several lines or sentences makes its card of the one holding the key term, so the card
 /// asks one thing; a sentence that points at files or links asks nothing.
+/// Does `front` name every word of `answer` (less a vendor's prefix), each word or a
+/// longer form of it ("Auto" in "Automatic")?
+fn given_away(answer: &str, front: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let front = words(front);
+    let named: Vec<String> = words(answer)
+        .into_iter()
+        .filter(|w| w != "aws" && w != "amazon")
+        .collect();
+    !named.is_empty()
+        && named.iter().all(|w| {
+            front
+                .iter()
+                .any(|f| f == w || (w.len() >= 4 && f.starts_with(w.as_str())))
+        })
+}
+
 fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, String)> {
     let heading = heading.to_lowercase();
     // A line that ends in a colon keeps what follows it (its list) in its unit.
@@ -366,7 +396,8 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
         .flat_map(|line| line.split_sentence_bounds())
         .chain((!listed.trim().is_empty()).then_some(listed))
         .map(str::trim)
-        .filter(|u| !u.is_empty() && !points_elsewhere(u))
+        // A lead-in whose list or code the tip does not hold asks about nothing.
+        .filter(|u| !u.is_empty() && !u.ends_with(':') && !points_elsewhere(u))
         .collect();
     for unit in &units {
         let found = web.terms.find(unit, Some(page), super::terms::Mode::Prose);
@@ -477,6 +508,27 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_front_that_names_the_answer_gives_it_away() {
+        use super::given_away;
+        assert!(given_away(
+            "AWS Auto Scaling",
+            "In-Scope AWS Services · Management Automatic scaling"
+        ));
+        assert!(given_away(
+            "Athena",
+            "Amazon Athena · Use cases Ad-hoc SQL on S3"
+        ));
+        assert!(!given_away(
+            "SageMaker Pipelines",
+            "MLOps End-to-end ML workflows"
+        ));
+        assert!(!given_away(
+            "CodePipeline",
+            "Orchestrate the full CI/CD pipeline"
+        ));
+    }
+
     use super::*;
     use crate::testing::index;
     use std::sync::Arc;

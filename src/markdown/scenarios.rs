@@ -191,6 +191,7 @@ pub(crate) fn plausible(need: &str, choice: &str) -> bool {
     };
     !(is_option_letters(choice_t)
         || verdict(choice_t)
+        || verdict(need_t)
         || numbered(need_t)
         || answer_label
         || option(need_t)
@@ -1196,6 +1197,8 @@ mod tests {
             "Yes — human-readable"
         ));
         assert!(!plausible("Needs a cluster", "✓"));
+        // "Yes | With SCC": the row's label is lost, its cells say nothing alone.
+        assert!(!plausible("Yes", "With SCC"));
         assert!(plausible("Streaming ingestion", "Kinesis"));
         assert!(!plausible("Z-ORDER on too many columns", "Max 3-4 columns"));
         assert!(plausible("Default behaviour", "None (default)"));
