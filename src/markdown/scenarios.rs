@@ -189,9 +189,12 @@ pub(crate) fn plausible(need: &str, choice: &str) -> bool {
         ]
         .contains(&first.as_str())
     };
+    // "Regularly | Right-sizing": how often, not a need.
+    let adverb = !need_t.contains(' ') && need_t.to_lowercase().ends_with("ly");
     !(is_option_letters(choice_t)
         || verdict(choice_t)
         || verdict(need_t)
+        || adverb
         || numbered(need_t)
         || answer_label
         || option(need_t)
@@ -1199,6 +1202,7 @@ mod tests {
         assert!(!plausible("Needs a cluster", "✓"));
         // "Yes | With SCC": the row's label is lost, its cells say nothing alone.
         assert!(!plausible("Yes", "With SCC"));
+        assert!(!plausible("Regularly", "Right-sizing"));
         assert!(plausible("Streaming ingestion", "Kinesis"));
         assert!(!plausible("Z-ORDER on too many columns", "Max 3-4 columns"));
         assert!(plausible("Default behaviour", "None (default)"));
