@@ -350,11 +350,6 @@ pub(crate) fn without_markup(text: &str) -> String {
 /// What stands in for the blanked term on a card.
 const BLANK: &str = "_____";
 
-/// A tip or trap as a card: the prompt (its key term blanked) and the answer. The key term
-/// is the first term the site defines that the tip names and its heading does not (that
-/// would give it away), else its bold text; with neither, there is no question. A tip of
-/// several lines or sentences makes its card of the one holding the key term, so the card
-/// asks one thing; a sentence that points at files or links asks nothing.
 /// Does `front` name every word of `answer` (less a vendor's prefix), each word or a
 /// longer form of it ("Auto" in "Automatic")?
 fn given_away(answer: &str, front: &str) -> bool {
@@ -377,6 +372,11 @@ fn given_away(answer: &str, front: &str) -> bool {
         })
 }
 
+/// A tip or trap as a card: the prompt (its key term blanked) and the answer. The key term
+/// is the first term the site defines that the tip names and its heading does not (that
+/// would give it away), else its bold text; with neither, there is no question. A tip of
+/// several lines or sentences makes its card of the one holding the key term, so the card
+/// asks one thing; a sentence that points at files or links asks nothing.
 fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, String)> {
     let heading = heading.to_lowercase();
     // A line that ends in a colon keeps what follows it (its list) in its unit.
@@ -508,9 +508,12 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::testing::index;
+    use std::sync::Arc;
+
     #[test]
     fn a_front_that_names_the_answer_gives_it_away() {
-        use super::given_away;
         assert!(given_away(
             "AWS Auto Scaling",
             "In-Scope AWS Services · Management Automatic scaling"
@@ -528,10 +531,6 @@ mod tests {
             "Orchestrate the full CI/CD pipeline"
         ));
     }
-
-    use super::*;
-    use crate::testing::index;
-    use std::sync::Arc;
 
     fn built(files: &[(&str, &str)]) -> (Index, Web) {
         let (_dir, config, index, mut diags) = index(files);

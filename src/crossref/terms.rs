@@ -753,21 +753,16 @@ impl Terms {
     pub(crate) fn by_stem(&self, answer: &str, page: Option<usize>) -> Option<usize> {
         let answer = answer.trim().trim_matches('`').to_lowercase();
         let key = stem_key(&answer)?;
+        let asked: Vec<&str> = name_words(&answer).collect();
         // Stems join derived words too ("optimized", "optimization"); a name in another
         // form only inflects them: one word is the other and an ending.
         let inflected = |t: usize| {
             let name = self.terms[t].name.to_lowercase();
-            let words = |s: &str| {
-                s.split(|c: char| c.is_whitespace() || c == '-')
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            };
-            let (a, b) = (words(&answer), words(&name));
-            a.len() == b.len()
-                && a.iter().zip(&b).all(|(x, y)| {
+            let named: Vec<&str> = name_words(&name).collect();
+            asked.len() == named.len()
+                && asked.iter().zip(&named).all(|(x, y)| {
                     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-                    long.starts_with(short.as_str()) && long.len() - short.len() <= 3
+                    long.starts_with(short) && long.len() - short.len() <= 3
                 })
         };
         let cands: Vec<(usize, u8)> = self
@@ -895,16 +890,19 @@ impl Terms {
     }
 }
 
+/// The words of a name, a hyphen parting them as a space does.
+fn name_words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+}
+
 /// A lower-case name of two words or more as its words' English stems, or `None`.
 fn stem_key(name: &str) -> Option<String> {
     thread_local! {
         static STEMMER: rust_stemmers::Stemmer =
             rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     }
-    let words: Vec<&str> = name
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = name_words(name).collect();
     if words.len() < 2 || !words.iter().all(|w| w.chars().all(char::is_alphanumeric)) {
         return None;
     }
