@@ -161,7 +161,7 @@ pub fn diagrams(data: &[u8]) {
         end = run.end;
     }
     assert!(end <= lines, "{runs:?} past {lines} lines");
-    let doc = Prepared::new(text);
+    let doc = Prepared::new(&text.into());
     let starts: HashSet<usize> = runs.iter().map(|r| r.start).collect();
     let ends: HashSet<usize> = runs.iter().map(|r| r.end).collect();
     let mut fenced = doc.text.split('\n');

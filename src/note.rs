@@ -84,7 +84,9 @@ pub(crate) struct Note {
     pub(crate) display: PathBuf,
     pub(crate) original: String,
     pub(crate) lines: LineIndex,
-    pub(crate) body: String,
+    /// The markdown the pipeline reads (front matter out, dialects rewritten); shared with
+    /// the page's prepared text when fencing drew nothing, so a site holds it once.
+    pub(crate) body: std::sync::Arc<str>,
     pub(crate) map: SourceMap,
     pub(crate) front: FrontMatter,
     /// Syntax of another tool left as written (Liquid in a Jekyll site): kind, line, column.
@@ -134,7 +136,7 @@ impl Note {
             display,
             original,
             lines,
-            body,
+            body: body.into(),
             map,
             front,
             unread,
@@ -334,7 +336,7 @@ mod tests {
         assert_eq!(n.front.weight, Some(3));
         assert_eq!(n.front.tags, vec!["a", "b"]);
         assert_eq!(n.front.extra["level"], "hard");
-        assert_eq!(n.body, "# Body\n");
+        assert_eq!(&*n.body, "# Body\n");
     }
 
     #[test]
@@ -345,7 +347,7 @@ mod tests {
         .unwrap();
         assert_eq!(n.front.title.as_deref(), Some("T"));
         assert!(n.front.draft);
-        assert_eq!(n.body, "line one\nline two\n");
+        assert_eq!(&*n.body, "line one\nline two\n");
         let two = n.body.find("line two").unwrap();
         assert_eq!(n.line_col(two), (6, 1));
     }
@@ -378,7 +380,7 @@ mod tests {
     #[test]
     fn web_bullets_become_list_items_and_keep_offsets() {
         let n = parse("Intro\n• first\n  •second\n```\n• code\n```\n").unwrap();
-        assert_eq!(n.body, "Intro\n- first\n  - second\n```\n• code\n```\n");
+        assert_eq!(&*n.body, "Intro\n- first\n  - second\n```\n• code\n```\n");
         let second = n.body.find("second").unwrap();
         assert_eq!(n.line_col(second), (3, 4));
     }

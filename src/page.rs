@@ -45,7 +45,7 @@ impl Page {
         }
         let (prepared, outline) = match cached {
             Some(c) => {
-                let text = c.text.unwrap_or_else(|| note.body.clone());
+                let text = c.text.map_or_else(|| note.body.clone(), Into::into);
                 let (map, quizzes) = (c.map, c.quizzes);
                 (Prepared { text, map, quizzes }, c.outline)
             }
@@ -62,7 +62,7 @@ impl Page {
     pub(crate) fn outlined(&self) -> OutlinedRef<'_> {
         let text = &self.prepared.text;
         OutlinedRef {
-            text: (*text != self.note.body).then_some(text.as_str()),
+            text: (*text != self.note.body).then_some(&**text),
             map: &self.prepared.map,
             quizzes: &self.prepared.quizzes,
             outline: &self.outline,

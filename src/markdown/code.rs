@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn the_blocks_to_highlight_are_found_ahead() {
         let doc = crate::markdown::Prepared::new(
-            "# T\n\n```yaml\na: 1\n```\n\n> ```python\n> x = 1\n> ```\n\n```text\nplain\n```\n\n```\n┌─┐\n└─┘\n```\n",
+            &"# T\n\n```yaml\na: 1\n```\n\n> ```python\n> x = 1\n> ```\n\n```text\nplain\n```\n\n```\n┌─┐\n└─┘\n```\n".into(),
         );
         assert_eq!(
             highlighted_blocks(&doc),

@@ -28,6 +28,7 @@ use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd, TextMergeWithOff
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::Arc;
 
 pub(crate) use glossary::StudyView;
 pub(crate) use headings::{Heading, IdSet};
@@ -135,15 +136,20 @@ pub(crate) struct Outline {
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Prepared {
-    pub(crate) text: String,
+    pub(crate) text: Arc<str>,
     pub(crate) map: OffsetMap,
     /// The quizzes of the text, offsets in `text`.
     pub(crate) quizzes: Vec<quiz::Quiz>,
 }
 
 impl Prepared {
-    pub(crate) fn new(body: &str) -> Prepared {
+    pub(crate) fn new(body: &Arc<str>) -> Prepared {
         let (text, map) = diagrams::fence_unfenced(body);
+        let text = if *text == **body {
+            Arc::clone(body)
+        } else {
+            text.into()
+        };
         let quizzes = quiz::find(&text);
         Prepared { text, map, quizzes }
     }
@@ -448,7 +454,7 @@ mod tests {
     }
 
     fn both(md: &str, config: &Config) -> (Outline, Rendered) {
-        let doc = Prepared::new(md);
+        let doc = Prepared::new(&md.into());
         let highlighter = Highlighter::default();
         let env = Env {
             highlighter: &highlighter,
