@@ -24,6 +24,18 @@ pub enum Content {
     Bytes(Arc<[u8]>),
     /// Copied as it is from the user's file.
     Copy(PathBuf),
+    /// Already in the staging folder of the output, put there by a [`Sink`] as soon as it
+    /// was made: its length and content hash, which the output's marker lists.
+    Written { len: u64, hash: String },
+}
+
+/// Where `studysite build` puts a finished file while the build goes on: the note pages are
+/// most of a site's bytes, and written as they are made they are never all in memory at
+/// once (10,000 notes hold some 190 MB of pages). `serve` and `check` keep every file in
+/// memory and use none.
+pub trait Sink: Sync {
+    /// Writes `bytes` as the site's file `rel`; what comes back stands for it in [`Built`].
+    fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<Content>;
 }
 
 /// The built site: every output file by its path (`/`-separated, relative to the site root).

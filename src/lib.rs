@@ -46,6 +46,6 @@ pub(crate) mod url;
 pub(crate) mod words;
 
 pub use config::{BuildOptions, Config};
-pub use content::{Built, Content};
+pub use content::{Built, Content, Sink};
 pub use diagnostic::Report;
-pub use site::{add_search, build, build_pages, build_with, Cache};
+pub use site::{add_search, build, build_into, build_pages, build_with, Cache};

@@ -204,7 +204,9 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     };
     studysite::output::check_out_dir(&config)?;
-    let built = studysite::build(&config)?;
+    // The pages go to the new site's folder as they are made; a failed build drops it.
+    let stage = studysite::output::Stage::open(&config)?;
+    let built = studysite::build_into(&config, &stage)?;
     let report = &built.report;
     for line in report.lines(args.output.detail()) {
         eprintln!("{line}");
@@ -220,7 +222,7 @@ fn build(args: &BuildArgs) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let mut timings = studysite::site::Timings::start();
-    studysite::output::write(&built, &config)?;
+    stage.commit(&built)?;
     timings.lap("write");
     if let Some(note) = studysite::publish::base_url_notice(&config) {
         eprintln!("{note}");

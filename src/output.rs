@@ -13,7 +13,7 @@
 //!   again; "did not change" is its content hash, never its time.
 
 use crate::config::Config;
-use crate::content::{Built, Content, HOST_FILES, MARKER};
+use crate::content::{Built, Content, Sink, HOST_FILES, MARKER};
 use crate::fsx;
 use crate::fsx::canonical;
 use anyhow::{bail, Result};
@@ -67,26 +67,83 @@ fn check_place(config: &Config) -> Result<()> {
 
 /// Writes every file of `built` to OUT, atomically replacing what was there.
 pub fn write(built: &Built, config: &Config) -> Result<()> {
-    check_place(config)?;
-    let out = canonical(&config.out_dir);
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fsx::create_dir_all(&parent)?;
-    let _lock = lock(&lock_path(config, &out, &parent, &name))?;
-    remove_dead_builds(&parent, &name)?;
-    let previous = verified(&out, &config.out_dir)?;
-    let tmp = parent.join(format!(".{name}.studysite-new-{}", std::process::id()));
-    let result = write_all(built, &tmp, &out, &previous).and_then(|()| swap(&tmp, &out));
-    if tmp.exists() {
-        let _ = fsx::remove_dir_all(&tmp);
+    Stage::open(config)?.commit(built)
+}
+
+/// The new site being written, in a folder beside OUT that [`Stage::commit`] swaps in; a
+/// stage dropped before that (a failed build) leaves OUT as it was and removes its folder.
+/// It holds the build lock of OUT from [`Stage::open`] on. As a [`Sink`] it takes files
+/// while the build goes on.
+pub struct Stage {
+    tmp: PathBuf,
+    out: PathBuf,
+    previous: Manifest,
+    _lock: File,
+}
+
+impl Stage {
+    /// Takes the build lock, checks that OUT is studysite's and unchanged since it was
+    /// written (before anything is built), and makes the staging folder.
+    pub fn open(config: &Config) -> Result<Stage> {
+        check_place(config)?;
+        let out = canonical(&config.out_dir);
+        let parent = out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fsx::create_dir_all(&parent)?;
+        let lock = lock(&lock_path(config, &out, &parent, &name))?;
+        remove_dead_builds(&parent, &name)?;
+        let previous = verified(&out, &config.out_dir)?;
+        let tmp = parent.join(format!(".{name}.studysite-new-{}", std::process::id()));
+        fsx::create_dir_all(&tmp)?;
+        Ok(Stage {
+            tmp,
+            out,
+            previous,
+            _lock: lock,
+        })
     }
-    result
+
+    /// Writes the files of `built` not yet written and the marker, then puts the new site
+    /// in the place of OUT.
+    pub fn commit(self, built: &Built) -> Result<()> {
+        write_all(built, &self)?;
+        swap(&self.tmp, &self.out)
+    }
+
+    /// Writes one file, or hard-links it from the previous site when it did not change;
+    /// returns its line of the marker.
+    fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(u64, String)> {
+        let hash = content_hash(bytes);
+        let len = bytes.len() as u64;
+        let path = self.tmp.join(rel);
+        let same =
+            matches!(self.previous.files.get(rel), Some((l, Some(h))) if *l == len && *h == hash);
+        if !(same && fsx::hard_link(&self.out.join(rel), &path).is_ok()) {
+            fsx::write(&path, bytes)?;
+        }
+        Ok((len, hash))
+    }
+}
+
+impl Sink for Stage {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<Content> {
+        let (len, hash) = self.write_file(rel, bytes)?;
+        Ok(Content::Written { len, hash })
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if self.tmp.exists() {
+            let _ = fsx::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// A file's content hash as the marker keeps it: 128 bits of BLAKE3, in hex. (Not std's
@@ -248,35 +305,23 @@ fn remove_dead_builds(parent: &Path, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn write_all(built: &Built, dir: &Path, previous_dir: &Path, previous: &Manifest) -> Result<()> {
-    fsx::create_dir_all(dir)?;
+fn write_all(built: &Built, stage: &Stage) -> Result<()> {
     let entries: Vec<String> = built
         .files
         .par_iter()
         .map(|(rel, content)| {
-            let copied;
-            let bytes: &[u8] = match content {
-                Content::Bytes(b) => b,
-                Content::Copy(src) => {
-                    copied = fsx::read(src)?;
-                    &copied
-                }
+            let (len, hash) = match content {
+                Content::Bytes(b) => stage.write_file(rel, b)?,
+                Content::Copy(src) => stage.write_file(rel, &fsx::read(src)?)?,
+                Content::Written { len, hash } => (*len, hash.clone()),
             };
-            let hash = content_hash(bytes);
-            let len = bytes.len() as u64;
-            let path = dir.join(rel);
-            let same =
-                matches!(previous.files.get(rel), Some((l, Some(h))) if *l == len && *h == hash);
-            if !(same && fsx::hard_link(&previous_dir.join(rel), &path).is_ok()) {
-                fsx::write(&path, bytes)?;
-            }
             Ok(format!("{len}\t{hash}\t{rel}\n"))
         })
         .collect::<Result<_>>()?;
     let mut marker = String::from(MARKER_HEADER);
     marker.push_str(MARKER_VERSION);
     entries.iter().for_each(|e| marker.push_str(e));
-    fsx::write(&dir.join(MARKER), marker.as_bytes())
+    fsx::write(&stage.tmp.join(MARKER), marker.as_bytes())
 }
 
 /// Puts `tmp` in the place of `out`; the previous site, if any, is removed after.
@@ -344,6 +389,47 @@ mod tests {
         );
         assert!(!out.join("old.html").exists());
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_stage_takes_pages_as_they_come_and_a_dropped_one_changes_nothing() {
+        let (dir, config) = site(&[("a.md", "a")]);
+        let out = dir.path().join("public");
+        write(&built(&[("index.html", "one")]), &config).unwrap();
+        // A failed build: its pages were staged, OUT is as it was and the stage is gone.
+        let stage = Stage::open(&config).unwrap();
+        stage.put("index.html", b"half").unwrap();
+        stage.put("sub/b.html", b"half").unwrap();
+        drop(stage);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        assert!(!out.join("sub").exists());
+        assert!(leftovers(dir.path()).is_empty());
+        // A build that ends well: what was put and what was held both land, in the marker too.
+        let stage = Stage::open(&config).unwrap();
+        let mut site = built(&[("static/x.css", "css")]);
+        for (rel, text) in [("index.html", "one"), ("sub/b.html", "two")] {
+            let content = stage.put(rel, text.as_bytes()).unwrap();
+            assert!(matches!(content, Content::Written { len: 3, .. }));
+            site.files.insert(rel.to_string(), content);
+        }
+        stage.commit(&site).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("sub/b.html")).unwrap(),
+            "two"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("static/x.css")).unwrap(),
+            "css"
+        );
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(marker.contains("\tsub/b.html\n"), "{marker}");
+        assert!(leftovers(dir.path()).is_empty());
+        // And the next build reads that marker as its own.
+        write(&built(&[("index.html", "three")]), &config).unwrap();
+        assert!(!out.join("sub").exists());
     }
 
     #[test]

@@ -23,6 +23,7 @@ fn build(path: &Path) -> (BTreeMap<String, String>, Vec<String>) {
         .map(|(k, v)| match v {
             Content::Bytes(b) => (k, String::from_utf8(b.to_vec()).unwrap()),
             Content::Copy(p) => (k, std::fs::read_to_string(p).unwrap()),
+            Content::Written { .. } => unreachable!("an in-memory build writes nothing"),
         })
         .collect();
     (files, built.report.diagnostics())

@@ -54,6 +54,7 @@ fn text_of(built: &studysite::Built, name: &str) -> String {
     match &built.files[name] {
         studysite::Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
         studysite::Content::Copy(p) => fs::read_to_string(p).unwrap(),
+        studysite::Content::Written { .. } => unreachable!("an in-memory build writes nothing"),
     }
 }
 

@@ -37,6 +37,7 @@ impl OneNote {
             .map(|url| match &built.files[url] {
                 Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
                 Content::Copy(p) => panic!("the page is a copy of {}", p.display()),
+                Content::Written { .. } => unreachable!("an in-memory build writes nothing"),
             });
         (built, page)
     }

@@ -23,6 +23,7 @@ impl Site {
         match &self.files[url] {
             Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
             Content::Copy(p) => std::fs::read_to_string(p).unwrap(),
+            Content::Written { .. } => unreachable!("an in-memory build writes nothing"),
         }
     }
 }

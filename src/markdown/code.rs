@@ -292,6 +292,7 @@ mod tests {
             diagrams: DiagramMode::Text,
             config: &config,
             xref: None,
+            marks: None,
         };
         let findings = RefCell::new(Vec::new());
         let blocks = Blocks::new(&env, &findings, "");

@@ -92,6 +92,9 @@ pub(crate) struct Env<'a> {
     pub(crate) config: &'a Config,
     /// The study web, for glossary links and backlink boxes (`None` in tests of one note).
     pub(crate) xref: Option<&'a dyn StudyView>,
+    /// The outline's scenario ids and where they go ([`Outline::marks`]); `None` reads the
+    /// scenarios again, as the outline did.
+    pub(crate) marks: Option<&'a [scenarios::Mark]>,
 }
 
 /// A note rendered to HTML, with what the rest of the site needs from it.
@@ -131,6 +134,9 @@ pub(crate) struct Outline {
     pub(crate) quizzes: Vec<quiz::Quiz>,
     /// Cloze cards (`{{c1::...}}`, highlights in tips and traps).
     pub(crate) clozes: Vec<cloze::Cloze>,
+    /// Where each scenario's id goes, offsets in the prepared text, in order: the render
+    /// pass puts them there without finding the scenarios again.
+    pub(crate) marks: Vec<scenarios::Mark>,
 }
 
 /// The note body with un-fenced diagrams fenced; offsets map back to `body`.
@@ -187,6 +193,7 @@ struct Collected {
     /// The `id`s and `<a name>`s of the note's own HTML.
     html_anchors: Vec<String>,
     definitions: Vec<definitions::Definition>,
+    marks: Vec<scenarios::Mark>,
 }
 
 /// What only the render pass has and collects.
@@ -214,6 +221,7 @@ where
     'a: 'b,
 {
     let hard = render.is_some() && config.hard_breaks;
+    let replay = render.as_ref().and_then(|r| r.env.marks);
     let (blocks, rewrite, tags_page, view) = match render {
         Some(r) => (
             Some(code::Blocks::new(r.env, &r.findings, &doc.text)),
@@ -250,7 +258,14 @@ where
     );
     let events = Adapter::new(
         events,
-        scenarios::Extract::new(config, &shared.ids, &shared.roles, &mut found.facts),
+        scenarios::Extract::new(
+            config,
+            &shared.ids,
+            &shared.roles,
+            &mut found.facts,
+            &mut found.marks,
+            replay,
+        ),
     );
     let events = Adapter::new(
         events,
@@ -320,6 +335,8 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
     for q in &mut quizzes {
         q.map_offsets(|o| doc.map.old(o));
     }
+    let mut marks = found.marks;
+    marks.sort_by_key(|m| m.at);
     Outline {
         headings,
         ids,
@@ -327,6 +344,7 @@ pub(crate) fn outline(doc: &Prepared, config: &Config) -> Outline {
         tags: found.tags,
         quizzes,
         clozes,
+        marks,
     }
 }
 
@@ -462,8 +480,38 @@ mod tests {
             diagrams: config.diagrams,
             config,
             xref: None,
+            marks: None,
         };
         (outline(&doc, config), render(&doc, &env))
+    }
+
+    #[test]
+    fn the_render_pass_replays_the_outline_s_scenario_ids() {
+        let config = config();
+        let md = "# S\n\n## Sc\n\n## Sc\n\n- Exam tip: need a queue -> SQS\n- Exam tip: need a queue -> SNS\n\n\
+                  > [!tip] Tip\n> For decoupling use SQS.\n\n\
+                  | Scenario | Service |\n|:--|--:|\n| Store images | ECR |\n| x | |\n| Run `k8s` | EKS |\n\n\
+                  | | ECS | EKS |\n|---|---|---|\n| Best for | simple containers | Kubernetes |\n\n\
+                  | a | b |\n|---|---|\n| 1 | 2 |\n\n\
+                  Exam tip: to store images, use ECR.\n\n1. Use ECS for simple containers\n";
+        let doc = Prepared::new(&md.into());
+        let outline = outline(&doc, &config);
+        assert!(outline.marks.len() >= 4, "{:?}", outline.marks);
+        let highlighter = Highlighter::default();
+        let env = |marks| Env {
+            highlighter: &highlighter,
+            links: &NoLinks,
+            diagrams: config.diagrams,
+            config: &config,
+            xref: None,
+            marks,
+        };
+        let read = render(&doc, &env(None));
+        let replayed = render(&doc, &env(Some(&outline.marks)));
+        assert_eq!(read.html, replayed.html);
+        for m in &outline.marks {
+            assert!(read.html.contains(&format!("id=\"{}\"", m.id)), "{m:?}");
+        }
     }
 
     #[test]

@@ -702,9 +702,30 @@ pub(crate) struct Extract<'b> {
     ids: &'b RefCell<IdSet>,
     roles: &'b Roles,
     facts: &'b mut Facts,
+    /// Where the ids of the scenarios found go, for the render pass to replay.
+    marks: &'b mut Vec<Mark>,
+    /// The outline's marks: then no text is read again, the ids are put where they were.
+    replay: Option<&'b [Mark]>,
     item_depth: usize,
     /// The comparison heading whose section is being read, waiting for its table or diagram.
     comparing: Option<usize>,
+}
+
+/// Where the outline put a scenario's id: the start of its item, paragraph or table row in
+/// the prepared text. The render pass puts the same ids in the same places without reading
+/// the text again (reading it was a tenth of a build).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Mark {
+    pub(crate) at: usize,
+    pub(crate) on: Marked,
+    pub(crate) id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum Marked {
+    Item,
+    Paragraph,
+    Row,
 }
 
 type Out<'a> = VecDeque<Spanned<'a>>;
@@ -731,12 +752,16 @@ impl<'b> Extract<'b> {
         ids: &'b RefCell<IdSet>,
         roles: &'b Roles,
         facts: &'b mut Facts,
+        marks: &'b mut Vec<Mark>,
+        replay: Option<&'b [Mark]>,
     ) -> Self {
         Extract {
             config,
             ids,
             roles,
             facts,
+            marks,
+            replay,
             item_depth: 0,
             comparing: None,
         }
@@ -811,6 +836,16 @@ impl<'b> Extract<'b> {
         match found {
             Some((scenario, answer)) => {
                 let id = self.add(scenario, answer, start.1.start);
+                let on = if tag == "li" {
+                    Marked::Item
+                } else {
+                    Marked::Paragraph
+                };
+                self.marks.push(Mark {
+                    at: start.1.start,
+                    on,
+                    id: id.clone(),
+                });
                 let open = format!("<{tag} id=\"{id}\">");
                 out.push_back((Event::Html(open.into()), start.1));
             }
@@ -1023,48 +1058,122 @@ impl<'b> Extract<'b> {
                 }
             },
         };
-        let align = match &start.0 {
-            Event::Start(Tag::Table(a)) => a.clone(),
-            _ => Vec::new(),
-        };
         self.facts.tables.push(ScenarioTable {
             id: row_ids.iter().flatten().next().cloned(),
             rows,
         });
-        out.push_back(start);
-        let mut ids = row_ids.into_iter();
-        let mut in_body_row = false;
-        let mut col = 0;
-        for (ev, r) in body {
-            match ev {
-                Event::Start(Tag::TableRow) => match ids.next().flatten() {
-                    Some(id) => {
-                        in_body_row = true;
-                        col = 0;
-                        out.push_back((Event::Html(format!("<tr id=\"{id}\">").into()), r));
-                    }
-                    None => {
-                        in_body_row = false;
-                        out.push_back((ev, r));
-                    }
-                },
-                // The renderer's cell counter resets only on its own row start, so a row
-                // written as HTML writes its cells too.
-                Event::Start(Tag::TableCell) if in_body_row => {
-                    // Left is the theme's own alignment of cells (see `TableWrap`).
-                    let style = match align.get(col) {
-                        Some(Alignment::Center) => " style=\"text-align: center\"",
-                        Some(Alignment::Right) => " style=\"text-align: right\"",
-                        _ => "",
-                    };
-                    out.push_back((Event::Html(format!("<td{style}>").into()), r));
-                }
-                Event::End(TagEnd::TableCell) if in_body_row => {
-                    col += 1;
-                    out.push_back((Event::Html("</td>".into()), r));
-                }
-                _ => out.push_back((ev, r)),
+        // The body rows, in order (the header has no `TableRow` of its own).
+        for (id, &at) in row_ids.iter().zip(&row_starts) {
+            if let Some(id) = id {
+                self.marks.push(Mark {
+                    at,
+                    on: Marked::Row,
+                    id: id.clone(),
+                });
             }
+        }
+        with_row_ids(start, body, row_ids, out);
+    }
+
+    /// The render pass, given the outline's marks: each id where it was, nothing read.
+    fn replay<'a, I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        marks: &[Mark],
+        ev: Spanned<'a>,
+        inner: Upstream<'_, I>,
+        out: &mut Out<'a>,
+    ) {
+        let mark = |at: usize, on: Marked| {
+            let i = marks.partition_point(|m| m.at < at);
+            marks[i..]
+                .iter()
+                .take_while(|m| m.at == at)
+                .find(|m| m.on == on)
+        };
+        let claim = |m: &Mark| self.ids.borrow_mut().claim(&m.id);
+        match &ev.0 {
+            Event::Start(Tag::Item) | Event::Start(Tag::Paragraph) => {
+                let (on, tag) = match ev.0 {
+                    Event::Start(Tag::Item) => (Marked::Item, "li"),
+                    _ => (Marked::Paragraph, "p"),
+                };
+                match mark(ev.1.start, on) {
+                    Some(m) => {
+                        let id = claim(m);
+                        let open = format!("<{tag} id=\"{id}\">");
+                        out.push_back((Event::Html(open.into()), ev.1));
+                    }
+                    None => out.push_back(ev),
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                let span = ev.1.clone();
+                let i = marks.partition_point(|m| m.at < span.start);
+                if !marks[i..]
+                    .iter()
+                    .take_while(|m| m.at < span.end)
+                    .any(|m| m.on == Marked::Row)
+                {
+                    return out.push_back(ev);
+                }
+                let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Table)));
+                let ids = body
+                    .iter()
+                    .filter(|(e, _)| matches!(e, Event::Start(Tag::TableRow)))
+                    .map(|(_, r)| mark(r.start, Marked::Row).map(claim))
+                    .collect();
+                with_row_ids(ev, body, ids, out);
+            }
+            _ => out.push_back(ev),
+        }
+    }
+}
+
+/// A table's events, each body row that states a scenario opened with its id (`ids` by
+/// body row).
+fn with_row_ids<'a>(
+    start: Spanned<'a>,
+    body: Vec<Spanned<'a>>,
+    row_ids: Vec<Option<String>>,
+    out: &mut Out<'a>,
+) {
+    let align = match &start.0 {
+        Event::Start(Tag::Table(a)) => a.clone(),
+        _ => Vec::new(),
+    };
+    out.push_back(start);
+    let mut ids = row_ids.into_iter();
+    let mut in_body_row = false;
+    let mut col = 0;
+    for (ev, r) in body {
+        match ev {
+            Event::Start(Tag::TableRow) => match ids.next().flatten() {
+                Some(id) => {
+                    in_body_row = true;
+                    col = 0;
+                    out.push_back((Event::Html(format!("<tr id=\"{id}\">").into()), r));
+                }
+                None => {
+                    in_body_row = false;
+                    out.push_back((ev, r));
+                }
+            },
+            // The renderer's cell counter resets only on its own row start, so a row
+            // written as HTML writes its cells too.
+            Event::Start(Tag::TableCell) if in_body_row => {
+                // Left is the theme's own alignment of cells (see `TableWrap`).
+                let style = match align.get(col) {
+                    Some(Alignment::Center) => " style=\"text-align: center\"",
+                    Some(Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                out.push_back((Event::Html(format!("<td{style}>").into()), r));
+            }
+            Event::End(TagEnd::TableCell) if in_body_row => {
+                col += 1;
+                out.push_back((Event::Html("</td>".into()), r));
+            }
+            _ => out.push_back((ev, r)),
         }
     }
 }
@@ -1130,6 +1239,9 @@ impl<'a> Step<'a> for Extract<'_> {
         inner: Upstream<'_, I>,
         out: &mut Out<'a>,
     ) {
+        if let Some(marks) = self.replay {
+            return self.replay(marks, ev, inner, out);
+        }
         match ev.0 {
             Event::Start(Tag::Item) => self.item(ev, inner, out),
             Event::Start(Tag::Paragraph) => self.paragraph(ev, inner, out),
@@ -1165,6 +1277,7 @@ mod tests {
         let roles = Roles::default();
         let mut callouts = Vec::new();
         let mut facts = Facts::default();
+        let mut marks = Vec::new();
         let mut out = String::new();
         {
             let events = TextMergeWithOffset::new(
@@ -1174,7 +1287,10 @@ mod tests {
                 events,
                 Callouts::new(&config.callout_prefixes, &ids, &roles, &mut callouts),
             );
-            let events = Adapter::new(events, Extract::new(&config, &ids, &roles, &mut facts));
+            let events = Adapter::new(
+                events,
+                Extract::new(&config, &ids, &roles, &mut facts, &mut marks, None),
+            );
             html::push_html(&mut out, events.map(|(e, _)| e));
         }
         (out, facts)

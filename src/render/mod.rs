@@ -9,7 +9,7 @@ mod study;
 mod theme;
 
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Content, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Kind, SourceFile};
 use crate::index::{Index, Target};
@@ -31,20 +31,21 @@ pub(super) type Rendering = Result<Arc<[u8]>, Diagnostic>;
 pub(crate) type HtmlCache = HashMap<String, (u64, Arc<[u8]>)>;
 
 /// Every page of the site (notes and generated section listings), plus `404.html` and the
-/// shared nav script. A page whose key matches the one in `cache` is not rendered again.
+/// shared nav script. A page whose key matches the one in `cache` is not rendered again; with
+/// a `sink`, each note page goes there as soon as it is made (and not into `cache`).
 pub(crate) fn pages(
     config: &Config,
     theme: &Theme,
     index: &Index,
     rendered: &[Rendered],
     keys: &(dyn Fn(Target) -> u64 + Sync),
-    cache: &mut HtmlCache,
+    (cache, sink): (&mut HtmlCache, Option<&dyn Sink>),
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, Content> {
+) -> anyhow::Result<BTreeMap<String, Content>> {
     if theme.broken {
-        return BTreeMap::new();
+        return Ok(BTreeMap::new());
     }
-    let results: Vec<(String, u64, Rendering)> = index
+    let results: Vec<(String, u64, Result<Content, Diagnostic>)> = index
         .order
         .par_iter()
         .enumerate()
@@ -56,17 +57,25 @@ pub(crate) fn pages(
                 _ => render_target(config, theme, index, rendered, pos)
                     .map(|h| Arc::from(h.into_bytes())),
             };
-            (url, key, html)
+            // Written now, a page is not held until the whole site is made.
+            let content = match (html, sink) {
+                (Ok(html), Some(sink)) => Ok(sink.put(&url, &html)?),
+                (html, _) => html.map(Content::Bytes),
+            };
+            Ok((url, key, content))
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let mut files = BTreeMap::new();
     let mut seen_errors = std::collections::HashSet::new();
     cache.clear();
     for (url, key, r) in results {
         match r {
-            Ok(html) => {
+            Ok(Content::Bytes(html)) => {
                 cache.insert(url.clone(), (key, html.clone()));
                 files.insert(url, Content::Bytes(html));
+            }
+            Ok(written) => {
+                files.insert(url, written);
             }
             Err(d) => {
                 // One broken template fails every page the same way: report it once.
@@ -94,7 +103,7 @@ pub(crate) fn pages(
         },
     }
     nav_parts(index, &mut files);
-    files
+    Ok(files)
 }
 
 fn render_target(
@@ -216,7 +225,7 @@ fn not_found(config: &Config, theme: &Theme, index: &Index) -> Result<String, Di
     let boot = match theme.statics.get("static/boot.js") {
         Some(Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
         Some(Content::Copy(p)) => std::fs::read_to_string(p).unwrap_or_default(),
-        None => String::new(),
+        Some(Content::Written { .. }) | None => String::new(),
     };
     ctx.insert("inline_boot", &boot.replace("</", "<\\/"));
     theme.render("404.html", &ctx)

@@ -156,6 +156,8 @@ fn file(request: Request, site: &Site, key: &str, content: &Content, depth: usiz
             Some(b) => b,
             None => return text(request, 403, "forbidden\n"),
         },
+        // Only `studysite build` writes files as it goes; what `serve` holds is in memory.
+        Content::Written { .. } => return text(request, 500, "not held in memory\n"),
     };
     let kind = content_type(key);
     let body = if kind.starts_with("text/html") {

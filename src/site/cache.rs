@@ -501,7 +501,7 @@ impl Cache {
                 .iter()
                 .filter_map(|(name, c)| match c {
                     Content::Bytes(b) => Some((name.as_str(), &b[..])),
-                    Content::Copy(_) => None,
+                    Content::Copy(_) | Content::Written { .. } => None,
                 })
                 .collect();
             if named.len() == files.len() {

@@ -8,7 +8,7 @@ mod persist;
 pub use cache::Cache;
 
 use crate::config::Config;
-use crate::content::{hash_of, Built, Content};
+use crate::content::{hash_of, Built, Content, Sink};
 use crate::crossref::{Terms, Web};
 use crate::diagnostic::{self, Diagnostic, ExternalLink, Report};
 use crate::discover;
@@ -22,6 +22,19 @@ use std::time::Instant;
 /// diagnostics in the report (all of them, not just the first); `Err` is for I/O failures.
 pub fn build(config: &Config) -> anyhow::Result<Built> {
     build_with(config, &mut Cache::one_shot())
+}
+
+/// [`build`], the note pages put in `sink` as they are made (`studysite build` writes them
+/// to the output's staging folder), so they are never all in memory at once: in the result
+/// they are [`Content::Written`].
+pub fn build_into(config: &Config, sink: &dyn Sink) -> anyhow::Result<Built> {
+    let mut cache = Cache::one_shot();
+    let mut built = build_pages_into(config, &mut cache, Some(sink))?;
+    let mut t = Timings::start();
+    add_search(&mut built, &mut cache);
+    t.lap("search");
+    cache.save();
+    Ok(built)
 }
 
 /// [`build`], reusing what `cache` holds from the previous build and leaving this build's
@@ -86,8 +99,17 @@ pub fn add_search(built: &mut Built, cache: &mut Cache) {
     built.files.extend(cache.search_files());
 }
 
-/// Everything but the search index (see [`add_search`]): the pipeline, stage by stage.
+/// Everything but the search index (see [`add_search`]).
 pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> {
+    build_pages_into(config, cache, None)
+}
+
+/// The pipeline, stage by stage; the note pages go to `sink` when there is one.
+fn build_pages_into(
+    config: &Config,
+    cache: &mut Cache,
+    sink: Option<&dyn Sink>,
+) -> anyhow::Result<Built> {
     let started = Instant::now();
     let mut t = Timings::start();
     let mut diags = config.warnings.clone();
@@ -116,9 +138,9 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         &index,
         &rendered,
         &|t| keys.of(t),
-        &mut cache.html,
+        (&mut cache.html, sink),
         &mut diags,
-    );
+    )?;
     t.lap("pages");
     let study = render::study_urls(&index).map(|url| (url.to_string(), keys.study()));
     let study = cache.study_html(study.collect(), |html| {
@@ -129,7 +151,7 @@ pub fn build_pages(config: &Config, cache: &mut Cache) -> anyhow::Result<Built> 
         .iter()
         .filter_map(|(_, c)| match c {
             Content::Bytes(b) => std::str::from_utf8(b).ok(),
-            Content::Copy(_) => None,
+            Content::Copy(_) | Content::Written { .. } => None,
         })
         .flat_map(markdown::highlight::looks)
         .collect();
@@ -196,6 +218,7 @@ fn render_note(
         diagrams: config.diagrams,
         config,
         xref: Some(&view),
+        marks: Some(&index.pages[i].page.outline.marks),
     };
     markdown::render(&index.pages[i].page.prepared, &env)
 }
