@@ -1,5 +1,7 @@
 //! The client-side search index: every page split at its h2/h3 headings, terms stemmed, and
-//! the index sharded by term prefix into small scripts that `static/search.js` loads on demand.
+//! the index cut into shards of consecutive terms (in the order of their keys, see
+//! [`key_chars`]), small scripts that `static/search.js` loads on demand. The manifest lists
+//! each shard's first key; a query finds a term's shard by binary search.
 //!
 //! The shards are JS (`__studysiteSearch.add(...)`) rather than JSON because `fetch` fails
 //! from `file://`, while a `<script>` tag works everywhere. A query loads the manifest plus one
@@ -19,19 +21,21 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Where the index lives in the output.
 const DIR: &str = "static/search";
-/// A shard past this many bytes is split by one more character of its terms.
-const SHARD_BUDGET: usize = 48 * 1024;
+/// A shard holds consecutive terms up to this many bytes (more only for one term alone). Cut
+/// by size, not by prefix, a site has few shards and none tiny: cut by prefix, the Databricks
+/// guide had 380 of 3 kB on average, each a file to write and a request to make.
+const SHARD_BUDGET: usize = 16 * 1024;
 /// The parts kept for one term, best first: a result list shows far fewer.
 const MAX_POSTINGS: usize = 100;
-/// Parts per chunk of the part table.
-const DOC_CHUNK: usize = 16;
+/// Parts per chunk of the part table: a chunk is some 7 kB, so the ten results a query shows
+/// load at most 70 kB of it.
+const DOC_CHUNK: usize = 24;
 /// Characters of a part's text shown under its title in the results.
 const SUMMARY_LEN: usize = 140;
 /// A word in a part's title counts as this many in its text.
 const TITLE_WEIGHT: f64 = 5.0;
 
-/// Longer words are not indexed: a hex dump or a run of one letter is nothing anyone types,
-/// and a term's characters name its shard file, so this also bounds the shard depth.
+/// Longer words are not indexed: a hex dump or a run of one letter is nothing anyone types.
 const MAX_TERM_CHARS: usize = 48;
 
 /// Words too common to index; the query drops them too.
@@ -392,21 +396,23 @@ impl Vocabulary {
 
 /// The shard key of a term, one element per character: `[a-z0-9]` as itself, anything else
 /// as `_hex_`, so every key is a safe file name and keys nest by prefix.
-fn key_chars(term: &str) -> Vec<String> {
-    term.chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                c.to_string()
-            } else {
-                format!("_{:x}_", c as u32)
-            }
-        })
-        .collect()
+/// A term's key: ASCII, so both sides order keys alike (Rust by bytes, JS by UTF-16 units),
+/// and every term that starts with a word has a key that starts with the word's key.
+fn key_chars(term: &str) -> String {
+    let mut key = String::with_capacity(term.len());
+    for c in term.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            key.push(c);
+        } else {
+            key.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    key
 }
 
 struct TermEntry {
     term: String,
-    key: Vec<String>,
+    key: String,
     /// (part, score), best first.
     postings: Vec<(u32, u32)>,
     /// Estimated bytes in a shard.
@@ -492,28 +498,23 @@ fn postings(pages: &[&PageSearch]) -> Vec<(String, Vec<(u32, u32)>)> {
     out
 }
 
-/// Groups terms by key prefix, one more character at a time while a group is over budget
-/// (at most [`MAX_TERM_CHARS`] deep).
-fn shard(entries: Vec<TermEntry>, depth: usize, out: &mut BTreeMap<String, Vec<TermEntry>>) {
-    let mut groups: BTreeMap<String, Vec<TermEntry>> = BTreeMap::new();
+/// Consecutive terms (`entries` in key order) in shards of at most [`SHARD_BUDGET`] bytes.
+fn shard(entries: Vec<TermEntry>) -> Vec<Vec<TermEntry>> {
+    let mut shards: Vec<Vec<TermEntry>> = Vec::new();
+    let mut size = 0;
     for e in entries {
-        let k = e.key[..depth.min(e.key.len())].concat();
-        groups.entry(k).or_default().push(e);
-    }
-    for (k, group) in groups {
-        let size: usize = group.iter().map(|e| e.size).sum();
-        let deeper = group.iter().any(|e| e.key.len() > depth);
-        if size <= SHARD_BUDGET || !deeper {
-            out.insert(k, group);
-            continue;
+        match shards.last_mut() {
+            Some(last) if size + e.size <= SHARD_BUDGET => {
+                size += e.size;
+                last.push(e);
+            }
+            _ => {
+                size = e.size;
+                shards.push(vec![e]);
+            }
         }
-        let (here, longer): (Vec<_>, Vec<_>) =
-            group.into_iter().partition(|e| e.key.len() <= depth);
-        if !here.is_empty() {
-            out.insert(k, here);
-        }
-        shard(longer, depth + 1, out);
     }
+    shards
 }
 
 #[derive(Serialize)]
@@ -524,6 +525,7 @@ struct ShardData<'a> {
 
 #[derive(Serialize)]
 struct Manifest<'a> {
+    /// The first key of each shard: shard `i` is `t-{i}.js`.
     shards: Vec<&'a str>,
     docs: usize,
     /// Parts per chunk of the part table: part `i` is in `d-{i / chunk}.js`.
@@ -531,11 +533,11 @@ struct Manifest<'a> {
 }
 
 /// The search index files: `static/search/index.js` (the list of shards), one
-/// `static/search/t-KEY.js` per shard and one `static/search/d-N.js` per chunk of the part
+/// `static/search/t-N.js` per shard and one `static/search/d-N.js` per chunk of the part
 /// table (each part's [url, title, summary]). `pages` in reading order.
 pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
     let docs: Vec<&Doc> = pages.iter().flat_map(|p| &p.docs).collect();
-    let entries: Vec<TermEntry> = postings(pages)
+    let mut entries: Vec<TermEntry> = postings(pages)
         .into_iter()
         .map(|(term, postings)| TermEntry {
             key: key_chars(&term),
@@ -544,10 +546,10 @@ pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
             postings,
         })
         .collect();
-    let mut shards = BTreeMap::new();
-    shard(entries, 1, &mut shards);
+    entries.par_sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    let shards = shard(entries);
     let mut out = Vec::with_capacity(shards.len() + docs.len() / DOC_CHUNK + 2);
-    for (key, terms) in &shards {
+    for (n, terms) in shards.iter().enumerate() {
         let t = terms
             .iter()
             .map(|e| {
@@ -556,8 +558,8 @@ pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
             })
             .collect();
         out.push((
-            format!("{DIR}/t-{key}.js"),
-            script(&format!("{key:?}"), &ShardData { t }),
+            format!("{DIR}/t-{n}.js"),
+            script(&format!("\"t-{n}\""), &ShardData { t }),
         ));
     }
     let chunks: Vec<(String, Content)> = docs
@@ -576,7 +578,7 @@ pub(crate) fn files(pages: &[&PageSearch]) -> Vec<(String, Content)> {
         .collect();
     out.extend(chunks);
     let manifest = Manifest {
-        shards: shards.keys().map(String::as_str).collect(),
+        shards: shards.iter().map(|s| s[0].key.as_str()).collect(),
         docs: docs.len(),
         chunk: DOC_CHUNK,
     };
@@ -659,18 +661,39 @@ mod tests {
                 _ => unreachable!(),
             }
         };
-        let shard = text("/t-c.js");
+        let shard = text("/t-0.js");
         assert!(shard.contains("\"canari\":["), "{shard}");
         assert!(!shard.contains("html"), "{shard}");
         let table = text("/d-0.js");
         assert!(table.contains("[\"a.html#x\",\"A › X\","), "{table}");
         assert_eq!(table.matches("b.html").count(), 1, "{table}");
-        assert!(text("/index.js").contains("\"chunk\":16"));
+        assert!(text("/index.js").contains("\"chunk\":24"));
     }
 
     #[test]
     fn keys_nest_by_prefix() {
-        assert_eq!(key_chars("ab1").concat(), "ab1");
-        assert_eq!(key_chars("模型").concat(), "_6a21__578b_");
+        assert_eq!(key_chars("ab1"), "ab1");
+        assert_eq!(key_chars("模型"), "_6a21__578b_");
+        assert!(key_chars("模型x").starts_with(&key_chars("模型")));
+    }
+
+    #[test]
+    fn shards_are_consecutive_terms_within_the_budget() {
+        let entries = (0..5000)
+            .map(|i| {
+                let term = format!("w{i:05}");
+                TermEntry {
+                    key: key_chars(&term),
+                    size: 40,
+                    term,
+                    postings: Vec::new(),
+                }
+            })
+            .collect();
+        let shards = shard(entries);
+        assert_eq!(shards.len(), (5000 * 40usize).div_ceil(SHARD_BUDGET));
+        assert!(shards.iter().all(|s| s.len() * 40 <= SHARD_BUDGET));
+        let keys: Vec<&str> = shards.iter().flatten().map(|e| e.key.as_str()).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -78,11 +78,11 @@
     return s;
   }
 
-  // A term's shard key, one element per character, as `key_chars` in src/search.rs.
+  // A term's key, as `key_chars` in src/search.rs: ASCII, so keys order alike on both sides.
   function keyChars(term) {
-    var out = [];
+    var out = "";
     for (var c of term) {
-      out.push(/^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_");
+      out += /^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_";
     }
     return out;
   }
@@ -95,7 +95,6 @@
   }
 
   var manifest = null;
-  var shardKeys = null;
   var shards = {};
   var loading = {};
   var parts = {};
@@ -106,8 +105,6 @@
     add: function (key, data) {
       if (key === "") {
         manifest = data;
-        shardKeys = {};
-        data.shards.forEach(function (k) { shardKeys[k] = true; });
       } else if (key.indexOf("d-") === 0) {
         parts[key] = data;
       } else {
@@ -140,23 +137,33 @@
     return loading[name];
   }
 
-  // The shard holding `term`: the longest key that is a prefix of it.
-  function shardFor(term) {
-    var chars = keyChars(term);
-    for (var n = chars.length; n > 0; n--) {
-      var k = chars.slice(0, n).join("");
-      if (shardKeys[k]) return k;
+  // The number of the shard whose terms' keys take in `key`: the last whose first key is
+  // not after it (-1 when `key` comes before every term).
+  function shardIndex(key) {
+    var lo = 0, hi = manifest.shards.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (manifest.shards[mid] <= key) lo = mid + 1; else hi = mid;
     }
-    return null;
+    return lo - 1;
   }
 
-  // Shards that may hold terms starting with `prefix` (few, or none: then keep typing).
+  // The shard that would hold `term`.
+  function shardFor(term) {
+    var i = shardIndex(keyChars(term));
+    return i < 0 ? null : "t-" + i;
+  }
+
+  // Shards that may hold terms starting with `prefix`: its own and those after it that
+  // start with it (a few, or its own only: then keep typing).
   function shardsUnder(prefix) {
-    var own = shardFor(prefix);
-    var p = keyChars(prefix).join("");
-    var under = manifest.shards.filter(function (k) { return k.length > p.length && k.indexOf(p) === 0; });
-    if (under.length > MAX_PREFIX_SHARDS) under = [];
-    return own ? under.concat([own]) : under;
+    var p = keyChars(prefix);
+    var own = shardIndex(p);
+    var out = own < 0 ? [] : ["t-" + own];
+    for (var i = own + 1; i < manifest.shards.length && manifest.shards[i].indexOf(p) === 0; i++) {
+      out.push("t-" + i);
+    }
+    return out.length > MAX_PREFIX_SHARDS + 1 ? out.slice(0, 1) : out;
   }
 
   function run(q, prefixLast) {
@@ -168,7 +175,7 @@
       var wanted = stems.map(shardFor);
       var prefixKeys = prefixLast && last.length >= 2 ? shardsUnder(last) : [];
       var all = wanted.concat(prefixKeys).filter(function (k, i, a) { return k && a.indexOf(k) === i; });
-      return Promise.all(all.map(function (k) { return load("t-" + k); })).then(function () {
+      return Promise.all(all.map(load)).then(function () {
         var ranked = rank(words, stems, wanted, prefixKeys, prefixLast);
         // What a result shows is in the part table, loaded for the results shown only.
         var chunks = ranked.map(chunkOf).filter(function (k, i, a) { return a.indexOf(k) === i; });

@@ -466,3 +466,64 @@ fn js_stemmer_agrees_with_rust() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The search script over an index of many shards, in node: a word in the first shard, one in
+/// the last, a word of two scripts and a prefix each find their note.
+#[test]
+fn js_search_finds_terms_in_every_shard() {
+    if !shared::node() {
+        return;
+    }
+    let site = scratch("many-shards");
+    let notes = site.join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    for n in 0..400 {
+        let words: Vec<String> = (0..12).map(|w| format!("q{n:03}x{w:02}term")).collect();
+        std::fs::write(
+            notes.join(format!("n{n:03}.md")),
+            format!("# Note {n}\n\nAbout {} here.\n", words.join(" ")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        notes.join("zh.md"),
+        "# 模型部署\n\nOnly here: zzlastword.\n",
+    )
+    .unwrap();
+    let out = site.join("public");
+    let built = studysite(&["build", site.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let shards = files(&out.join("static/search"))
+        .iter()
+        .filter(|f| f.starts_with("t-"))
+        .count();
+    assert!(shards >= 3, "{shards} shards");
+    for (query, want) in [
+        ("q000x00term", "n000.html"),
+        ("q399x11term", "n399.html"),
+        ("zzlastword", "zh.html"),
+        ("模型", "zh.html"),
+        ("q250x0", "n250.html"),
+    ] {
+        let ran = Command::new("node")
+            .arg(repo().join("bench/search_payload.js"))
+            .arg(&out)
+            .arg(query)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&ran.stdout);
+        assert!(
+            ran.status.success(),
+            "{query}: {stdout}{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        assert!(
+            stdout.contains(&format!("\"top\":\"{want}")),
+            "{query}: {stdout}"
+        );
+    }
+}
