@@ -232,7 +232,7 @@ async fn breadcrumbs_and_prev_next_lead_where_they_say(b: Browser) -> Result<()>
             .js("return [...document.querySelectorAll('.prev-next a')].map(a => [a.rel, a.href]);")
             .await?;
         for link in &links {
-            b.client.goto(&link.href).await?;
+            b.visit(&link.href).await?;
             let arrived: Option<String> = b.js(H1).await?;
             ensure!(
                 arrived.as_deref() == Some(link.text.as_str()),
@@ -244,7 +244,7 @@ async fn breadcrumbs_and_prev_next_lead_where_they_say(b: Browser) -> Result<()>
         }
         // Next's previous is this page, and the other way round.
         for (rel, href) in &rels {
-            b.client.goto(href).await?;
+            b.visit(href).await?;
             let back = if rel == "next" { "prev" } else { "next" };
             let returns: Option<String> = b
                 .js(&format!("const a = document.querySelector('.prev-next a[rel=\"{back}\"]'); return a && a.href;"))

@@ -264,11 +264,11 @@ fn scenarios(corpus: &str, site: &Site, tally: &mut Tally) {
             .filter(|(p, s, _, _)| p == url && *s == need)
             .max_by_key(|(_, _, a, _)| same(a))
             .filter(|(_, _, a, _)| label["scenario"].as_bool().unwrap() || same(a))
-            .map(|(p, s, _, l)| (p, s, l));
+            .map(|(p, s, a, l)| (p, s, a, l));
         let what = format!("{corpus}/{file}:{} \"{need}\"", label["line"]);
         if label["scenario"].as_bool().unwrap() {
             tally.positives += 1;
-            let Some((_, _, links)) = found else {
+            let Some((_, _, got, links)) = found else {
                 tally.misses.push(what);
                 continue;
             };
@@ -283,7 +283,7 @@ fn scenarios(corpus: &str, site: &Site, tally: &mut Tally) {
                 tally.linked_right += 1;
             } else {
                 tally.wrong.push(format!(
-                    "{what} -> {:?}, want {:?}",
+                    "{what} => \"{got}\" -> {:?}, want {:?}",
                     links.first(),
                     label["targets"]
                 ));

@@ -217,7 +217,7 @@ pub async fn a11y_axe_on_build_time_diagrams_and_math(b: Browser) -> Result<()> 
     let url = crate::harness::file_url(&dir.path().join("public/index.html"));
     let mut report = Vec::new();
     for dark in [false, true] {
-        b.client.goto(&url).await?;
+        b.visit(&url).await?;
         set_theme(&b, dark).await?;
         for v in run_axe(&b, &axe).await? {
             report.push(format!(
@@ -329,7 +329,7 @@ pub async fn a11y_axe_on_every_diagram_kind_of_a_real_guide(b: Browser) -> Resul
     let mut report = Vec::new();
     for (kind, page) in &pages {
         for dark in [false, true] {
-            b.client.goto(&crate::harness::file_url(page)).await?;
+            b.visit(&crate::harness::file_url(page)).await?;
             set_theme(&b, dark).await?;
             for v in run_axe(&b, &axe).await? {
                 report.push(format!(

@@ -483,7 +483,7 @@ async fn measure_page(
     size: u32,
     css: &str,
 ) -> Result<Vec<(Measured, Score)>> {
-    b.client.goto(url).await?;
+    b.visit(url).await?;
     let loaded = b
         .client
         .execute_async(PREPARE, vec![json!(size), json!(css)])

@@ -70,12 +70,18 @@ impl Browser {
     /// Opens a page of the built site and waits until it has loaded, scripts run: chromedriver's
     /// `goto` has been seen to return while a `file://` page was still parsing.
     pub async fn open(&self, page: &str) -> Result<()> {
-        self.client
-            .goto(&self.url(page))
+        self.visit(&self.url(page))
             .await
-            .with_context(|| format!("failed to open {page}"))?;
+            .with_context(|| format!("failed to open {page}"))
+    }
+
+    /// Goes to `url` and waits until it has loaded: WebDriver may hand back a page whose
+    /// scripts at the end of the body have not run yet (no click handlers, on a busy
+    /// machine).
+    pub async fn visit(&self, url: &str) -> Result<()> {
+        self.client.goto(url).await?;
         self.wait_for(
-            &format!("{page} to finish loading"),
+            &format!("{url} to finish loading"),
             "return document.readyState;",
             |s: &String| s == "complete",
         )

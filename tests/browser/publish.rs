@@ -48,7 +48,7 @@ async fn search(b: &Browser, query: &str) -> Result<Vec<Hit>> {
 
 /// "canary" finds the Canary section; Enter on the first result opens it at its heading.
 async fn canary_opens_the_canary_section(b: &Browser, page_url: &str) -> Result<()> {
-    b.client.goto(page_url).await?;
+    b.visit(page_url).await?;
     let hits = search(b, "canary").await?;
     ensure!(!hits.is_empty(), "no results for `canary` on {page_url}");
     let first = &hits[0];

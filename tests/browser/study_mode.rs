@@ -35,7 +35,7 @@ fn init_site() -> Result<(tempfile::TempDir, PathBuf)> {
 
 /// Opens a page of the built site with nothing stored from earlier tests.
 async fn fresh(b: &Browser, public: &std::path::Path, page: &str) -> Result<()> {
-    b.client.goto(&file_url(&public.join(page))).await?;
+    b.visit(&file_url(&public.join(page))).await?;
     b.js::<Value>("localStorage.clear(); window.name = ''; return null;")
         .await?;
     b.client.refresh().await?;

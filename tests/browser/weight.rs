@@ -25,7 +25,7 @@ async fn fetched(
         .strip_prefix(public)?
         .to_string_lossy()
         .replace('\\', "/");
-    b.client.goto(&format!("{origin}/sub/{rel}")).await?;
+    b.visit(&format!("{origin}/sub/{rel}")).await?;
     let urls: Vec<String> = b
         .client
         .execute_async(
