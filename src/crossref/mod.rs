@@ -13,7 +13,7 @@ use crate::markdown::facts::Scenario;
 use crate::markdown::StudyView;
 use crate::url::relative;
 use pulldown_cmark_escape::{escape_href, escape_html};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 pub(crate) use terms::Terms;
@@ -62,6 +62,7 @@ impl Web {
         let mut entries = Vec::new();
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
         let kinds = kinds::Kinds::build(index);
+        let listed = listings(index);
         for (p, placed) in index.pages.iter().enumerate() {
             let page = &placed.page;
             if !is_study_note(index, p) {
@@ -69,6 +70,7 @@ impl Web {
             }
             for s in &page.outline.facts.scenarios {
                 let mut links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
+                links.retain(|(r, _)| !is_common_fragment(&s.answer, r.clone()));
                 let heading = page.outline.headings.iter().rfind(|h| h.offset < s.offset);
                 let heading_text = heading.map_or("", |h| h.text.as_str());
                 if links.is_empty() {
@@ -105,6 +107,12 @@ impl Web {
                             .or_default()
                             .push(entries.len());
                     }
+                }
+                // `t3.micro` in a table of examples: the section whose table lists it.
+                if links.is_empty() && about.is_none() {
+                    let own = heading.map(|h| h.id.as_str());
+                    about = listed_in(&listed, &s.answer, p, own)
+                        .map(|(q, id)| format!("{}#{}", index.pages[q].url, id));
                 }
                 if links.is_empty() && about.is_none() {
                     diags.push(
@@ -213,6 +221,84 @@ impl Web {
     }
 }
 
+/// Where each table-row identifier is listed: lower-cased identifier -> (page, the id of
+/// the section its table sits in).
+fn listings(index: &Index) -> HashMap<String, Vec<(usize, String)>> {
+    let mut out: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+    for (p, placed) in index.pages.iter().enumerate() {
+        let outline = &placed.page.outline;
+        for (key, at) in &outline.facts.listed {
+            let Some(h) = outline.headings.iter().rfind(|h| h.offset < *at) else {
+                continue;
+            };
+            let place = (p, h.id.clone());
+            let places = out.entry(key.trim_matches('`').to_lowercase()).or_default();
+            if !places.contains(&place) {
+                places.push(place);
+            }
+        }
+    }
+    out
+}
+
+/// The one section of the answer's page, other than its own (`own`), whose table lists the
+/// identifier `answer`. Several are no answer; another note's table is not about it (a
+/// column of values there is not the note that explains this one).
+fn listed_in<'a>(
+    listed: &'a HashMap<String, Vec<(usize, String)>>,
+    answer: &str,
+    page: usize,
+    own: Option<&str>,
+) -> Option<(usize, &'a str)> {
+    let places = listed.get(&answer.trim().trim_matches('`').to_lowercase())?;
+    let mut here = places
+        .iter()
+        .filter(|(q, id)| *q == page && Some(id.as_str()) != own);
+    match (here.next(), here.next()) {
+        (Some((q, id)), None) => Some((*q, id.as_str())),
+        _ => None,
+    }
+}
+
+/// Is `range` of an answer one common word of a longer name, written as a word ("Merge" of
+/// "Sort Merge", "Local" of "Local Shuffle Read", "Workspace" of "Workspace Registry")? The
+/// answer names a thing of its own, not the one that word would link to. An acronym or code
+/// (`OPTIMIZE`, `` `merge` ``) stays a name.
+fn is_common_fragment(answer: &str, range: Range<usize>) -> bool {
+    let whole = answer.trim().trim_end_matches(['.', ',', ';']);
+    let word = &answer[range.clone()];
+    let in_code = code_spans(answer)
+        .iter()
+        .any(|s| s.start < range.start && range.end < s.end);
+    // A neighbour joined by a space or a hyphen makes the word part of a name; "or", "and"
+    // or a comma between them lists two choices ("Canary or Linear deployment").
+    let joined = |w: Option<&str>| {
+        w.is_some_and(|w| w.starts_with(char::is_alphanumeric) && !is_small_word(w))
+    };
+    let before = answer[..range.start]
+        .strip_suffix([' ', '-'])
+        .and_then(|b| b.split(|c: char| c.is_whitespace() || c == '-').next_back());
+    let after = answer[range.end..]
+        .strip_prefix([' ', '-'])
+        .and_then(|a| a.split(|c: char| c.is_whitespace() || c == '-').next());
+    word.len() < whole.len()
+        && (joined(before) || joined(after))
+        && !word.contains(char::is_whitespace)
+        && !in_code
+        && !crate::words::looks_like_name(word)
+        && crate::words::all_common(word)
+}
+
+/// A word that joins the parts of an answer, not of a name.
+fn is_small_word(w: &str) -> bool {
+    let w = w.to_lowercase();
+    w.is_empty()
+        || [
+            "or", "and", "with", "for", "to", "of", "in", "on", "by", "vs", "the", "a", "an",
+        ]
+        .contains(&w.as_str())
+}
+
 /// Is an answer what an option of a kind is called: one common word ("append", "Default",
 /// "Small") or a code-style option (`availableNow`), not a name ("Glue", "KMS") or a
 /// description?
@@ -287,15 +373,23 @@ pub(crate) fn names_own_section(answer: &str, heading: &str) -> bool {
         "the", "and", "for", "with", "of", "or", "to", "in", "on", "vs", "by", "use", "using",
         "when", "which", "what", "how", "choose", "choosing", "best",
     ];
+    let same = |h: &str, w: &str| {
+        h == w
+            || (h.len() >= 4
+                && w.len() >= 4
+                && (h.starts_with(w) || w.starts_with(h))
+                && h.len().abs_diff(w.len()) <= 3)
+    };
+    // In "Memory-Optimized vs Compute-Optimized" a word every side has ("optimized") says
+    // what is compared, not which: "Storage-optimized" is neither side.
+    let sides: Vec<Vec<&String>> = heading
+        .split(|w| w == "vs" || w == "versus")
+        .map(|side| side.iter().collect())
+        .collect();
+    let on_every_side =
+        |w: &str| sides.len() > 1 && sides.iter().all(|s| s.iter().any(|h| same(h, w)));
     words(answer).iter().any(|w| {
-        !small.contains(&w.as_str())
-            && heading.iter().any(|h| {
-                h == w
-                    || (h.len() >= 4
-                        && w.len() >= 4
-                        && (h.starts_with(w.as_str()) || w.starts_with(h.as_str()))
-                        && h.len().abs_diff(w.len()) <= 3)
-            })
+        !small.contains(&w.as_str()) && !on_every_side(w) && heading.iter().any(|h| same(h, w))
     })
 }
 
@@ -573,6 +667,55 @@ impl StudyView for PageView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_common_word_of_a_longer_answer_is_not_a_mention() {
+        let at = |answer: &str, word: &str| {
+            let i = answer.find(word).unwrap();
+            is_common_fragment(answer, i..i + word.len())
+        };
+        assert!(at("Sort Merge", "Merge"));
+        assert!(at("Local Shuffle Read", "Local"));
+        assert!(at("Use Sort-Merge here", "Merge"));
+        // Choices listed side by side are each a mention.
+        assert!(!at("Canary or Linear deployment", "Canary"));
+        assert!(!at("Canary / Linear deployment", "Canary"));
+        // The whole answer, an acronym, a name with a digit, code: names.
+        assert!(!at("Merge", "Merge"));
+        assert!(!at("Z-ORDER with scheduled OPTIMIZE", "OPTIMIZE"));
+        assert!(!at("Use S3 buckets", "S3"));
+        assert!(!at("call `merge` twice", "merge"));
+    }
+
+    #[test]
+    fn a_word_every_side_of_a_comparison_has_does_not_name_one() {
+        let heading = "Memory-Optimized vs Compute-Optimized";
+        assert!(names_own_section("Compute-optimized", heading));
+        assert!(!names_own_section("Storage-optimized", heading));
+        assert!(names_own_section("Full Spot", "Spot Instance Strategies"));
+    }
+
+    #[test]
+    fn an_identifier_links_to_the_one_other_section_of_its_page_that_lists_it() {
+        let mut listed: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        listed.insert(
+            "t3.micro".into(),
+            vec![(0, "general-purpose".into()), (0, "examples".into())],
+        );
+        listed.insert(
+            "m5.large".into(),
+            vec![(0, "general-purpose".into()), (0, "memory".into())],
+        );
+        listed.insert("c5.large".into(), vec![(1, "compute".into())]);
+        assert_eq!(
+            listed_in(&listed, "`t3.micro`", 0, Some("examples")),
+            Some((0, "general-purpose"))
+        );
+        // Two sections list it: either could be meant.
+        assert_eq!(listed_in(&listed, "m5.large", 0, Some("examples")), None);
+        // Another note's table is not about it.
+        assert_eq!(listed_in(&listed, "c5.large", 0, Some("examples")), None);
+    }
 
     #[test]
     fn question_prompts_lose_their_labels_and_metadata() {

@@ -53,6 +53,9 @@ pub(crate) struct Facts {
     pub(crate) questions: Vec<Question>,
     /// Bold names the text defines.
     pub(crate) definitions: Vec<Definition>,
+    /// Identifiers that key a table's row (`t3.micro`, `ml.m5.large`): the cell's text and
+    /// where its table starts.
+    pub(crate) listed: Vec<(String, usize)>,
 }
 
 impl Facts {
@@ -63,6 +66,9 @@ impl Facts {
         }
         for c in &mut self.comparisons {
             c.offset = map(c.offset);
+        }
+        for (_, at) in &mut self.listed {
+            *at = map(*at);
         }
         for c in &mut self.callouts {
             c.offset = map(c.offset);

@@ -1041,6 +1041,12 @@ impl<'b> Extract<'b> {
                 body: Some(Block::Table(rows.clone())),
             });
         }
+        for row in rows.iter().skip(1) {
+            if let Some(key) = row.first().filter(|k| is_identifier(k)) {
+                let key = key.trim().trim_matches('`').to_string();
+                self.facts.listed.push((key, start.1.start));
+            }
+        }
         let mut row_starts = Vec::new();
         for (ev, r) in &body {
             if matches!(ev, Event::Start(Tag::TableRow)) {
@@ -1202,6 +1208,23 @@ fn drawn(start: &Event) -> bool {
         }
         _ => true,
     }
+}
+
+/// Is a cell an identifier a reader may look up: one token with a digit, a dot or an
+/// underscore among letters (`t3.micro`, `ml.m5.large`, `spark_udf`), not a number, a
+/// size or a sentence?
+fn is_identifier(cell: &str) -> bool {
+    let t = cell.trim().trim_matches('`');
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=40).contains(&t.len())
+        && !t.contains(char::is_whitespace)
+        && letters >= 2
+        && t.chars()
+            .any(|c| c.is_ascii_digit() || c == '.' || c == '_')
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || "._-:/".contains(c))
+        && t.starts_with(char::is_alphabetic)
+        && !t.ends_with('.')
 }
 
 fn cell(row: &[String], i: usize) -> String {
@@ -1602,6 +1625,13 @@ mod tests {
         // A flow in a column that is not a pattern is a path, not a choice.
         let (_, facts) = run("| Use Case | Service |\n|---|---|\n| Web tier | ALB → EC2 |\n");
         assert!(pairs(&facts).is_empty());
+    }
+
+    #[test]
+    fn identifiers_that_key_a_table_row_are_listed() {
+        let (_, facts) = run("| Instance | vCPUs |\n|---|---|\n| **t3.micro** | 2 |\n| `ml.m5.large` | 2 |\n| General purpose | 4 |\n| 2.5 | 1 |\n| v1. | 1 |\n");
+        let keys: Vec<&str> = facts.listed.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["t3.micro", "ml.m5.large"]);
     }
 
     #[test]
