@@ -232,7 +232,7 @@ fn listings(index: &Index) -> HashMap<String, Vec<(usize, String)>> {
                 continue;
             };
             let place = (p, h.id.clone());
-            let places = out.entry(key.trim_matches('`').to_lowercase()).or_default();
+            let places = out.entry(key.to_lowercase()).or_default();
             if !places.contains(&place) {
                 places.push(place);
             }
@@ -289,14 +289,11 @@ fn is_common_fragment(answer: &str, range: Range<usize>) -> bool {
         && crate::words::all_common(word)
 }
 
-/// A word that joins the parts of an answer, not of a name.
+/// A word that joins the parts of an answer, not of a name: "or" between two choices, or a
+/// word written small inside one ("of", "the").
 fn is_small_word(w: &str) -> bool {
     let w = w.to_lowercase();
-    w.is_empty()
-        || [
-            "or", "and", "with", "for", "to", "of", "in", "on", "by", "vs", "the", "a", "an",
-        ]
-        .contains(&w.as_str())
+    ["or", "vs", "versus"].contains(&w.as_str()) || terms::is_small_word(&w)
 }
 
 /// Is an answer what an option of a kind is called: one common word ("append", "Default",

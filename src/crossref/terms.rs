@@ -944,7 +944,7 @@ fn written_as_name(text: &str, range: Range<usize>, mode: Mode) -> bool {
 }
 
 /// "of", "and", "the": written small inside a name ("Infrastructure as Code").
-fn is_small_word(w: &str) -> bool {
+pub(crate) fn is_small_word(w: &str) -> bool {
     [
         "of", "and", "the", "as", "for", "to", "in", "on", "a", "an", "with", "by",
     ]
