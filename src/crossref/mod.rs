@@ -71,6 +71,13 @@ impl Web {
             for s in &page.outline.facts.scenarios {
                 let mut links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
                 links.retain(|(r, _)| !is_common_fragment(&s.answer, r.clone()));
+                // "Serverless SQL" is "Serverless SQL Warehouses", not "Serverless" alone.
+                let covered: usize = links.iter().map(|(r, _)| r.len()).sum();
+                if !links.is_empty() && covered < s.answer.trim().len() {
+                    if let Some(t) = terms.by_prefix(&s.answer, Some(p)) {
+                        links = vec![(0..s.answer.len(), t)];
+                    }
+                }
                 let heading = page.outline.headings.iter().rfind(|h| h.offset < s.offset);
                 let heading_text = heading.map_or("", |h| h.text.as_str());
                 if links.is_empty() {

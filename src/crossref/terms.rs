@@ -748,6 +748,20 @@ impl Terms {
         self.resolve(&cands, page, Mode::Answer)
     }
 
+    /// The one term whose name starts with an answer of two words or more entire
+    /// ("Serverless SQL" for "Serverless SQL Warehouses"), resolved as any answer is.
+    pub(crate) fn by_prefix(&self, answer: &str, page: Option<usize>) -> Option<usize> {
+        let key = answer
+            .trim()
+            .trim_matches('`')
+            .trim_end_matches(['.', ',', ';'])
+            .to_lowercase();
+        if !key.contains(' ') {
+            return None;
+        }
+        self.resolve(self.heads.get(&key)?, page, Mode::Answer)
+    }
+
     /// The term an answer names entire in another form of its words ("Model Monitor" for
     /// "Model Monitoring"), resolved as any answer is.
     pub(crate) fn by_stem(&self, answer: &str, page: Option<usize>) -> Option<usize> {
@@ -1079,6 +1093,19 @@ mod tests {
         );
         assert_eq!(t.by_head("SageMaker", here, "Services comparison"), None);
         assert_eq!(t.by_head("Job", here, "All-Purpose vs Job Clusters"), None);
+    }
+
+    #[test]
+    fn an_answer_of_several_words_names_the_term_it_starts() {
+        let t = terms(&["Serverless SQL Warehouses", "Serverless", "Spot Instances"]);
+        let here = Some(t.terms.len());
+        let name = |i: Option<usize>| i.map(|i| t.terms[i].name.as_str());
+        assert_eq!(
+            name(t.by_prefix("Serverless SQL", here)),
+            Some("Serverless SQL Warehouses")
+        );
+        // One word is a head only where the heading names the kind (`by_head`).
+        assert_eq!(name(t.by_prefix("Spot", here)), None);
     }
 
     #[test]
