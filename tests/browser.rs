@@ -677,8 +677,7 @@ async fn math_is_mathml_with_katex_for_the_rest(b: Browser) -> Result<()> {
         return { mathml: sized, katex: document.querySelectorAll('.katex').length,
                  prices: !p || p.textContent.includes('$0.023–$0.025 per GB'),
                  error: err ? err.getAttribute('data-tex') : null };"#;
-    b.client
-        .goto(&harness::file_url(&public.join("index.html")))
+    b.visit(&harness::file_url(&public.join("index.html")))
         .await?;
     let state = b
         .wait_for("the MathML to lay out", probe, |m: &MathState| {
@@ -687,8 +686,7 @@ async fn math_is_mathml_with_katex_for_the_rest(b: Browser) -> Result<()> {
         .await?;
     ensure!(state.prices, "prices became math: {state:?}");
     ensure!(state.katex == 0, "KaTeX drew on a MathML page: {state:?}");
-    b.client
-        .goto(&harness::file_url(&public.join("bad.html")))
+    b.visit(&harness::file_url(&public.join("bad.html")))
         .await?;
     let state = b
         .wait_for(
@@ -752,8 +750,7 @@ async fn mermaid_blocks_are_drawn_at_build_time(b: Browser) -> Result<()> {
         !index.contains("mermaid.min.js") && index.contains("<svg"),
         "a page whose diagrams are drawn at build time loads no Mermaid"
     );
-    b.client
-        .goto(&harness::file_url(&public.join("index.html")))
+    b.visit(&harness::file_url(&public.join("index.html")))
         .await?;
     b.js::<serde_json::Value>(
         "document.documentElement.setAttribute('data-theme', 'light'); return null;",
@@ -796,8 +793,7 @@ async fn mermaid_blocks_are_drawn_at_build_time(b: Browser) -> Result<()> {
         !broken.contains("mermaid.min.js") && !public.join("static/vendor/mermaid").exists(),
         "Mermaid was shipped for a block that does not parse"
     );
-    b.client
-        .goto(&harness::file_url(&public.join("broken.html")))
+    b.visit(&harness::file_url(&public.join("broken.html")))
         .await?;
     let shown: String = b
         .js("const f = document.querySelector('figure.mermaid-error'); return f && f.getBoundingClientRect().height > 0 ? f.innerText : '';")
@@ -970,8 +966,7 @@ async fn print_shows_the_content_alone(b: Browser) -> Result<()> {
     )?;
     std::fs::write(dir.path().join("next.md"), "# Next\n")?;
     harness::run_build(dir.path(), &[])?;
-    b.client
-        .goto(&harness::file_url(&dir.path().join("public/index.html")))
+    b.visit(&harness::file_url(&dir.path().join("public/index.html")))
         .await?;
     b.js::<serde_json::Value>("document.querySelector('.theme-toggle').click(); return null;")
         .await?;

@@ -50,8 +50,7 @@ pub async fn folded_callout_opens_on_click(b: Browser) -> Result<()> {
         "# Folds\n\n> [!tip]- Hidden hint\n> The body of the hint.\n\n> [!faq]+ Open question\n> Shown.\n",
     )?;
     harness::run_build(dir.path(), &[])?;
-    b.client
-        .goto(&file_url(&dir.path().join("public/index.html")))
+    b.visit(&file_url(&dir.path().join("public/index.html")))
         .await?;
     const BODY_SHOWN: &str = "const d = document.querySelector('details.callout-tip'); return d.open && d.querySelector('.callout-body').getBoundingClientRect().height > 0;";
     let before: bool = b.js(BODY_SHOWN).await?;

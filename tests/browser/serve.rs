@@ -50,7 +50,7 @@ pub async fn serve_live_reload_keeps_scroll_and_shows_errors(b: Browser) -> Resu
     let (dir, server) = serve_copy(&b, "serve")?;
     let note = dir.join("notes").join(format!("{NOTE}.md"));
     let original = std::fs::read_to_string(&note)?;
-    b.client.goto(&format!("{}{NOTE}.html", server.url)).await?;
+    b.visit(&format!("{}{NOTE}.html", server.url)).await?;
     // Let the page lay out, then read somewhere in the middle.
     let y: f64 = b
         .js("window.scrollTo(0, 700); return window.scrollY;")
@@ -189,7 +189,7 @@ pub async fn serve_theme_change_reloads_the_page(b: Browser) -> Result<()> {
 }
 
 async fn theme_changes_reload(b: &Browser, server: &serve::Handle, dir: &Path) -> Result<()> {
-    b.client.goto(&format!("{}{NOTE}.html", server.url)).await?;
+    b.visit(&format!("{}{NOTE}.html", server.url)).await?;
     b.js::<bool>(SET_MARKER).await?;
     let theme = b.site.root.join("static/style.css");
     let style = std::fs::read_to_string(&theme).with_context(|| format!("reading {theme:?}"))?;

@@ -346,9 +346,7 @@ pub async fn cloze_hides_and_reveals(b: Browser) -> Result<()> {
             && !text.contains("{{"),
         "the cloze is not plain text on the page"
     );
-    b.client
-        .goto(&file_url(&public.join("review.html")))
-        .await?;
+    b.visit(&file_url(&public.join("review.html"))).await?;
     let id: String = b
         .js("return window.studysiteDeck().cards.find(c => c.kind === 'cloze' && c.back.includes('Object storage')).id;")
         .await?;
