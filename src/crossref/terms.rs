@@ -719,11 +719,7 @@ impl Terms {
         page: Option<usize>,
         context: &str,
     ) -> Option<usize> {
-        let key = answer
-            .trim()
-            .trim_matches('`')
-            .trim_end_matches(['.', ',', ';'])
-            .to_lowercase();
+        let key = answer_key(answer);
         let context = context.to_lowercase();
         let cands: Vec<(usize, u8)> = self
             .heads
@@ -751,11 +747,7 @@ impl Terms {
     /// The one term whose name starts with an answer of two words or more entire
     /// ("Serverless SQL" for "Serverless SQL Warehouses"), resolved as any answer is.
     pub(crate) fn by_prefix(&self, answer: &str, page: Option<usize>) -> Option<usize> {
-        let key = answer
-            .trim()
-            .trim_matches('`')
-            .trim_end_matches(['.', ',', ';'])
-            .to_lowercase();
+        let key = answer_key(answer);
         if !key.contains(' ') {
             return None;
         }
@@ -902,6 +894,16 @@ impl Terms {
             })
             .collect()
     }
+}
+
+/// An answer as the `heads` map keys it: lower case, without code ticks or a closing
+/// stop.
+fn answer_key(answer: &str) -> String {
+    answer
+        .trim()
+        .trim_matches('`')
+        .trim_end_matches(['.', ',', ';'])
+        .to_lowercase()
 }
 
 /// The words of a name, a hyphen parting them as a space does.
