@@ -437,7 +437,7 @@ fn the_study_web_on_the_labelled_corpora() {
     // The bars this build holds (raise them as the web gets better). Options of a quiz are
     // buttons and carry no glossary links, so mentions labelled there are not linked.
     let bars = [
-        ("scenario recall", pct(scen.found, scen.positives), 86.0),
+        ("scenario recall", pct(scen.found, scen.positives), 90.0),
         (
             "scenario answers linked right",
             pct(scen.linked_right, scen.found),

@@ -73,13 +73,16 @@ impl Kinds {
             }
         }
         let recurs = 3.max(index.pages.len() / 40);
+        // A heading in one note of ten is structure whatever its words ("Key Takeaways":
+        // "takeaway" is in no word list); a kind is the subject of a few sections.
+        let everywhere = 5.max(index.pages.len() / 10);
         by_key.retain(|k, sections| {
             // Sections are pushed page by page: a page's run of them counts once.
             let notes = 1 + sections
                 .windows(2)
                 .filter(|w| w[0].page != w[1].page)
                 .count();
-            notes < recurs || !crate::words::all_common(k)
+            notes < everywhere && (notes < recurs || !crate::words::all_common(k))
         });
         Kinds { by_key }
     }

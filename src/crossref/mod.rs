@@ -46,6 +46,9 @@ pub(crate) struct Web {
     pub(crate) entries: Vec<Entry>,
     /// Per page: section id (`None` for the whole note) -> entries whose answer names it.
     backlinks: Vec<BTreeMap<Option<String>, Vec<usize>>>,
+    /// Per page: the ids of the weak scenarios (a plain word for a choice) that name no
+    /// term, so are none; the page's HTML does not carry them.
+    dropped: Vec<Vec<String>>,
     glossary: bool,
 }
 
@@ -61,16 +64,25 @@ impl Web {
     ) -> Web {
         let mut entries = Vec::new();
         let mut backlinks = vec![BTreeMap::<Option<String>, Vec<usize>>::new(); index.pages.len()];
+        let mut dropped = vec![Vec::new(); index.pages.len()];
         let kinds = kinds::Kinds::build(index);
         let listed = listings(index);
         for (p, placed) in index.pages.iter().enumerate() {
             let page = &placed.page;
             if !is_study_note(index, p) {
+                let weak = page.outline.facts.scenarios.iter().filter(|s| s.weak);
+                dropped[p].extend(weak.map(|s| s.id.clone()));
                 continue;
             }
             for s in &page.outline.facts.scenarios {
                 let mut links = terms.find(&s.answer, Some(p), terms::Mode::Answer);
                 links.retain(|(r, _)| !is_common_fragment(&s.answer, r.clone()));
+                // "Guardrails for content filtering" is a scenario where the site has a
+                // term "Guardrails"; "Support for streaming" is a phrase.
+                if s.weak && !names_one_term(&s.answer, &links) {
+                    dropped[p].push(s.id.clone());
+                    continue;
+                }
                 // "Serverless SQL" is "Serverless SQL Warehouses", not "Serverless" alone.
                 let covered: usize = links.iter().map(|(r, _)| r.len()).sum();
                 if !links.is_empty() && covered < s.answer.trim().len() {
@@ -158,6 +170,7 @@ impl Web {
             terms,
             entries,
             backlinks,
+            dropped,
             glossary: config.glossary,
         }
     }
@@ -249,8 +262,8 @@ fn listings(index: &Index) -> HashMap<String, Vec<(usize, String)>> {
 }
 
 /// The one section of the answer's page, other than its own (`own`), whose table lists the
-/// identifier `answer`. Several are no answer; another note's table is not about it (a
-/// column of values there is not the note that explains this one).
+/// identifier `answer`; where its page lists it nowhere, the one section of the site that
+/// does (`SPOT_WITH_FALLBACK` in "Spot Availability Options"). Several are no answer.
 fn listed_in<'a>(
     listed: &'a HashMap<String, Vec<(usize, String)>>,
     answer: &str,
@@ -258,13 +271,22 @@ fn listed_in<'a>(
     own: Option<&str>,
 ) -> Option<(usize, &'a str)> {
     let places = listed.get(&answer.trim().trim_matches('`').to_lowercase())?;
-    let mut here = places
-        .iter()
-        .filter(|(q, id)| *q == page && Some(id.as_str()) != own);
-    match (here.next(), here.next()) {
-        (Some((q, id)), None) => Some((*q, id.as_str())),
+    let mut here: Vec<&(usize, String)> = places.iter().filter(|(q, _)| *q == page).collect();
+    if here.is_empty() {
+        here = places.iter().collect();
+    } else {
+        here.retain(|(_, id)| Some(id.as_str()) != own);
+    }
+    match here[..] {
+        [(q, id)] => Some((*q, id.as_str())),
         _ => None,
     }
+}
+
+/// Does one link of `links` cover all of `answer` (its backticks and spacing aside)?
+fn names_one_term(answer: &str, links: &[(Range<usize>, usize)]) -> bool {
+    let trimmed = answer.trim().trim_matches('`');
+    links.len() == 1 && links[0].0.len() >= trimmed.len()
 }
 
 /// Is `range` of an answer one common word of a longer name, written as a word ("Merge" of
@@ -314,8 +336,11 @@ fn is_option(answer: &str) -> bool {
     // "X-Ray", "Multi-AZ": capitals on every part make a name.
     let hyphenated_name =
         a.contains('-') && a.split('-').all(|w| w.starts_with(char::is_uppercase));
+    // `system.billing.usage` is a name, not an option.
+    let dotted = a.contains('.');
     !a.is_empty()
         && !hyphenated_name
+        && !dotted
         && !a.contains(char::is_whitespace)
         && a.chars().any(char::is_alphabetic)
         && (camel || crate::words::all_common(a))
@@ -607,6 +632,11 @@ pub(crate) struct PageView<'a> {
 }
 
 impl PageView<'_> {
+    /// The ids of this page's scenarios that the web dropped (see [`Web::dropped`]).
+    pub(crate) fn dropped(&self) -> &[String] {
+        &self.web.dropped[self.page]
+    }
+
     fn here(&self) -> &str {
         &self.index.pages[self.page].url
     }
@@ -700,7 +730,7 @@ mod tests {
     }
 
     #[test]
-    fn an_identifier_links_to_the_one_other_section_of_its_page_that_lists_it() {
+    fn an_identifier_links_to_the_one_section_that_lists_it() {
         let mut listed: HashMap<String, Vec<(usize, String)>> = HashMap::new();
         listed.insert(
             "t3.micro".into(),
@@ -711,14 +741,22 @@ mod tests {
             vec![(0, "general-purpose".into()), (0, "memory".into())],
         );
         listed.insert("c5.large".into(), vec![(1, "compute".into())]);
+        listed.insert(
+            "spot_with_fallback".into(),
+            vec![(1, "spot".into()), (2, "spot-options".into())],
+        );
         assert_eq!(
             listed_in(&listed, "`t3.micro`", 0, Some("examples")),
             Some((0, "general-purpose"))
         );
         // Two sections list it: either could be meant.
         assert_eq!(listed_in(&listed, "m5.large", 0, Some("examples")), None);
-        // Another note's table is not about it.
-        assert_eq!(listed_in(&listed, "c5.large", 0, Some("examples")), None);
+        // Its own note lists it nowhere: the one section of the site that does.
+        assert_eq!(
+            listed_in(&listed, "c5.large", 0, Some("examples")),
+            Some((1, "compute"))
+        );
+        assert_eq!(listed_in(&listed, "SPOT_WITH_FALLBACK", 0, None), None);
     }
 
     #[test]

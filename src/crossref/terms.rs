@@ -538,8 +538,13 @@ impl Terms {
                             whole,
                         });
                     }
+                    // "Views (Temporary)" glosses; "Billing Usage (system.billing.usage)"
+                    // names the table.
+                    let identifier = |i: &str| !i.contains(' ') && i.contains(['.', '_']);
                     if inner.is_some_and(|i| {
-                        all_common(i) && !i.split_whitespace().any(looks_like_name)
+                        all_common(i)
+                            && !i.split_whitespace().any(looks_like_name)
+                            && !identifier(i)
                     }) {
                         break;
                     }

@@ -55,9 +55,24 @@ pub(crate) struct Callout {
     pub(crate) offset: usize,
 }
 
-/// The roles of the callouts around the event last handed out, innermost last; read by the
-/// adapters after this one.
-pub(crate) type Roles = RefCell<Vec<Role>>;
+/// The roles of the callouts around the event last handed out, innermost last, each with
+/// whether its title names a choice guide ([`is_guide`]); read by the adapters after this one.
+pub(crate) type Roles = RefCell<Vec<(Role, bool)>>;
+
+/// Does a title say that what follows helps choose ("Choosing a Store", "When to Use
+/// Which", and for a callout "Algorithm Selection")? A heading "Feature Selection" names
+/// a topic of machine learning, not advice.
+pub(crate) fn is_guide(title: &str, callout: bool) -> bool {
+    let title = title.to_lowercase();
+    let advice = [
+        "selection guide",
+        "choosing",
+        "choose",
+        "when to use",
+        "which to use",
+    ];
+    advice.iter().any(|w| title.contains(w)) || (callout && title.contains("selection"))
+}
 
 /// Obsidian's callout types and their aliases, by canonical name.
 const TYPES: &[(&str, &[&str])] = &[
@@ -421,7 +436,9 @@ impl<'a> Step<'a> for Callouts<'_> {
         match self.changes.pop_front().flatten() {
             Some(Change::Open(rec)) => {
                 self.open.push(rec);
-                self.roles.borrow_mut().push(self.found[rec].role);
+                let found = &self.found[rec];
+                let guide = is_guide(&found.title, true);
+                self.roles.borrow_mut().push((found.role, guide));
             }
             Some(Change::Close) => {
                 if let Some(rec) = self.open.pop() {

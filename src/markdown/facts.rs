@@ -16,6 +16,10 @@ pub(crate) struct Scenario {
     pub(crate) offset: usize,
     /// The tip or trap callout it was found in.
     pub(crate) role: Option<Role>,
+    /// The answer is written as a plain word or phrase ("Guardrails for content
+    /// filtering"), not as a name: a scenario only where the site has a term by that name.
+    #[serde(default)]
+    pub(crate) weak: bool,
 }
 
 /// The content shown for a comparison on the cram sheet.

@@ -2,7 +2,7 @@
 //! callouts, and "X vs Y" comparisons. Runs in both passes, so ids are claimed identically.
 
 use super::adapter::{Step, Upstream};
-use super::callouts::{Role, Roles};
+use super::callouts::{is_guide, Role, Roles};
 use super::facts::{Block, Columns, Comparison, Facts, Scenario, ScenarioTable};
 use super::{IdSet, Spanned};
 use crate::config::Config;
@@ -309,7 +309,55 @@ const MAX_NEED_WORDS: usize = 10;
 /// Choice where need`, or the whole item `Choice for need` ("Model Monitor for drift
 /// detection"). The choice must be written as a name; the need runs to the first aside
 /// (a parenthesis, a dash, a semicolon).
+#[cfg(test)]
 pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
+    for_item(text).filter(|f| !f.weak).map(Found::pair)
+}
+
+/// A need and its choice as an item states them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) need: String,
+    pub(crate) choice: String,
+    /// The choice is a plain word or phrase, not written as a name (see [`Scenario::weak`]).
+    pub(crate) weak: bool,
+}
+
+impl Found {
+    fn strict(need: String, choice: String) -> Found {
+        Found {
+            need,
+            choice,
+            weak: false,
+        }
+    }
+
+    #[cfg(test)]
+    fn pair(self) -> (String, String) {
+        (self.need, self.choice)
+    }
+}
+
+/// A choice written as a plain capitalised word or phrase ("Guardrails", "Custom tags"):
+/// it may be a term of the site, which only the web can tell.
+fn could_be_term(choice: &str) -> bool {
+    let lower = choice.to_lowercase();
+    (1..=3).contains(&choice.split_whitespace().count())
+        && choice.chars().next().is_some_and(char::is_uppercase)
+        && !["the ", "a ", "an ", "this ", "these ", "it ", "they "]
+            .iter()
+            .any(|a| lower.starts_with(a))
+        && !choice.contains([':', '=', ',', '.', '?', '!', '%', '$'])
+        // "Integration with MLflow" describes; a name has no small words between.
+        && !choice
+            .split_whitespace()
+            .skip(1)
+            .any(|w| ["with", "of", "for", "to", "in", "on", "by", "and", "or"].contains(&w))
+        && balanced(choice)
+}
+
+/// [`parse_for_item`], also when the choice is only [`could_be_term`] (then `weak`).
+fn for_item(text: &str) -> Option<Found> {
     // "Use S3 bucket policy for:" opens a list, it states nothing.
     if text.trim_end().ends_with(':') {
         return None;
@@ -330,7 +378,14 @@ pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
         .filter_map(|m| need_all.find(m))
         .min()
         .unwrap_or(need_all.len());
-    let need = clean(&need_all[..end]);
+    let mut need = clean(&need_all[..end]);
+    // "Use `SPOT_WITH_FALLBACK` for worker nodes and keep the driver On-Demand to ...": a
+    // recommendation's need ends where a second instruction begins.
+    if verb.is_some() && need.split_whitespace().count() > MAX_NEED_WORDS {
+        if let Some(i) = need.find(" and ") {
+            need.truncate(i);
+        }
+    }
     let choice_words = choice.split_whitespace().count();
     let need_words = need.split_whitespace().count();
     // Without a verb the item is the statement entire: short, nothing after the need.
@@ -356,8 +411,9 @@ pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
                             || !crate::words::is_common(&choice))))
         }
     };
+    let weak = !choice_named && could_be_term(&choice);
     (whole
-        && choice_named
+        && (choice_named || weak)
         && !glossed
         && choice_words >= 1
         && (1..=MAX_NEED_WORDS).contains(&need_words)
@@ -367,16 +423,17 @@ pub(crate) fn parse_for_item(text: &str) -> Option<(String, String)> {
             .is_some_and(|c| !c.is_uppercase() || verb.is_some() || acronym(&need))
         && balanced(&choice)
         && balanced(&need))
-    .then_some((need, choice))
+    .then_some(Found { need, choice, weak })
 }
 
 /// Does `need` open with an acronym ("RAG", "ETL jobs"), written in capitals as any
 /// sentence would?
 fn acronym(need: &str) -> bool {
     need.split_whitespace().next().is_some_and(|w| {
-        w.chars().filter(char::is_ascii_uppercase).count() >= 2
-            && w.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        let mut chars = w.chars();
+        // "MLOps", "CI/CD": it opens with two capitals.
+        chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.next().is_some_and(|c| c.is_ascii_uppercase())
     })
 }
 
@@ -482,7 +539,14 @@ const PURPOSE: &[&str] = &[
 /// cheap`): the need and the choice. A definition (`Availability Zones: Made of multiple
 /// data centers`, `Neptune: graph database`) is neither: the right side of the first form
 /// must be a short name, and the second needs a purpose or a workload.
+#[cfg(test)]
 pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
+    colon_item(text).filter(|f| !f.weak).map(Found::pair)
+}
+
+/// [`parse_colon_item`], also when the choice of `Choice: purpose` is only
+/// [`could_be_term`] (then `weak`).
+fn colon_item(text: &str) -> Option<Found> {
     let text = text.trim();
     let i = find_outside_code(text, ": ")?;
     let (left, right) = (
@@ -504,7 +568,7 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
             && crate::words::names_something(&choice)
             && choice.split_whitespace().count() <= 4
         {
-            return Some((clean(right), choice));
+            return Some(Found::strict(clean(right), choice));
         }
     }
     let left_words = left.split_whitespace().count();
@@ -565,7 +629,7 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
         && !name.to_lowercase().contains(&left.to_lowercase())
         && !left.to_lowercase().contains(&name.to_lowercase())
     {
-        return Some((left, right.to_string()));
+        return Some(Found::strict(left, right.to_string()));
     }
     // Choice: purpose.
     let purpose = PURPOSE.iter().any(|p| lower.starts_with(p))
@@ -577,12 +641,14 @@ pub(crate) fn parse_colon_item(text: &str) -> Option<(String, String)> {
         .map_or(left.as_str(), |(name, _)| name)
         .trim()
         .to_string();
-    (purpose
-        && left_words <= 6
-        && right_words <= 16
-        && !is_comparison(&choice)
-        && crate::words::names_something(&choice))
-    .then(|| (clean(right), choice))
+    let named = crate::words::names_something(&choice);
+    let weak = !named && could_be_term(&choice);
+    (purpose && left_words <= 6 && right_words <= 16 && !is_comparison(&choice) && (named || weak))
+        .then(|| Found {
+            need: clean(right),
+            choice,
+            weak,
+        })
 }
 
 /// `s` less its parenthesised asides.
@@ -659,6 +725,113 @@ fn anchor(ids: &RefCell<IdSet>, scenario: &str) -> String {
     ids.borrow_mut().claim(&format!("sc-{base}"))
 }
 
+/// An item of a guide to choosing, `Choice: need` ("XGBoost: Most versatile, start here
+/// for tabular data", "Linear Learner: Sparse data, need interpretability"): outside a
+/// guide the same line defines its left side.
+fn guide_item(text: &str) -> Option<Found> {
+    let i = find_outside_code(text, ": ")?;
+    let choice = clean(&text[..i]);
+    let need = clean(text[i + 2..].trim().trim_end_matches('.'));
+    let named = (1..=4).contains(&choice.split_whitespace().count())
+        && choice.chars().next().is_some_and(|c| !c.is_lowercase())
+        && crate::words::names_something(&choice)
+        && balanced(&choice);
+    // "Latency: Choose a region close to your users" names a criterion and what to do.
+    let instruction = need.split_whitespace().next().is_some_and(|w| {
+        let w = w.to_lowercase();
+        [
+            "check", "choose", "use", "pick", "select", "make", "ensure", "consider", "verify",
+        ]
+        .contains(&w.as_str())
+    });
+    let phrase = !instruction
+        && (1..=MAX_NEED_WORDS + 2).contains(&need.split_whitespace().count())
+        && balanced(&need)
+        && find_outside_code(&need, ": ").is_none()
+        && !need.contains("://");
+    (named && phrase).then(|| Found::strict(need, choice))
+}
+
+/// The words that open a sentence saying what a thing suits.
+const SUITED: &[&str] = &[
+    "best for ",
+    "ideal for ",
+    "great for ",
+    "good for ",
+    "perfect for ",
+];
+
+/// The need of the first sentence of `cell` that opens with [`SUITED`] words ("Ideal for
+/// short-term usage."), up to the sentence's end.
+fn suited_need(cell: &str) -> Option<String> {
+    cell.split(". ").find_map(|sentence| {
+        let sentence = sentence.trim();
+        let lower = sentence.to_lowercase();
+        let opener = SUITED.iter().find(|s| lower.starts_with(*s))?;
+        let need = sentence[opener.len()..]
+            .trim_end_matches(['.', '!', ';'])
+            .trim();
+        let need = need.split([';', '(']).next().unwrap_or("").trim();
+        ((1..=MAX_NEED_WORDS).contains(&need.split_whitespace().count()) && balanced(need))
+            .then(|| clean(need))
+    })
+}
+
+/// The first of `tries` that finds a choice written as a name, else the first that finds
+/// one at all.
+fn first_found(tries: [&dyn Fn() -> Option<Found>; 4]) -> Option<Found> {
+    let mut weak = None;
+    for f in tries.iter().filter_map(|t| t()) {
+        if !f.weak {
+            return Some(f);
+        }
+        weak.get_or_insert(f);
+    }
+    weak
+}
+
+/// The text of the bold words an item opens with ("**Custom tags for chargebacks**: Apply
+/// ..."), if it does.
+fn bold_lead(body: &[Spanned]) -> Option<String> {
+    let mut events = body
+        .iter()
+        .skip_while(|(e, _)| matches!(e, Event::TaskListMarker(_) | Event::Start(Tag::Paragraph)));
+    let (first, _) = events.next()?;
+    if !matches!(first, Event::Start(Tag::Strong)) {
+        return None;
+    }
+    let inner: Vec<Spanned> = events
+        .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Strong)))
+        .cloned()
+        .collect();
+    Some(inline_text(&inner))
+}
+
+/// An item that opens with a bold lead states its choice in the lead ("**system.billing.usage
+/// for cost analysis**: ...") or in a sentence after it ("**Spot saves 90%**: Use
+/// `SPOT_WITH_FALLBACK` for worker nodes").
+fn lead_item(body: &[Spanned], text: &str) -> Option<Found> {
+    let lead = bold_lead(body)?;
+    // "**A.** Use SageMaker Autopilot for ...": an answer option, not advice.
+    if lead.chars().filter(|c| c.is_alphabetic()).count() < 2 || lead.starts_with("Option") {
+        return None;
+    }
+    let rest = text
+        .strip_prefix(lead.as_str())?
+        .trim_start_matches([':', ' ', '-', '—', '–']);
+    let mut tries = vec![for_item(&lead)];
+    for clause in rest.split([';', '.', '!']).map(str::trim) {
+        tries.push(parse_suits_item(clause).map(|(n, c)| Found::strict(n, c)));
+        tries.push(for_item(clause));
+    }
+    let mut found = tries.into_iter().flatten();
+    let first = found.next()?;
+    if first.weak {
+        return Some(found.find(|f| !f.weak).unwrap_or(first));
+    }
+    Some(first)
+}
+
 /// Plain text of inline events, code spans kept in backticks.
 fn inline_text(events: &[Spanned]) -> String {
     let mut out = String::new();
@@ -709,6 +882,8 @@ pub(crate) struct Extract<'b> {
     item_depth: usize,
     /// The comparison heading whose section is being read, waiting for its table or diagram.
     comparing: Option<usize>,
+    /// Does the heading of the section being read name a guide to choosing?
+    guide: bool,
 }
 
 /// Where the outline put a scenario's id: the start of its item, paragraph or table row in
@@ -764,21 +939,32 @@ impl<'b> Extract<'b> {
             replay,
             item_depth: 0,
             comparing: None,
+            guide: false,
         }
     }
 
     fn role(&self) -> Option<Role> {
-        self.roles.borrow().last().copied()
+        self.roles.borrow().last().map(|r| r.0)
+    }
+
+    /// Is the innermost callout, or else the section, a guide to choosing ([`is_guide`])?
+    fn in_guide(&self) -> bool {
+        self.roles.borrow().last().map_or(self.guide, |r| r.1)
     }
 
     fn add(&mut self, scenario: String, answer: String, offset: usize) -> String {
-        let id = anchor(self.ids, &scenario);
+        self.add_found(Found::strict(scenario, answer), offset)
+    }
+
+    fn add_found(&mut self, found: Found, offset: usize) -> String {
+        let id = anchor(self.ids, &found.need);
         self.facts.scenarios.push(Scenario {
-            text: scenario,
-            answer,
+            text: found.need,
+            answer: found.choice,
             id: id.clone(),
             offset,
             role: self.role().filter(|r| *r != Role::Other),
+            weak: found.weak,
         });
         id
     }
@@ -789,7 +975,8 @@ impl<'b> Extract<'b> {
         inner: Upstream<'_, I>,
         out: &mut Out<'a>,
     ) {
-        let allowed = matches!(self.role(), None | Some(Role::Tip | Role::Trap));
+        let guide = self.in_guide();
+        let allowed = guide || matches!(self.role(), None | Some(Role::Tip | Role::Trap));
         let body = take_until(inner, |e| {
             matches!(
                 e,
@@ -805,21 +992,32 @@ impl<'b> Extract<'b> {
             let right = t.split_once(": ").map_or("", |(_, r)| r.trim());
             link_texts(&body).iter().any(|l| l == right)
         };
+        // "[Mind Map](...) for outlining topics" points to a page.
+        let unlinked = |f: &Found| !link_texts(&body).iter().any(|l| l.contains(&f.choice));
         let found = text.as_deref().and_then(|t| {
-            parse(t)
-                .or_else(|| (!toc(t)).then(|| parse_colon_item(t)).flatten())
-                // "[Mind Map](...) for outlining topics" points to a page.
-                .or_else(|| {
-                    parse_for_item(t)
-                        .or_else(|| parse_suits_item(t))
-                        .filter(|(_, choice)| {
-                            !link_texts(&body)
-                                .iter()
-                                .any(|l| l.contains(choice.as_str()))
-                        })
-                })
+            let whole = first_found([
+                &|| parse(t).map(|(n, c)| Found::strict(n, c)),
+                &|| (!toc(t)).then(|| colon_item(t)).flatten(),
+                &|| for_item(t).filter(unlinked),
+                &|| {
+                    parse_suits_item(t)
+                        .map(|(n, c)| Found::strict(n, c))
+                        .filter(unlinked)
+                },
+            ]);
+            match whole {
+                Some(f) if !f.weak => Some(f),
+                whole => lead_item(&body, t)
+                    .filter(unlinked)
+                    .or_else(|| guide.then(|| guide_item(t)).flatten())
+                    .or(whole),
+            }
         });
-        let found = found.filter(|(need, choice)| stated_choice(need, choice));
+        // A weak choice is not written as a name: the web checks that it is a term.
+        let found = found.filter(|f| match f.weak {
+            true => plausible(&f.need, &f.choice),
+            false => stated_choice(&f.need, &f.choice),
+        });
         self.open_block(out, start, found, "li", body);
     }
 
@@ -829,13 +1027,13 @@ impl<'b> Extract<'b> {
         &mut self,
         out: &mut Out<'a>,
         start: Spanned<'a>,
-        found: Option<(String, String)>,
+        found: Option<Found>,
         tag: &str,
         body: Vec<Spanned<'a>>,
     ) {
         match found {
-            Some((scenario, answer)) => {
-                let id = self.add(scenario, answer, start.1.start);
+            Some(found) => {
+                let id = self.add_found(found, start.1.start);
                 let on = if tag == "li" {
                     Marked::Item
                 } else {
@@ -863,7 +1061,9 @@ impl<'b> Extract<'b> {
         let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Paragraph)));
         let in_tip = matches!(self.role(), Some(Role::Tip | Role::Trap)) && self.item_depth == 0;
         let found = in_tip.then(|| parse(&inline_text(&body))).flatten();
-        let found = found.filter(|(need, choice)| stated_choice(need, choice));
+        let found = found
+            .filter(|(need, choice)| stated_choice(need, choice))
+            .map(|(n, c)| Found::strict(n, c));
         self.open_block(out, start, found, "p", body);
     }
 
@@ -876,6 +1076,7 @@ impl<'b> Extract<'b> {
         let body = take_until(inner, |e| matches!(e, Event::End(TagEnd::Heading(_))));
         self.comparing = None;
         let title = inline_text(&body);
+        self.guide = is_guide(&title, false);
         if is_comparison(&title) {
             let id = match &start.0 {
                 Event::Start(Tag::Heading { id, .. }) => id.as_ref().map(|i| i.to_string()),
@@ -964,6 +1165,28 @@ impl<'b> Extract<'b> {
         ids
     }
 
+    /// A table whose notes say what each row's thing suits: `| **Spot Instances** | $0.028
+    /// | Can be interrupted. Best for flexible workloads. |`. The need is the sentence's rest,
+    /// the choice the row's first cell, written as a name.
+    fn suited_rows(
+        &mut self,
+        rows: &[Vec<String>],
+        starts: &[usize],
+    ) -> Option<Vec<Option<String>>> {
+        let mut ids = Vec::new();
+        for (row, &offset) in rows.iter().skip(1).zip(starts) {
+            let choice = clean(&cell(row, 0));
+            let need = row.iter().skip(1).find_map(|c| suited_need(c));
+            let named = (1..=4).contains(&choice.split_whitespace().count())
+                && crate::words::names_something(&choice);
+            match need.filter(|n| named && stated_choice(n, &choice)) {
+                Some(need) => ids.push(Some(self.add(need, choice, offset))),
+                None => ids.push(None),
+            }
+        }
+        ids.iter().any(Option::is_some).then_some(ids)
+    }
+
     /// A transposed table's scenarios: its row of needs (`Best For`, `Use Case`), each cell
     /// answered by its column's header. Every scenario of the row shares the row's id.
     fn transposed(
@@ -1013,6 +1236,7 @@ impl<'b> Extract<'b> {
                     id: shared.clone(),
                     offset,
                     role: self.role().filter(|r| *r != Role::Other),
+                    weak: false,
                 }),
             }
         }
@@ -1055,7 +1279,10 @@ impl<'b> Extract<'b> {
         }
         let row_ids = match classify(&header, self.config) {
             Some(cols) => self.rows(&rows, &row_starts, cols),
-            None => match self.transposed(&rows, &row_starts) {
+            None => match self
+                .transposed(&rows, &row_starts)
+                .or_else(|| self.suited_rows(&rows, &row_starts))
+            {
                 Some(ids) => ids,
                 None => {
                     out.push_back(start);
@@ -1485,6 +1712,49 @@ mod tests {
             "Great for teams that need a long explanation of everything that happens here",
         ] {
             assert_eq!(parse_for_item(item), None, "{item}");
+        }
+    }
+
+    #[test]
+    fn a_row_whose_notes_say_what_it_suits() {
+        let md = "| Launch Type | Price | Notes |\n|---|---|---|\n\
+                  | **On-Demand Instance** | $0.096 | Pay-as-you-go. Ideal for short-term usage. |\n\
+                  | **Savings Plans** | $0.058 | Flexible savings plan. |\n\
+                  | **Spot Instances** | $0.028 | Can be interrupted. Best for flexible workloads. |\n";
+        let (_, facts) = run(md);
+        assert_eq!(
+            pairs(&facts),
+            [
+                ("short-term usage", "On-Demand Instance"),
+                ("flexible workloads", "Spot Instances")
+            ]
+        );
+        assert_eq!(suited_need("Good value overall"), None);
+    }
+
+    #[test]
+    fn a_choice_written_as_a_plain_word_is_weak() {
+        for (item, need, choice) in [
+            ("Pipelines for MLOps", "MLOps", "Pipelines"),
+            (
+                "Guardrails for content filtering",
+                "content filtering",
+                "Guardrails",
+            ),
+        ] {
+            let found = for_item(item).unwrap();
+            assert_eq!((found.need.as_str(), found.choice.as_str()), (need, choice));
+            assert!(found.weak, "{item}");
+        }
+        let found = colon_item("Regions: For deploying applications and infrastructure").unwrap();
+        assert_eq!(found.choice, "Regions");
+        assert!(found.weak);
+        // Neither a name nor a plain phrase: a sentence, an article, a number.
+        for item in [
+            "The DDL for creating securables",
+            "45 questions for 90 minutes",
+        ] {
+            assert_eq!(for_item(item), None, "{item}");
         }
     }
 

@@ -212,13 +212,29 @@ fn render_note(
     highlighter: &markdown::Highlighter,
 ) -> Rendered {
     let view = web.view(index, i);
+    let marks = &index.pages[i].page.outline.marks;
+    // A weak scenario the web dropped leaves no id behind.
+    let kept: Vec<markdown::scenarios::Mark>;
+    let marks = match view.dropped() {
+        [] => marks.as_slice(),
+        dropped => {
+            let dropped: std::collections::HashSet<&str> =
+                dropped.iter().map(String::as_str).collect();
+            kept = marks
+                .iter()
+                .filter(|m| !dropped.contains(m.id.as_str()))
+                .cloned()
+                .collect();
+            &kept
+        }
+    };
     let env = Env {
         highlighter,
         links: &index.resolver(i),
         diagrams: config.diagrams,
         config,
         xref: Some(&view),
-        marks: Some(&index.pages[i].page.outline.marks),
+        marks: Some(marks),
     };
     markdown::render(&index.pages[i].page.prepared, &env)
 }

@@ -45,6 +45,53 @@ fn admonition(line: &str) -> Option<(String, &'static str, String)> {
     Some((kind.to_lowercase(), fold, title))
 }
 
+/// An admonition written on one line, its list run into the header: `!!! warning "Key
+/// Points" - Execution role is assumed by SageMaker - KMS for encryption at rest`, or `1.
+/// Use least privilege 2. Enable encryption`. MkDocs shows such a line as text; it is a
+/// list whose line breaks were lost, and is read as the admonition it was meant to be.
+/// Returns the header, whether the list is numbered, and each item's (byte in `line`, text).
+type OneLine<'a> = ((String, &'static str, String), bool, Vec<(usize, &'a str)>);
+
+fn one_line(line: &str) -> Option<OneLine<'_>> {
+    let line = line.trim_end();
+    let open = line.find('"')?;
+    let close = open + 1 + line[open + 1..].find('"')?;
+    let header = admonition(&line[..=close])?;
+    let body = &line[close + 1..];
+    let lead = body.len() - body.trim_start().len();
+    let body_at = close + 1 + lead;
+    let body = body.trim_start();
+    let numbered = body.starts_with("1. ");
+    if !(body.starts_with("- ") || numbered) {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut rest = &body[2..];
+    let mut at = body_at + 2;
+    let mut n = 2;
+    loop {
+        let sep = if numbered {
+            format!(" {n}. ")
+        } else {
+            " - ".to_string()
+        };
+        match rest.find(&sep) {
+            Some(i) => {
+                items.push((at, rest[..i].trim()));
+                rest = &rest[i + sep.len()..];
+                at += i + sep.len();
+                n += 1;
+            }
+            None => {
+                items.push((at, rest.trim()));
+                break;
+            }
+        }
+    }
+    let items: Vec<(usize, &str)> = items.into_iter().filter(|(_, t)| !t.is_empty()).collect();
+    (items.len() >= 2).then_some((header, numbered, items))
+}
+
 /// MkDocs admonitions: a header line, then a body indented four more spaces than it,
 /// ending at the first line (not blank) indented less. They nest.
 pub(super) fn admonitions(text: &str) -> Option<(String, OffsetMap)> {
@@ -84,6 +131,29 @@ pub(super) fn admonitions(text: &str) -> Option<(String, OffsetMap)> {
         if fences.code(content) {
             prefix(&mut w, &quote(depth), start);
             w.copy(content, start + cut);
+            continue;
+        }
+        if let Some(((kind, fold, title), numbered, items)) =
+            (depth < MAX_NESTING).then(|| one_line(content)).flatten()
+        {
+            w.insert(&callout_line(depth, &kind, fold, &title), start + cut);
+            for (k, (at, item)) in items.into_iter().enumerate() {
+                let at = start + cut + at;
+                prefix(&mut w, &quote(depth + 1), at);
+                let marker = if numbered {
+                    format!("{}. ", k + 1)
+                } else {
+                    "- ".into()
+                };
+                w.insert(&marker, at);
+                w.copy(item, at);
+                w.insert("\n", at + item.len());
+            }
+            // A line right below would continue the last item.
+            if all.get(n + 1).is_some_and(|(_, l)| !l.trim().is_empty()) {
+                w.insert("\n", start + line.len());
+            }
+            changed = true;
             continue;
         }
         let opened = (depth < MAX_NESTING).then(|| admonition(content)).flatten();
@@ -132,6 +202,21 @@ mod tests {
             "> [!example]\n> ```python\n> x = 1\n>\n> y = 2\n> ```\n"
         );
         assert_eq!(run(admonitions, "Wow!!! Really\n"), "Wow!!! Really\n");
+        // A list run into its header line is the list it was.
+        assert_eq!(
+            run(
+                admonitions,
+                "!!! warning \"Key Points\" - XGBoost: tabular data - BlazingText: text\nAfter.\n"
+            ),
+            "> [!warning] Key Points\n> - XGBoost: tabular data\n> - BlazingText: text\n\nAfter.\n"
+        );
+        assert_eq!(
+            run(
+                admonitions,
+                "!!! tip \"Do\" 1. Use least privilege 2. Encrypt\n"
+            ),
+            "> [!tip] Do\n> 1. Use least privilege\n> 2. Encrypt\n"
+        );
         assert_eq!(
             run(
                 admonitions,
