@@ -539,12 +539,19 @@ impl Terms {
                         });
                     }
                     // "Views (Temporary)" glosses; "Billing Usage (system.billing.usage)"
-                    // names the table.
+                    // names the table, "AWS Points of Presence (Edge Locations)" the other
+                    // name of the thing.
                     let identifier = |i: &str| !i.contains(' ') && i.contains(['.', '_']);
+                    let title_case = |i: &str| {
+                        i.split_whitespace().count() >= 2
+                            && i.split_whitespace()
+                                .all(|w| w.starts_with(char::is_uppercase))
+                    };
                     if inner.is_some_and(|i| {
                         all_common(i)
                             && !i.split_whitespace().any(looks_like_name)
                             && !identifier(i)
+                            && !title_case(i)
                     }) {
                         break;
                     }
