@@ -777,11 +777,11 @@ fn suited_need(cell: &str) -> Option<String> {
     })
 }
 
-/// The first of `tries` that finds a choice written as a name, else the first that finds
-/// one at all.
-fn first_found(tries: [&dyn Fn() -> Option<Found>; 4]) -> Option<Found> {
+/// The first of `found` whose choice is written as a name, else the first at all; reads
+/// no further than the first of the former.
+fn first_found(found: impl IntoIterator<Item = Option<Found>>) -> Option<Found> {
     let mut weak = None;
-    for f in tries.iter().filter_map(|t| t()) {
+    for f in found.into_iter().flatten() {
         if !f.weak {
             return Some(f);
         }
@@ -819,17 +819,16 @@ fn lead_item(body: &[Spanned], text: &str) -> Option<Found> {
     let rest = text
         .strip_prefix(lead.as_str())?
         .trim_start_matches([':', ' ', '-', '—', '–']);
-    let mut tries = vec![for_item(&lead)];
-    for clause in rest.split([';', '.', '!']).map(str::trim) {
-        tries.push(parse_suits_item(clause).map(|(n, c)| Found::strict(n, c)));
-        tries.push(for_item(clause));
-    }
-    let mut found = tries.into_iter().flatten();
-    let first = found.next()?;
-    if first.weak {
-        return Some(found.find(|f| !f.weak).unwrap_or(first));
-    }
-    Some(first)
+    let clauses = rest
+        .split([';', '.', '!'])
+        .map(str::trim)
+        .flat_map(|clause| {
+            [
+                parse_suits_item(clause).map(|(n, c)| Found::strict(n, c)),
+                for_item(clause),
+            ]
+        });
+    first_found(std::iter::once(for_item(&lead)).chain(clauses))
 }
 
 /// Plain text of inline events, code spans kept in backticks.
@@ -987,15 +986,18 @@ impl<'b> Extract<'b> {
             )
         });
         let text = allowed.then(|| inline_text(&body));
+        // The item's link texts, read once and only when a candidate needs them.
+        let read = std::cell::OnceCell::new();
+        let links = || read.get_or_init(|| link_texts(&body));
         // `Topic: [a note](link)` is a table of contents, not a choice.
         let toc = |t: &str| {
             let right = t.split_once(": ").map_or("", |(_, r)| r.trim());
-            link_texts(&body).iter().any(|l| l == right)
+            links().iter().any(|l| l == right)
         };
         // "[Mind Map](...) for outlining topics" points to a page.
-        let unlinked = |f: &Found| !link_texts(&body).iter().any(|l| l.contains(&f.choice));
+        let unlinked = |f: &Found| !links().iter().any(|l| l.contains(&f.choice));
         let found = text.as_deref().and_then(|t| {
-            let whole = first_found([
+            let tries: [&dyn Fn() -> Option<Found>; 4] = [
                 &|| parse(t).map(|(n, c)| Found::strict(n, c)),
                 &|| (!toc(t)).then(|| colon_item(t)).flatten(),
                 &|| for_item(t).filter(unlinked),
@@ -1004,7 +1006,8 @@ impl<'b> Extract<'b> {
                         .map(|(n, c)| Found::strict(n, c))
                         .filter(unlinked)
                 },
-            ]);
+            ];
+            let whole = first_found(tries.iter().map(|t| t()));
             match whole {
                 Some(f) if !f.weak => Some(f),
                 whole => lead_item(&body, t)
