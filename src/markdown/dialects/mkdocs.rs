@@ -66,8 +66,9 @@ fn one_line(line: &str) -> Option<OneLine<'_>> {
         return None;
     }
     let mut items = Vec::new();
-    let mut rest = &body[2..];
-    let mut at = body_at + 2;
+    let marker = if numbered { "1. ".len() } else { "- ".len() };
+    let mut rest = &body[marker..];
+    let mut at = body_at + marker;
     let mut n = 2;
     loop {
         let sep = if numbered {
@@ -75,18 +76,14 @@ fn one_line(line: &str) -> Option<OneLine<'_>> {
         } else {
             " - ".to_string()
         };
-        match rest.find(&sep) {
-            Some(i) => {
-                items.push((at, rest[..i].trim()));
-                rest = &rest[i + sep.len()..];
-                at += i + sep.len();
-                n += 1;
-            }
-            None => {
-                items.push((at, rest.trim()));
-                break;
-            }
-        }
+        let end = rest.find(&sep);
+        let piece = &rest[..end.unwrap_or(rest.len())];
+        // Each item's text stands where it is in the line, its spaces aside.
+        items.push((at + piece.len() - piece.trim_start().len(), piece.trim()));
+        let Some(i) = end else { break };
+        rest = &rest[i + sep.len()..];
+        at += i + sep.len();
+        n += 1;
     }
     let items: Vec<(usize, &str)> = items.into_iter().filter(|(_, t)| !t.is_empty()).collect();
     (items.len() >= 2).then_some((header, numbered, items))
@@ -217,6 +214,16 @@ mod tests {
             ),
             "> [!tip] Do\n> 1. Use least privilege\n> 2. Encrypt\n"
         );
+        // Each item maps to its own text in the line (diagnostics point there).
+        for line in [
+            "!!! tip \"Do\" 1. Use least privilege 2. Encrypt",
+            "!!! tip \"Do\" -  Use least privilege -  Encrypt",
+        ] {
+            let (_, _, items) = one_line(line).unwrap();
+            for (at, text) in items {
+                assert_eq!(&line[at..at + text.len()], text, "{line}");
+            }
+        }
         assert_eq!(
             run(
                 admonitions,
