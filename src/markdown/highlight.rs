@@ -12,9 +12,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::{Color, FontStyle, Highlighter as Styler, Style, Theme};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// Languages that are shown as they are: never highlighted, never warned about.
@@ -346,6 +347,8 @@ impl Highlighter {
             |(l, c)| self.render(l, c).map(Arc::from),
             &self.cache,
         );
+        // The lines parsed are of no more use once the blocks are done; their memory is.
+        rayon::broadcast(|_| drop(LINES.take()));
     }
 
     /// `items` made into HTML in parallel: read from the persistent cache under `key` where
@@ -459,13 +462,13 @@ impl Highlighter {
                 s
             })
         };
-        let mut parser = ParseState::new(syntax);
+        let mut parser = Rc::new(ParseState::new(syntax));
         let mut stack = ScopeStack::new();
         let mut out = Spans::with_capacity(code.len() * 2);
         for line in LinesWithEndings::from(code) {
-            let ops = parser.parse_line(line, syntaxes).ok()?;
+            let ops = parse_line(&mut parser, line, syntaxes)?;
             let mut at = 0;
-            for (pos, op) in &ops {
+            for (pos, op) in ops.iter() {
                 let pos = (*pos).min(line.len());
                 if pos > at {
                     let (l, d) = style_of(&stack);
@@ -493,6 +496,73 @@ thread_local! {
 
 /// How many scope stacks [`STYLES`] keeps before it starts again.
 const STYLES_KEPT: usize = 1 << 16;
+
+/// A parse state, shared: a line's end state is the next line's start state.
+type State = Rc<ParseState>;
+/// A line's scope operations, by byte offset.
+type Ops = Rc<[(usize, ScopeStackOp)]>;
+/// Each text's parses: the state it starts in, its operations, the state it leaves.
+type Parses = FxHashMap<Box<str>, Vec<(State, Ops, State)>>;
+
+/// Lines parsed before on this thread, by their text: code repeats lines (imports, keys,
+/// closing brackets) across blocks and notes, and a line parsed from the same state parses
+/// the same way, so its regex matching is done once per text and state. Two generations
+/// bound it: when the newer is full it becomes the older, and a line found in the older
+/// moves to the newer.
+#[derive(Default)]
+struct Lines {
+    newer: Parses,
+    older: Parses,
+}
+
+thread_local! {
+    static LINES: RefCell<Lines> = RefCell::default();
+}
+
+/// How many texts one generation of [`Lines`] holds.
+const LINES_KEPT: usize = 1 << 12;
+/// The most start states one text is kept with.
+const STATES_PER_LINE: usize = 4;
+
+impl Lines {
+    fn find(&mut self, line: &str, state: &State) -> Option<(Ops, State)> {
+        let same =
+            |(before, ..): &&(State, Ops, State)| Rc::ptr_eq(before, state) || **before == **state;
+        if let Some((_, ops, after)) = self.newer.get(line).and_then(|p| p.iter().find(same)) {
+            return Some((ops.clone(), after.clone()));
+        }
+        let (_, ops, after) = self.older.get(line)?.iter().find(same)?.clone();
+        self.keep(line, state.clone(), ops.clone(), after.clone());
+        Some((ops, after))
+    }
+
+    fn keep(&mut self, line: &str, before: State, ops: Ops, after: State) {
+        if self.newer.len() >= LINES_KEPT && !self.newer.contains_key(line) {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        let parses = self.newer.entry(line.into()).or_default();
+        if parses.len() < STATES_PER_LINE {
+            parses.push((before, ops, after));
+        }
+    }
+}
+
+/// `line` parsed from `state`, which it moves on: from [`LINES`] where the same text was
+/// parsed from the same state before, else by syntect.
+fn parse_line(state: &mut State, line: &str, syntaxes: &SyntaxSet) -> Option<Ops> {
+    LINES.with_borrow_mut(|lines| {
+        if let Some((ops, after)) = lines.find(line, state) {
+            *state = after;
+            return Some(ops);
+        }
+        let mut next = ParseState::clone(state);
+        let ops: Ops = next.parse_line(line, syntaxes).ok()?.into();
+        let next = Rc::new(next);
+        lines.keep(line, state.clone(), ops.clone(), next.clone());
+        *state = next;
+        Some(ops)
+    })
+}
 
 /// Highlighted HTML being written. A run of text of one look is one element named after
 /// its look in both themes, `<k-LIGHT-DARK>` (`<k-3b-2>`: colour 3 bold, colour 2): 17 bytes
@@ -795,6 +865,28 @@ mod tests {
         );
         assert!(h.highlight("dockerfile", "FROM x\n").is_some());
         assert!(h.highlight("no-such-lang", "x").is_none());
+    }
+
+    #[test]
+    fn a_line_parsed_again_parses_as_syntect_parses_it_from_its_own_state() {
+        // "x = 1" is code, then text inside a docstring, then code again; the memo must
+        // tell the states apart and give each the operations syntect gives.
+        let h = Highlighter::default();
+        let syntax = h.find("python").unwrap();
+        let code = "x = 1\n\"\"\"\nx = 1\n\"\"\"\nx = 1\n";
+        let mut plain = ParseState::new(syntax);
+        let want: Vec<_> = LinesWithEndings::from(code)
+            .map(|l| plain.parse_line(l, h.syntaxes()).unwrap())
+            .collect();
+        assert_ne!(want[0], want[2], "the docstring line differs");
+        for _ in 0..2 {
+            let mut state = Rc::new(ParseState::new(syntax));
+            let got: Vec<_> = LinesWithEndings::from(code)
+                .map(|l| parse_line(&mut state, l, h.syntaxes()).unwrap().to_vec())
+                .collect();
+            assert_eq!(got, want);
+        }
+        assert!(LINES.with_borrow(|l| l.newer.contains_key("x = 1\n")));
     }
 
     #[test]
