@@ -30,6 +30,12 @@ pub(crate) trait Step<'a> {
     /// Told of each event as it goes downstream, in queue order (for state that adapters
     /// after this one read while they handle that event).
     fn handed_out(&mut self, _ev: &Spanned<'a>) {}
+
+    /// True for a step that passes every event through as it is, and so is skipped (an
+    /// adapter this pass does not use); asked once, when the adapter is made.
+    fn idle(&self) -> bool {
+        false
+    }
 }
 
 /// An event adapter made of a [`Step`].
@@ -38,12 +44,14 @@ pub(crate) struct Adapter<'a, I: Iterator<Item = Spanned<'a>>, S> {
     step: S,
     queue: VecDeque<Spanned<'a>>,
     finished: bool,
+    idle: bool,
 }
 
 impl<'a, I: Iterator<Item = Spanned<'a>>, S: Step<'a>> Adapter<'a, I, S> {
     pub(crate) fn new(upstream: I, step: S) -> Self {
         Adapter {
             upstream: upstream.peekable(),
+            idle: step.idle(),
             step,
             queue: VecDeque::new(),
             finished: false,
@@ -55,6 +63,9 @@ impl<'a, I: Iterator<Item = Spanned<'a>>, S: Step<'a>> Iterator for Adapter<'a, 
     type Item = Spanned<'a>;
 
     fn next(&mut self) -> Option<Spanned<'a>> {
+        if self.idle {
+            return self.upstream.next();
+        }
         loop {
             if let Some(ev) = self.queue.pop_front() {
                 self.step.handed_out(&ev);

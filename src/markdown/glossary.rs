@@ -98,6 +98,10 @@ impl<'a> Step<'a> for Glossary<'_> {
         }
         out.push_back((ev, range));
     }
+
+    fn idle(&self) -> bool {
+        self.view.is_none()
+    }
 }
 
 /// Adds the "Scenarios that point here" box at the end of each section some answer names
@@ -151,6 +155,10 @@ impl<'a> Step<'a> for Backlinks<'_> {
         if let Some(html) = self.view.and_then(|v| v.backlinks_box(None)) {
             out.push_back((Event::Html(html.into()), 0..0));
         }
+    }
+
+    fn idle(&self) -> bool {
+        self.view.is_none()
     }
 }
 

@@ -456,6 +456,10 @@ impl<'a, S: Step<'a>> Step<'a> for Option<S> {
             s.handed_out(ev);
         }
     }
+
+    fn idle(&self) -> bool {
+        self.as_ref().is_none_or(|s| s.idle())
+    }
 }
 
 #[cfg(test)]
