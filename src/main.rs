@@ -12,6 +12,13 @@ use studysite::{BuildOptions, Config};
 #[global_allocator]
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's options, read at its start (the crate prefixes its symbols with `_rjem_`):
+/// pages freed are handed back to the system after a second, not ten, so memory a stage is
+/// done with does not count again in the next stage's peak (10,000 shared-generator notes:
+/// 610 -> 509 MB peak, the same time).
+#[export_name = "_rjem_malloc_conf"]
+static MALLOC_CONF: &[u8; 37] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
 #[derive(Parser)]
 #[command(
     name = "studysite",
