@@ -93,8 +93,7 @@ impl Web {
                 let heading = page.outline.headings.iter().rfind(|h| h.offset < s.offset);
                 let heading_text = heading.map_or("", |h| h.text.as_str());
                 if links.is_empty() {
-                    let by_head = || terms.by_head(&s.answer, Some(p), heading_text);
-                    if let Some(t) = by_head().or_else(|| terms.by_stem(&s.answer, Some(p))) {
+                    if let Some(t) = by_form(&terms, &s.answer, p, heading_text) {
                         links.push((0..s.answer.len(), t));
                     }
                 }
@@ -281,6 +280,29 @@ fn listed_in<'a>(
         [(q, id)] => Some((*q, id.as_str())),
         _ => None,
     }
+}
+
+/// The term an answer names in another form: by its head or another form of its words,
+/// the answer whole, then without its gloss ("Dense (Semantic)" is "Dense Search" under
+/// "Dense vs Sparse vs Hybrid Search"), then by the name the gloss gives
+/// ("Pay-per-Token (Foundation Model API)" is "Foundation Model APIs").
+fn by_form(terms: &Terms, answer: &str, p: usize, heading: &str) -> Option<usize> {
+    let form = |a: &str| {
+        terms
+            .by_head(a, Some(p), heading)
+            .or_else(|| terms.by_stem(a, Some(p)))
+    };
+    let (bare, gloss) = terms::split_parens(answer.trim());
+    form(answer).or_else(|| {
+        let gloss = gloss?;
+        form(bare).or_else(|| {
+            let whole = terms.find(gloss, Some(p), terms::Mode::Answer);
+            match whole.as_slice() {
+                [(r, t)] if r.len() == gloss.len() => Some(*t),
+                _ => form(gloss),
+            }
+        })
+    })
 }
 
 /// Does one link of `links` cover all of `answer` (its backticks and spacing aside)?
@@ -848,6 +870,31 @@ mod tests {
         let html = answers(notes);
         assert_eq!(html[0], "<a href=\"monitoring.html\">Model Monitor</a>");
         assert!(!html[1].contains("memory-optimization"), "{}", html[1]);
+    }
+
+    #[test]
+    fn an_answer_with_a_gloss_links_to_the_name_or_the_gloss() {
+        let notes: &[(&str, &str)] = &[
+            (
+                "search.md",
+                "# Retrieval\n\n## Dense Search\n\nEmbeddings and vector similarity.\n\n\
+                 ## Foundation Model APIs\n\nPay per token for hosted models.\n",
+            ),
+            (
+                "compare.md",
+                "# Compare\n\n## Dense vs Sparse vs Hybrid Vector Search\n\n| Scenario | Pick |\n|---|---|\n\
+                 | Meaning matters | Dense (Semantic) |\n| Spiky traffic | Pay-per-Token (Foundation Model API) |\n",
+            ),
+        ];
+        let html = answers(notes);
+        // The name without its gloss, by its head: "Dense" is "Dense Search".
+        assert!(html[0].contains("search.html#dense-search"), "{}", html[0]);
+        // The gloss names the term where the name does not.
+        assert!(
+            html[1].contains("search.html#foundation-model-apis"),
+            "{}",
+            html[1]
+        );
     }
 
     fn answers(notes: &[(&str, &str)]) -> Vec<String> {

@@ -325,7 +325,7 @@ fn all_common_word(part: &str) -> bool {
 }
 
 /// "Name (other name)": the name and what the parentheses hold.
-fn split_parens(name: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_parens(name: &str) -> (&str, Option<&str>) {
     if let Some(open) = name.find(" (") {
         if let Some(inner) = name[open + 2..].strip_suffix(')') {
             if !inner.contains(['(', ')']) {
