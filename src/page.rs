@@ -77,7 +77,10 @@ impl Page {
         // their own: a change to one need not render every page again.
         visible.quizzes.clear();
         visible.clozes.clear();
-        let digest = hash_of((format!("{:?}", note.front), format!("{visible:?}")));
+        // The outline as the page cache encodes it (all of it: the cache reads it back);
+        // a debug string of it cost as much as the parse of a small note.
+        let outline_bytes = postcard::to_stdvec(&visible).unwrap_or_default();
+        let digest = hash_of((format!("{:?}", note.front), outline_bytes));
         Page {
             note,
             prepared,
