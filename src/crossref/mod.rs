@@ -104,7 +104,11 @@ impl Web {
                         return Some(format!("{}#{}", placed.url, h.id));
                     }
                     let t = kind_term(&terms, terms::clean_heading(&h.text), p, &h.id)?;
-                    Some(term_url(index, &terms.terms[t]))
+                    // A kind's section names its kinds: "Broadcast Hash" under "Join
+                    // Optimization Quick Reference" is not in a "Quick Reference" of commands.
+                    let term = &terms.terms[t];
+                    let text = section_text(&index.pages[term.page].page, term.id.as_deref());
+                    mentions_every_word(text, &s.answer).then(|| term_url(index, term))
                 });
                 // "append" under "Output Modes", "Default" under "Streaming Triggers": a
                 // word that is an option of the kind its heading names links to the section
@@ -397,6 +401,31 @@ fn kind_term(terms: &Terms, heading: &str, page: usize, own: &str) -> Option<usi
             return None;
         }
     }
+}
+
+/// The body of the section `id` of `page` (to the next heading as high or higher), or
+/// all of it.
+fn section_text<'a>(page: &'a crate::page::Page, id: Option<&str>) -> &'a str {
+    let body = &*page.note.body;
+    let headings = &page.outline.headings;
+    let Some(at) = id.and_then(|id| headings.iter().position(|h| h.id == id)) else {
+        return body;
+    };
+    let start = headings[at].offset.min(body.len());
+    let end = headings[at + 1..]
+        .iter()
+        .find(|h| h.level <= headings[at].level)
+        .map_or(body.len(), |h| h.offset.min(body.len()));
+    body.get(start..end.max(start)).unwrap_or(body)
+}
+
+/// Does `text` hold every word of `answer`, case aside?
+fn mentions_every_word(text: &str, answer: &str) -> bool {
+    let text = text.to_lowercase();
+    answer
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .all(|w| text.contains(&w.to_lowercase()))
 }
 
 /// Where `term` is defined, relative to the site root.
@@ -892,6 +921,36 @@ mod tests {
         // The gloss names the term where the name does not.
         assert!(
             html[1].contains("search.html#foundation-model-apis"),
+            "{}",
+            html[1]
+        );
+    }
+
+    #[test]
+    fn a_kind_links_to_the_section_of_its_kind_only_where_that_names_it() {
+        let notes: &[(&str, &str)] = &[
+            (
+                "commands.md",
+                "# Commands\n\n## Quick Reference\n\n| Command | Use |\n|---|---|\n\
+                 | `DESCRIBE` | Columns |\n",
+            ),
+            (
+                "tuning.md",
+                "# Tuning\n\n## Tuning Strategies\n\nGrid search tries every point; random \
+                 search samples them.\n",
+            ),
+            (
+                "picks.md",
+                "# Picks\n\n## Join Optimization Quick Reference\n\n| Scenario | Join |\n\
+                 |---|---|\n| Small table | Broadcast Hash |\n\n\
+                 ## Hyperparameter Tuning Strategies\n\n| Scenario | Strategy |\n|---|---|\n\
+                 | Few parameters | Grid Search |\n",
+            ),
+        ];
+        let html = answers(notes);
+        assert!(!html[0].contains("commands.html"), "{}", html[0]);
+        assert!(
+            html[1].contains("tuning.html#tuning-strategies"),
             "{}",
             html[1]
         );
