@@ -956,6 +956,39 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_bank_of_questions_does_not_define_its_subject() {
+        let q =
+            |n: usize| format!("## Question {n}\n\nWhich one?\n\nA) One\nB) Two\n\nAnswer: A\n\n");
+        let bank = format!("# Practice Questions: MLflow\n\n{}{}{}", q(1), q(2), q(3));
+        let notes: &[(&str, &str)] = &[
+            ("practice/mlflow.md", &bank),
+            (
+                "practice/spark.md",
+                "# Practice Questions: Spark\n\nSoon.\n",
+            ),
+            (
+                "practice/delta.md",
+                "# Practice Questions: Delta\n\nSoon.\n",
+            ),
+            ("notes/tracking.md", "# Tracking\n\nRuns go to MLflow.\n"),
+        ];
+        let (_dir, config, index, _) = index(notes);
+        let terms = Terms::build(&config, &index);
+        let page = |rel: &str| index.pages.iter().position(|p| p.page.note.rel == rel);
+        let (bank, other) = (page("practice/mlflow.md"), page("practice/spark.md"));
+        assert_eq!(index.pages[bank.unwrap()].page.outline.quizzes.len(), 3);
+        let subject = |p| {
+            terms
+                .terms
+                .iter()
+                .any(|t| Some(t.page) == p && t.kind == terms::Kind::Subject)
+        };
+        // The folder's other pages keep theirs ("Spark", its title less the shared words).
+        assert!(subject(other));
+        assert!(!subject(bank));
+    }
+
     fn answers(notes: &[(&str, &str)]) -> Vec<String> {
         let (index, web, _) = web_of(notes);
         web.entries

@@ -21,6 +21,9 @@ const MAX_NAME_WORDS: usize = 6;
 /// In how many notes a heading of common words must recur to be structure ("Overview",
 /// "Key Features", "Use Cases"): at least this many, and one note in [`STRUCTURE_SHARE`].
 const STRUCTURE_NOTES: usize = 3;
+/// Quizzes from which a page is a question bank (where they are also as many as half its
+/// headings), whose title is no definition: a note that ends on a few questions stays one.
+const QUESTION_BANK: usize = 3;
 const STRUCTURE_SHARE: usize = 40;
 
 /// How many different things a heading's last word must follow to be structure.
@@ -562,7 +565,15 @@ impl Terms {
             let subject = subjects[i].as_str();
             let file_like =
                 ["readme", "index", "home", "_index"].contains(&subject.to_lowercase().as_str());
-            if !file_like && !structure(subject) && names_a_thing(clean_heading(subject)) {
+            // A bank of practice questions asks about its subject; the notes define it.
+            let quizzes = page.outline.quizzes.len();
+            let question_bank =
+                quizzes >= QUESTION_BANK && quizzes * 2 >= page.outline.headings.len();
+            if !file_like
+                && !question_bank
+                && !structure(subject)
+                && names_a_thing(clean_heading(subject))
+            {
                 push(clean_heading(subject), i, None, Kind::Subject, false, true);
             }
             for alias in &page.note.front.aliases {
