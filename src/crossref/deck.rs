@@ -205,7 +205,7 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
         let rel = by_url
             .get(page)
             .map_or("", |&p| index.pages[p].page.note.rel.as_str());
-        let front = if f.context.is_empty() {
+        let mut front = if f.context.is_empty() {
             escaped(&f.prompt)
         } else {
             format!(
@@ -214,6 +214,12 @@ pub(crate) fn cards(web: &Web, index: &Index) -> Vec<Card> {
                 escaped(&f.prompt)
             )
         };
+        if !f.hints.is_empty() {
+            front.push_str(&format!(
+                "<p class=\"rv-hint\">{}</p>",
+                escaped(&f.hints.join(" · "))
+            ));
+        }
         out.push(Card {
             id: card_id(rel, &[f.kind, &f.prompt, &f.answer]),
             kind: f.kind.to_string(),

@@ -149,6 +149,9 @@ pub(crate) struct FlashCard {
     /// of a scenario's table.
     pub(crate) context: String,
     pub(crate) prompt: String,
+    /// The other cells of a scenario's table row, with their headers ("vCPU 16", "Memory
+    /// 128 GB"): what tells "Very large datasets" from "Large datasets" in a table of sizes.
+    pub(crate) hints: Vec<String>,
     pub(crate) answer: String,
     pub(crate) source: String,
     pub(crate) url: String,
@@ -271,9 +274,16 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
         ) {
             continue;
         }
+        let body = &index.pages[e.page].page.note.body;
         cards.push(FlashCard {
             kind: "scenario",
             context,
+            hints: row_hints(
+                body,
+                e.scenario.offset,
+                &e.scenario.text,
+                &e.scenario.answer,
+            ),
             prompt: e.scenario.text.clone(),
             answer: e.scenario.answer.clone(),
             source: index.pages[e.page].title.clone(),
@@ -313,6 +323,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
                 kind,
                 prompt,
                 context,
+                hints: Vec::new(),
                 answer,
                 source: index.pages[p].title.clone(),
                 url,
@@ -352,6 +363,102 @@ const BLANK: &str = "_____";
 
 /// Does `front` name every word of `answer` (less a vendor's prefix), each word or a
 /// longer form of it ("Auto" in "Automatic")?
+/// The other cells of the table row at `offset` of `body` that holds `need` and `answer`,
+/// each after its column's header ("Memory 128 GB"). None where the row is not a table's,
+/// either cell is not found, or a cell names a word of the answer (it would give it away).
+fn row_hints(body: &str, offset: usize, need: &str, answer: &str) -> Vec<String> {
+    /// At most this many hints, each at most this many characters.
+    const HINTS: usize = 3;
+    const HINT_CHARS: usize = 40;
+    let Some(start) = body
+        .get(..offset)
+        .map(|b| b.rfind('\n').map_or(0, |i| i + 1))
+    else {
+        return Vec::new();
+    };
+    let cells = |line: &str| -> Option<Vec<String>> {
+        let line = line.trim();
+        let inner = line.strip_prefix('|')?;
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        Some(inner.split('|').map(|c| plain_cell(c.trim())).collect())
+    };
+    let Some(row) = body[start..].lines().next().and_then(cells) else {
+        return Vec::new();
+    };
+    // The header: the first line of the run of table lines above the row.
+    let above: Vec<&str> = body[..start]
+        .lines()
+        .rev()
+        .take_while(|l| l.trim_start().starts_with('|'))
+        .collect();
+    let Some(header) = above.last().and_then(|l| cells(l)) else {
+        return Vec::new();
+    };
+    let same = |cell: &str, text: &str| cell.eq_ignore_ascii_case(text.trim().trim_matches('`'));
+    let (Some(n), Some(a)) = (
+        row.iter().position(|c| same(c, need)),
+        row.iter().position(|c| same(c, answer)),
+    ) else {
+        return Vec::new();
+    };
+    if header.len() != row.len() || row.len() < 3 {
+        return Vec::new();
+    }
+    let shares_a_word = |cell: &str| {
+        let lower = cell.to_lowercase();
+        answer
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .any(|w| lower.contains(&w.to_lowercase()))
+    };
+    let hints: Vec<String> = row
+        .iter()
+        .zip(&header)
+        .enumerate()
+        .filter(|&(i, (cell, _))| i != n && i != a && !cell.is_empty())
+        .map(|(_, (cell, head))| {
+            if head.is_empty() {
+                cell.clone()
+            } else {
+                format!("{head}: {cell}")
+            }
+        })
+        .collect();
+    let fits = hints.len() <= HINTS
+        && hints
+            .iter()
+            .all(|h| h.chars().count() <= HINT_CHARS && !shares_a_word(h));
+    if fits {
+        hints
+    } else {
+        Vec::new()
+    }
+}
+
+/// A table cell as text: its bold, emphasis or code marks around it and its backslash
+/// escapes gone (`**ml.r5.\*`** is `ml.r5.*`).
+fn plain_cell(cell: &str) -> String {
+    let mut c = cell;
+    for mark in ["**", "__", "`", "*", "_"] {
+        if c.len() > 2 * mark.len() && c.starts_with(mark) && c.ends_with(mark) {
+            let inner = &c[mark.len()..c.len() - mark.len()];
+            // "`a` and `b`" is two spans, not one.
+            if !inner.contains(mark) {
+                c = inner.trim();
+            }
+        }
+    }
+    let mut out = String::with_capacity(c.len());
+    let mut chars = c.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match chars.peek() {
+            Some(&next) if ch == '\\' && next.is_ascii_punctuation() => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
 fn given_away(answer: &str, front: &str) -> bool {
     let words = |t: &str| -> Vec<String> {
         t.split(|c: char| !c.is_alphanumeric())
@@ -509,6 +616,34 @@ pub(crate) fn cram_sheet(index: &Index) -> CramSheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_card_carries_the_other_cells_of_its_row() {
+        let body = "## Sizes\n\n| Instance | vCPU | Memory | Use Case |\n|---|---|---|---|\n\
+                    | ml.r5.xlarge | 4 | 32 GB | Large datasets |\n\
+                    | **ml.r5.4xlarge** | 16 | 128 GB | Very large datasets |\n";
+        let at = body.find("| **ml.r5.4xlarge").unwrap();
+        assert_eq!(
+            row_hints(body, at, "Very large datasets", "ml.r5.4xlarge"),
+            ["vCPU: 16", "Memory: 128 GB"]
+        );
+        // A cell that names the answer would give it away: no hints at all.
+        let body = "| Need | Pick | Why |\n|---|---|---|\n| Streams | Kinesis | Kinesis scales |\n";
+        let at = body.find("| Streams").unwrap();
+        assert!(row_hints(body, at, "Streams", "Kinesis").is_empty());
+        // Two columns have nothing else to say; prose is no row.
+        let body = "| Need | Pick |\n|---|---|\n| Streams | Kinesis |\n";
+        assert!(row_hints(body, body.find("| Streams").unwrap(), "Streams", "Kinesis").is_empty());
+        assert!(row_hints("Streams: Kinesis\n", 0, "Streams", "Kinesis").is_empty());
+    }
+
+    #[test]
+    fn a_cell_loses_its_marks_and_escapes_only() {
+        assert_eq!(plain_cell("**Default**"), "Default");
+        assert_eq!(plain_cell("ml.r5.\\*"), "ml.r5.*");
+        assert_eq!(plain_cell("`a` and `b`"), "`a` and `b`");
+        assert_eq!(plain_cell("`failOnNewColumns`"), "failOnNewColumns");
+    }
     use crate::testing::index;
     use std::sync::Arc;
 
