@@ -386,12 +386,21 @@ fn row_hints(body: &str, offset: usize, need: &str, answer: &str) -> Vec<String>
         return Vec::new();
     };
     // The header: the first line of the run of table lines above the row.
+    // Bounded, so a table of many rows costs rows x this, not rows squared: a row further
+    // down than that from its header gets no hints.
+    const ROWS_UP: usize = 256;
     let above: Vec<&str> = body[..start]
         .lines()
         .rev()
         .take_while(|l| l.trim_start().starts_with('|'))
+        .take(ROWS_UP)
         .collect();
-    let Some(header) = above.last().and_then(|l| cells(l)) else {
+    // The header is the line above the delimiter row (`|---|:---:|`).
+    let delimiter =
+        |l: &str| l.contains('-') && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));
+    let n_above = above.len();
+    let header_found = n_above >= 2 && delimiter(above[n_above - 2].trim());
+    let Some(header) = above.last().filter(|_| header_found).and_then(|l| cells(l)) else {
         return Vec::new();
     };
     let same = |cell: &str, text: &str| cell.eq_ignore_ascii_case(text.trim().trim_matches('`'));
