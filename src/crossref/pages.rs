@@ -4,11 +4,11 @@
 use super::Web;
 use crate::index::{Index, Target};
 use crate::markdown::callouts::{Callout, Role};
-use crate::markdown::facts::Block;
+use crate::markdown::facts::{Block, ScenarioTable};
 use crate::markdown::headings::{Heading, IdSet};
 use crate::slug::heading_id;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The ids of the parts of the study pages that notes may link to (`cram-sheet.html#exam-tips`).
@@ -255,6 +255,8 @@ pub(crate) fn when_to_use(web: &Web, index: &Index, from: &str) -> WhenToUse {
 /// The scenarios, tips and traps of the site as cards.
 pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
     let mut cards = Vec::new();
+    // Per page, made when a scenario of it first asks.
+    let mut rows_of: HashMap<usize, RowsByCell> = HashMap::new();
     for e in &web.entries {
         // The heading above says what kind of choice it is ("Column mapping modes"), the
         // note's title what it is about ("AWS Glue · Job Types").
@@ -274,16 +276,13 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
         ) {
             continue;
         }
-        let body = &index.pages[e.page].page.note.body;
+        let rows = rows_of
+            .entry(e.page)
+            .or_insert_with(|| RowsByCell::of(&index.pages[e.page].page.outline.facts.tables));
         cards.push(FlashCard {
             kind: "scenario",
             context,
-            hints: row_hints(
-                body,
-                e.scenario.offset,
-                &e.scenario.text,
-                &e.scenario.answer,
-            ),
+            hints: rows.hints(&e.scenario.text, &e.scenario.answer),
             prompt: e.scenario.text.clone(),
             answer: e.scenario.answer.clone(),
             source: index.pages[e.page].title.clone(),
@@ -361,113 +360,101 @@ pub(crate) fn without_markup(text: &str) -> String {
 /// What stands in for the blanked term on a card.
 const BLANK: &str = "_____";
 
+/// The rows of a page's scenario tables (the extractor's plain text, header row first) by
+/// the text of each of their cells, lower case and out of code ticks.
+struct RowsByCell<'a> {
+    tables: &'a [ScenarioTable],
+    /// A cell's text: the tables and rows holding it.
+    rows: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl<'a> RowsByCell<'a> {
+    fn of(tables: &'a [ScenarioTable]) -> RowsByCell<'a> {
+        let mut rows: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (t, table) in tables.iter().enumerate() {
+            for (r, row) in table.rows.iter().enumerate().skip(1) {
+                for cell in row {
+                    rows.entry(cell_key(cell)).or_default().push((t, r));
+                }
+            }
+        }
+        RowsByCell { tables, rows }
+    }
+
+    /// The other cells of the row that holds `need` and `answer`, each after its column's
+    /// header ("Memory: 128 GB"). None where no row holds both, the table has two columns,
+    /// or a cell names a word of the answer (it would give it away).
+    fn hints(&self, need: &str, answer: &str) -> Vec<String> {
+        /// At most this many hints, each at most this many characters.
+        const HINTS: usize = 3;
+        const HINT_CHARS: usize = 40;
+        let (need, answer_key) = (cell_key(need), cell_key(answer));
+        let found = self
+            .rows
+            .get(&need)
+            .into_iter()
+            .flatten()
+            .find_map(|&(t, r)| {
+                let (header, row) = (&self.tables[t].rows[0], &self.tables[t].rows[r]);
+                let n = row.iter().position(|c| cell_key(c) == need)?;
+                let a = row.iter().position(|c| cell_key(c) == answer_key)?;
+                Some((header, row, n, a))
+            });
+        let Some((header, row, n, a)) = found else {
+            return Vec::new();
+        };
+        if header.len() != row.len() || row.len() < 3 {
+            return Vec::new();
+        }
+        let shares_a_word = |cell: &str| {
+            let lower = cell.to_lowercase();
+            answer
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 3)
+                .any(|w| lower.contains(&w.to_lowercase()))
+        };
+        let hints: Vec<String> = row
+            .iter()
+            .zip(header)
+            .enumerate()
+            .filter(|&(i, (cell, _))| i != n && i != a && !cell.is_empty())
+            .map(|(_, (cell, head))| {
+                let (cell, head) = (one_code_span(cell), one_code_span(head));
+                if head.is_empty() {
+                    cell.to_string()
+                } else {
+                    format!("{head}: {cell}")
+                }
+            })
+            .collect();
+        let fits = hints.len() <= HINTS
+            && hints
+                .iter()
+                .all(|h| h.chars().count() <= HINT_CHARS && !shares_a_word(h));
+        if fits {
+            hints
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// A cell as [`RowsByCell`] keys it.
+fn cell_key(cell: &str) -> String {
+    cell.trim().trim_matches('`').to_lowercase()
+}
+
+/// A cell that is one code span, as its text ("`failOnNewColumns`"); any other as it is
+/// ("`a` and `b`").
+fn one_code_span(cell: &str) -> &str {
+    cell.strip_prefix('`')
+        .and_then(|c| c.strip_suffix('`'))
+        .filter(|c| !c.contains('`'))
+        .unwrap_or(cell)
+}
+
 /// Does `front` name every word of `answer` (less a vendor's prefix), each word or a
 /// longer form of it ("Auto" in "Automatic")?
-/// The other cells of the table row at `offset` of `body` that holds `need` and `answer`,
-/// each after its column's header ("Memory 128 GB"). None where the row is not a table's,
-/// either cell is not found, or a cell names a word of the answer (it would give it away).
-fn row_hints(body: &str, offset: usize, need: &str, answer: &str) -> Vec<String> {
-    /// At most this many hints, each at most this many characters.
-    const HINTS: usize = 3;
-    const HINT_CHARS: usize = 40;
-    let Some(start) = body
-        .get(..offset)
-        .map(|b| b.rfind('\n').map_or(0, |i| i + 1))
-    else {
-        return Vec::new();
-    };
-    let cells = |line: &str| -> Option<Vec<String>> {
-        let line = line.trim();
-        let inner = line.strip_prefix('|')?;
-        let inner = inner.strip_suffix('|').unwrap_or(inner);
-        Some(inner.split('|').map(|c| plain_cell(c.trim())).collect())
-    };
-    let Some(row) = body[start..].lines().next().and_then(cells) else {
-        return Vec::new();
-    };
-    // The header: the first line of the run of table lines above the row.
-    // Bounded, so a table of many rows costs rows x this, not rows squared: a row further
-    // down than that from its header gets no hints.
-    const ROWS_UP: usize = 256;
-    let above: Vec<&str> = body[..start]
-        .lines()
-        .rev()
-        .take_while(|l| l.trim_start().starts_with('|'))
-        .take(ROWS_UP)
-        .collect();
-    // The header is the line above the delimiter row (`|---|:---:|`).
-    let delimiter =
-        |l: &str| l.contains('-') && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));
-    let n_above = above.len();
-    let header_found = n_above >= 2 && delimiter(above[n_above - 2].trim());
-    let Some(header) = above.last().filter(|_| header_found).and_then(|l| cells(l)) else {
-        return Vec::new();
-    };
-    let same = |cell: &str, text: &str| cell.eq_ignore_ascii_case(text.trim().trim_matches('`'));
-    let (Some(n), Some(a)) = (
-        row.iter().position(|c| same(c, need)),
-        row.iter().position(|c| same(c, answer)),
-    ) else {
-        return Vec::new();
-    };
-    if header.len() != row.len() || row.len() < 3 {
-        return Vec::new();
-    }
-    let shares_a_word = |cell: &str| {
-        let lower = cell.to_lowercase();
-        answer
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 3)
-            .any(|w| lower.contains(&w.to_lowercase()))
-    };
-    let hints: Vec<String> = row
-        .iter()
-        .zip(&header)
-        .enumerate()
-        .filter(|&(i, (cell, _))| i != n && i != a && !cell.is_empty())
-        .map(|(_, (cell, head))| {
-            if head.is_empty() {
-                cell.clone()
-            } else {
-                format!("{head}: {cell}")
-            }
-        })
-        .collect();
-    let fits = hints.len() <= HINTS
-        && hints
-            .iter()
-            .all(|h| h.chars().count() <= HINT_CHARS && !shares_a_word(h));
-    if fits {
-        hints
-    } else {
-        Vec::new()
-    }
-}
-
-/// A table cell as text: its bold, emphasis or code marks around it and its backslash
-/// escapes gone (`**ml.r5.\*`** is `ml.r5.*`).
-fn plain_cell(cell: &str) -> String {
-    let mut c = cell;
-    for mark in ["**", "__", "`", "*", "_"] {
-        if c.len() > 2 * mark.len() && c.starts_with(mark) && c.ends_with(mark) {
-            let inner = &c[mark.len()..c.len() - mark.len()];
-            // "`a` and `b`" is two spans, not one.
-            if !inner.contains(mark) {
-                c = inner.trim();
-            }
-        }
-    }
-    let mut out = String::with_capacity(c.len());
-    let mut chars = c.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match chars.peek() {
-            Some(&next) if ch == '\\' && next.is_ascii_punctuation() => {}
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
 fn given_away(answer: &str, front: &str) -> bool {
     let words = |t: &str| -> Vec<String> {
         t.split(|c: char| !c.is_alphanumeric())
@@ -628,30 +615,41 @@ mod tests {
 
     #[test]
     fn a_row_card_carries_the_other_cells_of_its_row() {
-        let body = "## Sizes\n\n| Instance | vCPU | Memory | Use Case |\n|---|---|---|---|\n\
-                    | ml.r5.xlarge | 4 | 32 GB | Large datasets |\n\
-                    | **ml.r5.4xlarge** | 16 | 128 GB | Very large datasets |\n";
-        let at = body.find("| **ml.r5.4xlarge").unwrap();
+        let table = |rows: &[&[&str]]| ScenarioTable {
+            id: None,
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+        };
+        let sizes = [table(&[
+            &["Instance", "vCPU", "Memory", "Use Case"],
+            &["ml.r5.xlarge", "4", "32 GB", "Large datasets"],
+            &["`ml.r5.4xlarge`", "16", "128 GB", "Very large datasets"],
+        ])];
+        let rows = RowsByCell::of(&sizes);
         assert_eq!(
-            row_hints(body, at, "Very large datasets", "ml.r5.4xlarge"),
+            rows.hints("Very large datasets", "ml.r5.4xlarge"),
             ["vCPU: 16", "Memory: 128 GB"]
         );
+        // A row that does not hold the answer is not the scenario's.
+        assert!(rows.hints("Very large datasets", "ml.r5.xlarge").is_empty());
         // A cell that names the answer would give it away: no hints at all.
-        let body = "| Need | Pick | Why |\n|---|---|---|\n| Streams | Kinesis | Kinesis scales |\n";
-        let at = body.find("| Streams").unwrap();
-        assert!(row_hints(body, at, "Streams", "Kinesis").is_empty());
-        // Two columns have nothing else to say; prose is no row.
-        let body = "| Need | Pick |\n|---|---|\n| Streams | Kinesis |\n";
-        assert!(row_hints(body, body.find("| Streams").unwrap(), "Streams", "Kinesis").is_empty());
-        assert!(row_hints("Streams: Kinesis\n", 0, "Streams", "Kinesis").is_empty());
+        let why = [table(&[
+            &["Need", "Pick", "Why"],
+            &["Streams", "Kinesis", "Kinesis scales"],
+        ])];
+        assert!(RowsByCell::of(&why).hints("Streams", "Kinesis").is_empty());
+        // Two columns have nothing else to say.
+        let two = [table(&[&["Need", "Pick"], &["Streams", "Kinesis"]])];
+        assert!(RowsByCell::of(&two).hints("Streams", "Kinesis").is_empty());
     }
 
     #[test]
-    fn a_cell_loses_its_marks_and_escapes_only() {
-        assert_eq!(plain_cell("**Default**"), "Default");
-        assert_eq!(plain_cell("ml.r5.\\*"), "ml.r5.*");
-        assert_eq!(plain_cell("`a` and `b`"), "`a` and `b`");
-        assert_eq!(plain_cell("`failOnNewColumns`"), "failOnNewColumns");
+    fn a_cell_of_one_code_span_shows_its_text() {
+        assert_eq!(one_code_span("`failOnNewColumns`"), "failOnNewColumns");
+        assert_eq!(one_code_span("`a` and `b`"), "`a` and `b`");
+        assert_eq!(one_code_span("Default"), "Default");
     }
     use crate::testing::index;
     use std::sync::Arc;
