@@ -10,7 +10,7 @@
 use super::is_study_note;
 use super::terms::clean_heading;
 use crate::index::Index;
-use crate::markdown::headings::Heading;
+use crate::markdown::headings::{section_end, Heading};
 use std::collections::HashMap;
 
 /// A section whose heading names a kind.
@@ -56,10 +56,7 @@ impl Kinds {
             let page = &placed.page;
             let headings = &page.outline.headings;
             for (i, h) in headings.iter().enumerate() {
-                let end = headings[i + 1..]
-                    .iter()
-                    .find(|n| n.level <= h.level)
-                    .map_or(page.note.body.len(), |n| n.offset);
+                let end = section_end(headings, i, page.note.body.len());
                 let k = key(&h.text);
                 if k.is_empty() {
                     continue;

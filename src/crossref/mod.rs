@@ -412,10 +412,7 @@ fn section_text<'a>(page: &'a crate::page::Page, id: Option<&str>) -> &'a str {
         return body;
     };
     let start = headings[at].offset.min(body.len());
-    let end = headings[at + 1..]
-        .iter()
-        .find(|h| h.level <= headings[at].level)
-        .map_or(body.len(), |h| h.offset.min(body.len()));
+    let end = crate::markdown::headings::section_end(headings, at, body.len());
     body.get(start..end.max(start)).unwrap_or(body)
 }
 

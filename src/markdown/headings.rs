@@ -66,6 +66,15 @@ pub(crate) struct Heading {
     pub(crate) offset: usize,
 }
 
+/// Where the section of `headings[at]` ends in a body of `len` bytes: at the next heading
+/// as high or higher, else at the end.
+pub(crate) fn section_end(headings: &[Heading], at: usize, len: usize) -> usize {
+    headings[at + 1..]
+        .iter()
+        .find(|h| h.level <= headings[at].level)
+        .map_or(len, |h| h.offset.min(len))
+}
+
 /// Gives every heading an id (its `{#id}` attribute, else GitHub's slug of its text) and
 /// records it in `headings`.
 pub(crate) struct Ids<'b> {
