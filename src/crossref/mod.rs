@@ -67,6 +67,8 @@ impl Web {
         let mut dropped = vec![Vec::new(); index.pages.len()];
         let kinds = kinds::Kinds::build(index);
         let listed = listings(index);
+        // A kind's section in lower case, made once however many choices it is asked for.
+        let mut lowered: HashMap<usize, String> = HashMap::new();
         for (p, placed) in index.pages.iter().enumerate() {
             let page = &placed.page;
             if !is_study_note(index, p) {
@@ -107,7 +109,10 @@ impl Web {
                     // A kind's section names its kinds: "Broadcast Hash" under "Join
                     // Optimization Quick Reference" is not in a "Quick Reference" of commands.
                     let term = &terms.terms[t];
-                    let text = section_text(&index.pages[term.page].page, term.id.as_deref());
+                    let text = lowered.entry(t).or_insert_with(|| {
+                        section_text(&index.pages[term.page].page, term.id.as_deref())
+                            .to_lowercase()
+                    });
                     mentions_every_word(text, &s.answer).then(|| term_url(index, term))
                 });
                 // "append" under "Output Modes", "Default" under "Streaming Triggers": a
@@ -416,13 +421,12 @@ fn section_text<'a>(page: &'a crate::page::Page, id: Option<&str>) -> &'a str {
     body.get(start..end.max(start)).unwrap_or(body)
 }
 
-/// Does `text` hold every word of `answer`, case aside?
-fn mentions_every_word(text: &str, answer: &str) -> bool {
-    let text = text.to_lowercase();
+/// Does `lowered` (a text in lower case) hold every word of `answer`, case aside?
+fn mentions_every_word(lowered: &str, answer: &str) -> bool {
     answer
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 2)
-        .all(|w| text.contains(&w.to_lowercase()))
+        .all(|w| lowered.contains(&w.to_lowercase()))
 }
 
 /// Where `term` is defined, relative to the site root.
