@@ -157,8 +157,8 @@ impl Cache {
             };
         }
         self.highlighter.use_store(cache_dir);
-        if self.persist.as_ref().map(Persist::dir) != cache_dir {
-            self.persist = cache_dir.and_then(Persist::new);
+        if self.persist.as_ref().map(Persist::base) != cache_dir {
+            self.persist = cache_dir.and_then(|d| Persist::new(d, env));
         }
     }
 
