@@ -59,12 +59,17 @@ fn files(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     all
 }
 
+/// The highlight cache's shards, in the folder of each site built with `cache_home`.
 fn shards(cache_home: &Path) -> Vec<PathBuf> {
-    let dir = cache_home.join("studysite").join("highlight");
-    let Ok(entries) = fs::read_dir(&dir) else {
+    let sites = cache_home.join("studysite").join("sites");
+    let Ok(sites) = fs::read_dir(&sites) else {
         return Vec::new();
     };
-    entries.map(|e| e.unwrap().path()).collect()
+    let dirs = sites.map(|s| s.unwrap().path().join("highlight"));
+    dirs.filter_map(|d| fs::read_dir(d).ok())
+        .flatten()
+        .map(|e| e.unwrap().path())
+        .collect()
 }
 
 /// The output of a build that uses no cache at all.

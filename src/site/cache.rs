@@ -156,10 +156,13 @@ impl Cache {
                 ..Cache::default()
             };
         }
-        self.highlighter.use_store(cache_dir);
         if self.persist.as_ref().map(Persist::base) != cache_dir {
             self.persist = cache_dir.and_then(|d| Persist::new(d, env));
         }
+        // Highlighted blocks are kept in the site's folder too: a new build of studysite
+        // never reads them, so they go with the folder.
+        self.highlighter
+            .use_store(self.persist.as_ref().map(Persist::dir));
     }
 
     /// The values cached on disk for `keys`, in order (all `None` without a page cache).

@@ -11,7 +11,8 @@
 //!
 //! Every key also holds this studysite build (its version and its executable's length and
 //! modification time), so a new build of studysite never reads what another one wrote. A
-//! value that does not decode, whole, is a miss.
+//! value that does not decode, whole, is a miss. The highlight cache
+//! ([`crate::markdown::Highlighter`]) keeps its shards in the same folder.
 //!
 //! A site's folder is `sites/<config and theme>-<studysite build>`: the caches of one site
 //! are never read or rewritten by a build of another (so a first build costs the same
@@ -40,7 +41,7 @@ const TOTAL_BUDGET: u64 = 2 << 30;
 /// The file whose time says when a site's folder was last used.
 const USED: &str = "used";
 /// The caches' folders of the layout before sites had folders of their own.
-const NAMES: [&str; 4] = ["parsed", "rendered", "search", "html"];
+const NAMES: [&str; 5] = ["parsed", "rendered", "search", "html", "highlight"];
 
 /// Which of the four caches.
 #[derive(Clone, Copy)]
@@ -55,6 +56,8 @@ pub(super) enum Kind {
 pub(super) struct Persist {
     /// The user's cache folder it was made in.
     base: std::path::PathBuf,
+    /// The site's folder in it.
+    dir: std::path::PathBuf,
     /// This studysite build.
     build: [u8; 32],
     parsed: Store<Arc<[u8]>>,
@@ -81,6 +84,7 @@ impl Persist {
         drop_old_layout(cache_dir);
         Some(Persist {
             base: cache_dir.to_path_buf(),
+            dir: dir.clone(),
             build,
             parsed: Store::new(&dir, "parsed", PARSED_BUDGET),
             rendered: Store::new(&dir, "rendered", RENDERED_BUDGET),
@@ -93,6 +97,11 @@ impl Persist {
     /// The user's cache folder it was made in.
     pub(super) fn base(&self) -> &Path {
         &self.base
+    }
+
+    /// The site's folder, where its highlighted blocks are kept too.
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
     }
 
     fn store(&self, kind: Kind) -> &Store<Arc<[u8]>> {
