@@ -928,6 +928,39 @@ mod tests {
     }
 
     #[test]
+    fn a_title_less_its_word_of_structure_names_the_note() {
+        let mut notes: Vec<(String, String)> = ["Streaming", "Spark", "Delta", "Python"]
+            .iter()
+            .map(|t| {
+                let body = format!("# {t} Fundamentals\n\nWhat {t} is, and how it runs.\n");
+                // Each in a folder of its own: no folder's titles share the word.
+                let t = t.to_lowercase();
+                (format!("{t}/{t}.md"), body)
+            })
+            .collect();
+        notes.push((
+            "models.md".into(),
+            "# Models\n\n## Streaming Inference\n\nScore each micro-batch.\n".into(),
+        ));
+        notes.push((
+            "compare.md".into(),
+            "# Compare\n\n| Scenario | Pick |\n|---|---|\n| Live dashboards | Streaming |\n".into(),
+        ));
+        let notes: Vec<(&str, &str)> = notes
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let html = answers(&notes);
+        // "Fundamentals" ends the titles of four notes about four things: "Streaming
+        // Fundamentals" is about streaming, which "Streaming Inference" is only a use of.
+        assert!(
+            html[0].contains("streaming/streaming.html\""),
+            "{}",
+            html[0]
+        );
+    }
+
+    #[test]
     fn a_kind_links_to_the_section_of_its_kind_only_where_that_names_it() {
         let notes: &[(&str, &str)] = &[
             (

@@ -574,7 +574,18 @@ impl Terms {
                 && !structure(subject)
                 && names_a_thing(clean_heading(subject))
             {
-                push(clean_heading(subject), i, None, Kind::Subject, false, true);
+                let name = clean_heading(subject);
+                push(name, i, None, Kind::Subject, false, true);
+                // "Streaming Fundamentals", "Partitioning Strategies": the note is about
+                // what its title names before a word of structure, one word as it may be.
+                if let Some((head, last)) = name.rsplit_once(' ') {
+                    if (structure(last) || structural_tail(last))
+                        && names_a_thing(head)
+                        && !structure(head)
+                    {
+                        push(head, i, None, Kind::Subject, false, false);
+                    }
+                }
             }
             for alias in &page.note.front.aliases {
                 push(alias, i, None, Kind::Subject, false, true);
