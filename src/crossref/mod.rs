@@ -961,6 +961,22 @@ mod tests {
     }
 
     #[test]
+    fn a_title_of_two_things_names_each_in_any_form() {
+        let notes: &[(&str, &str)] = &[
+            (
+                "rollout/ab.md",
+                "# A/B Testing and Canary Deployments\n\nSplit traffic between two models.\n",
+            ),
+            (
+                "compare.md",
+                "# Compare\n\n| Scenario | Pick |\n|---|---|\n| Compare outcomes | A/B Test |\n",
+            ),
+        ];
+        let html = answers(notes);
+        assert!(html[0].contains("rollout/ab.html\""), "{}", html[0]);
+    }
+
+    #[test]
     fn a_kind_links_to_the_section_of_its_kind_only_where_that_names_it() {
         let notes: &[(&str, &str)] = &[
             (

@@ -586,6 +586,19 @@ impl Terms {
                         push(head, i, None, Kind::Subject, false, false);
                     }
                 }
+                // "A/B Testing and Canary Deployments": about each of the two as well.
+                let parts = [" & ", " and ", ", "]
+                    .iter()
+                    .fold(vec![name], |parts, sep| {
+                        parts.iter().flat_map(|p| p.split(sep)).collect()
+                    });
+                if parts.len() > 1 {
+                    for part in parts.iter().map(|p| p.trim()) {
+                        if names_a_thing(part) && !structure(part) && !all_common_word(part) {
+                            push(part, i, None, Kind::Subject, true, false);
+                        }
+                    }
+                }
             }
             for alias in &page.note.front.aliases {
                 push(alias, i, None, Kind::Subject, false, true);
@@ -953,7 +966,13 @@ fn stem_key(name: &str) -> Option<String> {
             rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     }
     let words: Vec<&str> = name_words(name).collect();
-    if words.len() < 2 || !words.iter().all(|w| w.chars().all(char::is_alphanumeric)) {
+    // "A/B Test": a slash between letters is part of a word.
+    let wordy = |w: &&str| {
+        w.chars().all(|c| c.is_alphanumeric() || c == '/')
+            && !w.starts_with('/')
+            && !w.ends_with('/')
+    };
+    if words.len() < 2 || !words.iter().all(wordy) {
         return None;
     }
     STEMMER.with(|s| {
