@@ -52,6 +52,22 @@ pub(crate) fn is_common(word: &str) -> bool {
         .any(|s| s.len() > 1 && set.contains(s.as_str()))
 }
 
+/// Is `word` (any case) one of the most common English words (SCOWL's size 10: "after",
+/// "not", "only"), which a reader needs no card to recall?
+pub(crate) fn is_basic(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        [LISTS[0], LISTS[4]]
+            .iter()
+            .flat_map(|l| serde_json::from_str::<Vec<&'static str>>(l).unwrap_or_default())
+            .collect()
+    });
+    let word = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    set.contains(word.as_str())
+}
+
 /// Is every word of `phrase` a common word (so the phrase names nothing by its words alone)?
 pub(crate) fn all_common(phrase: &str) -> bool {
     phrase

@@ -529,6 +529,8 @@ fn cloze(web: &Web, c: &Callout, heading: &str, page: usize) -> Option<(String, 
         .map(|b| b.trim().trim_end_matches(':').trim())
         .filter(|b| !b.is_empty() && !b.eq_ignore_ascii_case(&c.title))
         .filter(|b| b.split_whitespace().count() <= 5)
+        // "made **after** it's enabled": a word that common is emphasis, not a fact.
+        .filter(|b| !b.split_whitespace().all(crate::words::is_basic))
         .collect();
     units.iter().find_map(|unit| {
         let at = bold.iter().find_map(|b| {
@@ -712,6 +714,22 @@ mod tests {
         let tip = cards.iter().find(|c| c.kind == "tip").unwrap();
         assert_eq!(tip.prompt, "Glue writes to _____ fast.");
         assert_eq!(tip.answer, "Glue writes to S3 fast.");
+    }
+
+    #[test]
+    fn a_bold_word_that_common_is_not_blanked_but_a_bold_name_is() {
+        let (index, web) = built(&[(
+            "a.md",
+            "# A\n\n## Feeds\n\nExam tip: changes are tracked only **after** it is enabled.\n\n\
+             ## Tables\n\nExam tip: the table keeps its **transaction log** beside the files.\n",
+        )]);
+        let cards = flashcards(&web, &index);
+        let prompts: Vec<&str> = cards
+            .iter()
+            .filter(|c| c.kind == "tip")
+            .map(|c| c.prompt.as_str())
+            .collect();
+        assert_eq!(prompts, ["the table keeps its _____ beside the files."]);
     }
 
     #[test]
