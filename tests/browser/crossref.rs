@@ -277,11 +277,15 @@ pub async fn study_pages_in_the_nav_at_every_width(b: Browser) -> Result<()> {
         .await?
         .click()
         .await?;
+    // The click hands back before the tags page has loaded whole on a busy machine.
     let (hash, listed): (String, bool) = b
-        .js(
+        .wait_for(
+            "the tags page to list the note under its tag",
             "const h = document.getElementById(location.hash.slice(1)); \
-             return [location.hash, !!h && [...h.parentElement.querySelectorAll('a')] \
+             return [location.hash, document.readyState === 'complete' && !!h \
+                 && [...h.parentElement.querySelectorAll('a')] \
                  .some(a => a.textContent.includes('Quick Reference'))];",
+            |(hash, listed): &(String, bool)| hash == "#tag-quick-reference" && *listed,
         )
         .await?;
     ensure!(
