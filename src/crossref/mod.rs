@@ -155,11 +155,13 @@ impl Web {
                             .with_lint(crate::diagnostic::Lint::UndefinedAnswer),
                     );
                 }
+                // One entry per place: "Comprehend/Rekognition" names two terms of one note.
                 let mut seen = Vec::new();
                 for (_, t) in &links {
                     let term = &terms.terms[*t];
-                    if !seen.contains(t) {
-                        seen.push(*t);
+                    let place = (term.page, term.id.as_deref());
+                    if !seen.contains(&place) {
+                        seen.push(place);
                         backlinks[term.page]
                             .entry(term.id.clone())
                             .or_default()

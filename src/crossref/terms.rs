@@ -52,6 +52,10 @@ pub(crate) struct Term {
     /// Is the name its heading's text entire (not "Materialized View" of "Materialized
     /// View Performance")? A subject, alias or definition is.
     pub(crate) whole: bool,
+    /// Read off a note's title less a word that ends many headings ("Streaming" of
+    /// "Streaming Fundamentals", but also "MLflow" of "MLflow Tracking"): a scenario's
+    /// answer may name the note by it, a mention in prose does not.
+    pub(crate) answers_only: bool,
 }
 
 /// How well a candidate fits a mention, compared in order: on the same note (not a bold
@@ -522,6 +526,7 @@ impl Terms {
                     .is_some_and(|(notes, heads)| *notes >= recurs && heads.len() >= TAIL_HEADS)
         };
         let subjects = subjects(index);
+        let mut title_heads: HashSet<(usize, String)> = HashSet::new();
         let mut terms = Vec::new();
         let prefixes = &config.term_prefixes;
         let mut push =
@@ -539,6 +544,7 @@ impl Terms {
                             kind,
                             derived,
                             whole,
+                            answers_only: false,
                         });
                     }
                     // "Views (Temporary)" glosses; "Billing Usage (system.billing.usage)"
@@ -584,9 +590,11 @@ impl Terms {
                         && !structure(head)
                     {
                         push(head, i, None, Kind::Subject, false, false);
+                        title_heads.insert((i, head.to_string()));
                     }
                 }
-                // "A/B Testing and Canary Deployments": about each of the two as well.
+                // "A/B Testing and Canary Deployments": about each of the two as well,
+                // though a section of the note named for one is more about it.
                 let parts = [" & ", " and ", ", "]
                     .iter()
                     .fold(vec![name], |parts, sep| {
@@ -595,7 +603,7 @@ impl Terms {
                 if parts.len() > 1 {
                     for part in parts.iter().map(|p| p.trim()) {
                         if names_a_thing(part) && !structure(part) && !all_common_word(part) {
-                            push(part, i, None, Kind::Subject, true, false);
+                            push(part, i, None, Kind::Heading, true, false);
                         }
                     }
                 }
@@ -670,6 +678,11 @@ impl Terms {
                     push(abbr, i, d.section.as_deref(), Kind::Definition, false, true);
                 }
             }
+        }
+        for t in &mut terms {
+            t.answers_only = t.kind == Kind::Subject
+                && !t.whole
+                && title_heads.contains(&(t.page, t.name.clone()));
         }
         // The vendor words some term of this site starts with.
         let used: Vec<String> = config
@@ -846,6 +859,9 @@ impl Terms {
                 Some(p) if p < self.chains.len() && term.page < self.chains.len() => {
                     let same = term.page == p;
                     let other_course = self.course[term.page] != self.course[p];
+                    if mode == Mode::Prose && term.answers_only {
+                        continue;
+                    }
                     if !same && other_course && mode == Mode::Prose && all_common(&term.name) {
                         continue;
                     }
@@ -1096,6 +1112,7 @@ mod tests {
                 kind: Kind::Heading,
                 derived: false,
                 whole: true,
+                answers_only: false,
             })
             .collect();
         let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
@@ -1226,6 +1243,7 @@ mod tests {
                 kind: Kind::Heading,
                 derived: false,
                 whole: true,
+                answers_only: false,
             },
             Term {
                 name: "Streams".into(),
@@ -1234,6 +1252,7 @@ mod tests {
                 kind: Kind::Heading,
                 derived: false,
                 whole: true,
+                answers_only: false,
             },
             Term {
                 name: "Streams".into(),
@@ -1242,6 +1261,7 @@ mod tests {
                 kind: Kind::Heading,
                 derived: false,
                 whole: true,
+                answers_only: false,
             },
         ];
         let patterns = vec![("streams".to_string(), vec![(0, 0), (1, 0), (2, 0)])];
@@ -1260,6 +1280,45 @@ mod tests {
         let t = Terms::with_patterns(terms_list, patterns, chains, vec![None; 5]);
         assert_eq!(t.find("Streams", Some(4), Mode::Answer)[0].1, 0);
         assert!(t.find("use Streams here", Some(4), Mode::Prose).is_empty());
+    }
+
+    #[test]
+    fn a_title_less_its_tail_is_for_answers_not_prose() {
+        let files: Vec<(String, String)> = ["Streaming", "Spark", "Delta", "Python"]
+            .iter()
+            .map(|t| {
+                let l = t.to_lowercase();
+                (
+                    format!("{l}/{l}.md"),
+                    format!("# {t} Fundamentals\n\nAbout {t}.\n"),
+                )
+            })
+            .collect();
+        let mut files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        files.push(("streaming/jobs.md", "# Jobs\n\nWe run Streaming jobs.\n"));
+        let (_dir, config, index, _) = crate::testing::index(&files);
+        let t = Terms::build(&config, &index);
+        let jobs = index
+            .pages
+            .iter()
+            .position(|p| p.url.ends_with("jobs.html"))
+            .unwrap();
+        let streaming = |mode| {
+            t.find("we run Streaming jobs", Some(jobs), mode)
+                .iter()
+                .map(|(_, u)| t.terms[*u].page)
+                .collect::<Vec<_>>()
+        };
+        let page = index
+            .pages
+            .iter()
+            .position(|p| p.url.ends_with("streaming/streaming.html"))
+            .unwrap();
+        assert_eq!(streaming(Mode::Answer), vec![page]);
+        assert_eq!(streaming(Mode::Prose), Vec::<usize>::new());
     }
 
     #[test]
