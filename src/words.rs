@@ -18,12 +18,15 @@ const LISTS: [&str; 8] = [
 
 fn list() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| {
-        LISTS
-            .iter()
-            .flat_map(|l| serde_json::from_str::<Vec<&'static str>>(l).unwrap_or_default())
-            .collect()
-    })
+    SET.get_or_init(|| words_of(&LISTS))
+}
+
+/// Every word of the given lists.
+fn words_of(lists: &[&'static str]) -> HashSet<&'static str> {
+    lists
+        .iter()
+        .flat_map(|l| serde_json::from_str::<Vec<&'static str>>(l).unwrap_or_default())
+        .collect()
 }
 
 /// Is `word` (any case) a common English word, or a plural or possessive of one? Numbers
@@ -56,12 +59,7 @@ pub(crate) fn is_common(word: &str) -> bool {
 /// "not", "only"), which a reader needs no card to recall?
 pub(crate) fn is_basic(word: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    let set = SET.get_or_init(|| {
-        [LISTS[0], LISTS[4]]
-            .iter()
-            .flat_map(|l| serde_json::from_str::<Vec<&'static str>>(l).unwrap_or_default())
-            .collect()
-    });
+    let set = SET.get_or_init(|| words_of(&[LISTS[0], LISTS[4]]));
     let word = word
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();

@@ -326,6 +326,25 @@ fn asked_about(heading: &str) -> Option<&str> {
     (names_a_thing(rest) && !all_common(rest)).then_some(rest)
 }
 
+/// What `name` names before its last word where that word is one of structure
+/// (`is_tail`): "AWS Elastic Beanstalk" of "AWS Elastic Beanstalk Overview", "Streaming" of
+/// "Streaming Fundamentals"; `None` when what is left names no thing or is structure too.
+fn head_before_structure<'n>(
+    name: &'n str,
+    is_tail: &dyn Fn(&str) -> bool,
+    structure: &dyn Fn(&str) -> bool,
+) -> Option<&'n str> {
+    let (head, last) = name.rsplit_once(' ')?;
+    (is_tail(last) && names_a_thing(head) && !structure(head)).then_some(head)
+}
+
+/// `name` cut at every one of `seps`.
+fn split_all<'n>(name: &'n str, seps: &[&str]) -> Vec<&'n str> {
+    seps.iter().fold(vec![name], |parts, sep| {
+        parts.iter().flat_map(|p| p.split(sep)).collect()
+    })
+}
+
 /// Is `part` one common word ("Monitoring"), too vague to stand for its heading?
 fn all_common_word(part: &str) -> bool {
     !part.contains(' ') && all_common(part)
@@ -525,6 +544,7 @@ impl Terms {
                     .get(&last.to_lowercase())
                     .is_some_and(|(notes, heads)| *notes >= recurs && heads.len() >= TAIL_HEADS)
         };
+        let tail = |last: &str| structure(last) || structural_tail(last);
         let subjects = subjects(index);
         let mut title_heads: HashSet<(usize, String)> = HashSet::new();
         let mut terms = Vec::new();
@@ -584,22 +604,13 @@ impl Terms {
                 push(name, i, None, Kind::Subject, false, true);
                 // "Streaming Fundamentals", "Partitioning Strategies": the note is about
                 // what its title names before a word of structure, one word as it may be.
-                if let Some((head, last)) = name.rsplit_once(' ') {
-                    if (structure(last) || structural_tail(last))
-                        && names_a_thing(head)
-                        && !structure(head)
-                    {
-                        push(head, i, None, Kind::Subject, false, false);
-                        title_heads.insert((i, head.to_string()));
-                    }
+                if let Some(head) = head_before_structure(name, &tail, &structure) {
+                    push(head, i, None, Kind::Subject, false, false);
+                    title_heads.insert((i, head.to_string()));
                 }
                 // "A/B Testing and Canary Deployments": about each of the two as well,
                 // though a section of the note named for one is more about it.
-                let parts = [" & ", " and ", ", "]
-                    .iter()
-                    .fold(vec![name], |parts, sep| {
-                        parts.iter().flat_map(|p| p.split(sep)).collect()
-                    });
+                let parts = split_all(name, &[" & ", " and ", ", "]);
                 if parts.len() > 1 {
                     for part in parts.iter().map(|p| p.trim()) {
                         if names_a_thing(part) && !structure(part) && !all_common_word(part) {
@@ -633,21 +644,12 @@ impl Terms {
                 }
                 // "Network ACL & Security Groups", "AWS Organization - Consolidated
                 // Billing", "AWS Elastic Beanstalk Overview": each named part too.
-                let mut parts: Vec<&str> = vec![name];
-                for sep in [" & ", " and ", " - ", " – ", " — ", " / ", ", "] {
-                    parts = parts.iter().flat_map(|p| p.split(sep)).collect();
-                }
+                let parts = split_all(name, &[" & ", " and ", " - ", " – ", " — ", " / ", ", "]);
                 // "AWS Elastic Beanstalk Overview" is about "AWS Elastic Beanstalk" as a
                 // whole: that name is not a part.
-                if let Some((head, last)) = name.rsplit_once(' ') {
-                    if (structure(last) || structural_tail(last))
-                        && whole
-                        && names_a_thing(head)
-                        && !structure(head)
-                        && !all_common_word(head)
-                    {
-                        push(head, i, Some(&h.id), Kind::Heading, false, false);
-                    }
+                let head = head_before_structure(name, &tail, &structure);
+                if let Some(head) = head.filter(|h| whole && !all_common_word(h)) {
+                    push(head, i, Some(&h.id), Kind::Heading, false, false);
                 }
                 let seps = |c: char| !c.is_alphanumeric() && !")]".contains(c);
                 for part in parts

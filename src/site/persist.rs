@@ -40,7 +40,8 @@ const KEPT_SITES: usize = 8;
 const TOTAL_BUDGET: u64 = 2 << 30;
 /// The file whose time says when a site's folder was last used.
 const USED: &str = "used";
-/// The caches' folders of the layout before sites had folders of their own.
+/// The caches' folders: in a site's folder, and in the cache folder itself in the layout
+/// before sites had folders of their own.
 const NAMES: [&str; 5] = ["parsed", "rendered", "search", "html", "highlight"];
 
 /// Which of the four caches.
