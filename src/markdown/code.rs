@@ -31,8 +31,9 @@ impl<'b> Blocks<'b> {
     }
 }
 
-/// The blocks of `doc` that rendering will highlight (language, text), found ahead of it so
-/// that all the blocks of a build can be highlighted at once, across the cores.
+/// The blocks of `doc` that rendering will highlight or draw (language, text), found ahead
+/// of it so that all the blocks of a build can be highlighted and every Mermaid block drawn
+/// at once, across the cores (a note of twenty diagrams no longer holds one core alone).
 pub(crate) fn highlighted_blocks(doc: &super::Prepared) -> Vec<Block> {
     if !doc.text.contains("```") && !doc.text.contains("~~~") {
         return Vec::new();
@@ -49,7 +50,8 @@ pub(crate) fn highlighted_blocks(doc: &super::Prepared) -> Vec<Block> {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, code)) = open.take() {
-                    if !PLAIN.contains(&lang.as_str()) && !diagrams::is_diagram(&lang, &code) {
+                    let shown_as_is = PLAIN.contains(&lang.as_str()) && lang != "mermaid";
+                    if !shown_as_is && !diagrams::is_diagram(&lang, &code) {
                         blocks.push((lang, code));
                     }
                 }
@@ -303,13 +305,15 @@ mod tests {
     #[test]
     fn the_blocks_to_highlight_are_found_ahead() {
         let doc = crate::markdown::Prepared::new(
-            &"# T\n\n```yaml\na: 1\n```\n\n> ```python\n> x = 1\n> ```\n\n```text\nplain\n```\n\n```\n┌─┐\n└─┘\n```\n".into(),
+            &"# T\n\n```yaml\na: 1\n```\n\n> ```python\n> x = 1\n> ```\n\n```text\nplain\n```\n\n```\n┌─┐\n└─┘\n```\n\n```mermaid\ngraph TD\nA-->B\n```\n".into(),
         );
         assert_eq!(
             highlighted_blocks(&doc),
             [
                 ("yaml".to_string(), "a: 1\n".to_string()),
-                ("python".to_string(), "x = 1\n".to_string())
+                ("python".to_string(), "x = 1\n".to_string()),
+                // Drawn ahead too, in parallel with the others, and kept for the next build.
+                ("mermaid".to_string(), "graph TD\nA-->B\n".to_string())
             ]
         );
     }
