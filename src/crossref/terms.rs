@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::index::Index;
 use crate::words::{all_common, is_common, looks_like_name};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -75,13 +76,38 @@ pub(crate) struct Terms {
     /// Names less their last word ("all-purpose" for "All-Purpose Clusters"), lower case:
     /// what a table's cell writes for a choice its column names the kind of. Only an answer
     /// that is such a head entire, and names nothing else, is looked up here.
-    heads: HashMap<String, Vec<(usize, u8)>>,
+    heads: ByKey,
     /// Names of two words or more by their words' stems: an answer that writes a name in
     /// another form ("Model Monitor" of "Model Monitoring") is looked up here.
-    stems: HashMap<String, Vec<(usize, u8)>>,
+    stems: ByKey,
     /// Per term: how much prose its section (or note) holds, in bytes outside code blocks:
     /// of two places equally near, the one with more to say is more about it.
     weight: Vec<u32>,
+}
+
+/// Candidates by head: each multi-word term's name less its last word ("all-purpose" of
+/// "All-Purpose Clusters"); and by [`stem_key`].
+type ByKey = HashMap<String, Vec<(usize, u8)>>;
+
+fn heads_and_stems(terms: &[Term]) -> (ByKey, ByKey) {
+    let mut heads: ByKey = HashMap::new();
+    let mut stems: ByKey = HashMap::new();
+    for (t, term) in terms.iter().enumerate() {
+        let name = term.name.to_lowercase();
+        if let Some(key) = stem_key(&name) {
+            stems.entry(key).or_default().push((t, 0));
+        }
+        let Some((head, _)) = name.trim().rsplit_once(' ') else {
+            continue;
+        };
+        let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
+        // A head of one common word ("job", "deep") is a name only where the answer
+        // writes it whole; two letters are too few to be one.
+        if head.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
+            heads.entry(head.to_string()).or_default().push((t, 1));
+        }
+    }
+    (heads, stems)
 }
 
 /// Per page: the prose bytes of the whole note, and of each section by its heading's id. A
@@ -209,7 +235,6 @@ impl VendorPhrases {
     const LEN: usize = 160;
 
     fn of(index: &Index, used: &[String]) -> VendorPhrases {
-        use rayon::prelude::*;
         if used.is_empty() {
             return VendorPhrases { after: Vec::new() };
         }
@@ -699,10 +724,20 @@ impl Terms {
             .collect();
         let after_vendor = VendorPhrases::of(index, &used);
         let written = |form: &str| after_vendor.has(form);
+        // Each term's forms in parallel (the slow part), merged in the terms' order.
+        let (each, weights) = rayon::join(
+            || {
+                let prefixes = &config.term_prefixes;
+                terms
+                    .par_iter()
+                    .map(|term| forms(&term.name, prefixes, &used, term.derived, &written))
+                    .collect::<Vec<_>>()
+            },
+            || prose_weights(index),
+        );
         let mut by_form: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
-        for (t, term) in terms.iter().enumerate() {
-            let prefixes = &config.term_prefixes;
-            for (form, rank) in forms(&term.name, prefixes, &used, term.derived, &written) {
+        for (t, forms) in each.into_iter().enumerate() {
+            for (form, rank) in forms {
                 let cands = by_form.entry(form).or_default();
                 match cands.iter_mut().find(|(u, _)| *u == t) {
                     Some(c) => c.1 = c.1.min(rank),
@@ -712,7 +747,6 @@ impl Terms {
         }
         let mut patterns: Vec<(String, Vec<(usize, u8)>)> = by_form.into_iter().collect();
         patterns.sort();
-        let weights = prose_weights(index);
         let weight = terms
             .iter()
             .map(|t| {
@@ -734,29 +768,19 @@ impl Terms {
         chains: Vec<Vec<usize>>,
         course: Vec<Option<usize>>,
     ) -> Terms {
-        let automaton = AhoCorasickBuilder::new()
-            // The patterns are lower case and so is the text searched: a case-insensitive
-            // automaton would only be slower to build (a tenth of a warm build).
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(patterns.iter().map(|(p, _)| p))
-            .ok();
-        let mut heads: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
-        let mut stems: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
-        for (t, term) in terms.iter().enumerate() {
-            let name = term.name.to_lowercase();
-            if let Some(key) = stem_key(&name) {
-                stems.entry(key).or_default().push((t, 0));
-            }
-            let Some((head, _)) = name.trim().rsplit_once(' ') else {
-                continue;
-            };
-            let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
-            // A head of one common word ("job", "deep") is a name only where the answer
-            // writes it whole; two letters are too few to be one.
-            if head.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
-                heads.entry(head.to_string()).or_default().push((t, 1));
-            }
-        }
+        // The automaton is built beside the maps of heads and stems.
+        let (automaton, (heads, stems)) = rayon::join(
+            || {
+                AhoCorasickBuilder::new()
+                    // The patterns are lower case and so is the text searched: a
+                    // case-insensitive automaton would only be slower to build (a tenth
+                    // of a warm build).
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(patterns.iter().map(|(p, _)| p))
+                    .ok()
+            },
+            || heads_and_stems(&terms),
+        );
         Terms {
             terms,
             automaton,
