@@ -79,6 +79,7 @@ fn hrefs(html: &str) -> Vec<String> {
         .collect()
 }
 
+#[derive(Debug)]
 struct Entry {
     scenario: String,
     answer: String,
@@ -897,4 +898,73 @@ fn glossary_links_stay_in_prose() {
         total >= 20,
         "only {total} glossary links on the bundled notes"
     );
+}
+
+/// Answers written as people write them in tables of their own: an acronym a note's title
+/// starts with, a choice with what it is for, a list of choices; and a repository's
+/// CHANGELOG, whose headings name nothing the notes are about.
+#[test]
+fn answers_name_their_choice_however_the_row_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("index.md", "# Home\n");
+    write(
+        "security/iam-security.md",
+        "# IAM Security\n\nRoles and policies for workloads.\n\n\
+         ## Execution Roles\n\nWhat a job assumes.\n\n\
+         ## VPC Configuration\n\nSubnets and security groups for the job, and more about them.\n\n\
+         ### VPC Endpoints\n\nPrivate access to services.\n",
+    );
+    write(
+        "delta/time-travel.md",
+        "# Time Travel\n\nQuery an older version of a table by version or timestamp.\n",
+    );
+    write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## Nutter Runner\n\nAdded a page on it.\n",
+    );
+    write(
+        "cheat-sheet.md",
+        "# Cheat Sheet\n\n## How to secure a workload\n\n\
+         | Need | Use |\n|---|---|\n\
+         | Access control | IAM |\n\
+         | Network isolation | VPC |\n\
+         | Identity | IAM, IAM Identity Center |\n\
+         | Regulatory compliance | Time travel for audit trails |\n\
+         | Sharing results | HTML |\n\
+         | Test notebooks | Nutter Runner |\n",
+    );
+    let (files, _) = build(dir.path());
+    let found = entries(&files["when-to-use-what.html"]);
+    let link = |s: &str| {
+        let e = found
+            .iter()
+            .find(|e| e.scenario == s)
+            .unwrap_or_else(|| panic!("no entry `{s}` in {found:?}"));
+        e.answer_links.first().cloned()
+    };
+    assert_eq!(
+        link("Access control").as_deref(),
+        Some("security/iam-security.html")
+    );
+    // The section that holds "VPC Endpoints" is about VPC as a whole.
+    assert_eq!(
+        link("Network isolation").as_deref(),
+        Some("security/iam-security.html#vpc-configuration")
+    );
+    assert_eq!(
+        link("Identity").as_deref(),
+        Some("security/iam-security.html")
+    );
+    assert_eq!(
+        link("Regulatory compliance").as_deref(),
+        Some("delta/time-travel.html")
+    );
+    // "HTML" is a word; the CHANGELOG's headings are no definitions.
+    assert_eq!(link("Sharing results"), None);
+    assert_eq!(link("Test notebooks"), None);
 }

@@ -99,6 +99,36 @@ impl Web {
                         links.push((0..s.answer.len(), t));
                     }
                 }
+                // "Time travel for audit trails", "Z-ORDER with scheduled OPTIMIZE": the
+                // choice leads, what follows says how it is used.
+                if links.first().is_none_or(|(r, _)| r.start > 0) {
+                    if let Some(lead) = lead_choice(&terms, config, &s.answer, p, heading_text) {
+                        links.retain(|(_, t)| *t != lead.1);
+                        links.insert(0, lead);
+                    }
+                }
+                // "IAM, IAM Identity Center": choices listed; the first written as a name
+                // that names a term ("Track models, features" lists no choices).
+                if links.is_empty() {
+                    links.extend(
+                        list_items(&s.answer)
+                            .skip(1)
+                            .filter(|r| {
+                                s.answer[r.clone()]
+                                    .starts_with(|c: char| c.is_uppercase() || c == '`')
+                            })
+                            .find_map(|r| {
+                                let t = part_term(
+                                    &terms,
+                                    config,
+                                    &s.answer[r.clone()],
+                                    p,
+                                    heading_text,
+                                )?;
+                                Some((r, t))
+                            }),
+                    );
+                }
                 // "Full Spot" under "Spot Instance Strategies", `ml.m5.large` under "General
                 // Purpose (ml.m5.*)": a choice the section it sits in is about.
                 let mut about = heading.filter(|_| links.is_empty()).and_then(|h| {
@@ -313,6 +343,69 @@ fn by_form(terms: &Terms, answer: &str, p: usize, heading: &str) -> Option<usize
                 _ => form(gloss),
             }
         })
+    })
+}
+
+/// Where an answer's items lie when it lists choices: "A, B" or "A + B" (not "A/B", which
+/// is a name). A lone answer is one item.
+fn list_items(answer: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    let cuts = answer
+        .match_indices([',', '+', ';'])
+        .map(|(i, sep)| (i, sep.len()))
+        .chain(std::iter::once((answer.len(), 0)));
+    cuts.filter_map(move |(i, len)| {
+        let (start, end) = (at, i);
+        at = i + len;
+        let item = &answer[start..end];
+        let lead = item.len() - item.trim_start().len();
+        let r = start + lead..start + item.trim_end().len();
+        (!r.is_empty()).then_some(r)
+    })
+}
+
+/// The choice an answer's first words name when the rest qualifies it: the words before
+/// "for", "with", "+", ",", a dash or a parenthesis, named as a whole.
+fn lead_choice(
+    terms: &Terms,
+    config: &Config,
+    answer: &str,
+    p: usize,
+    heading: &str,
+) -> Option<(Range<usize>, usize)> {
+    let lower = answer.to_lowercase();
+    let end = [
+        " for ", " with ", " + ", ", ", " (", " → ", " -> ", " — ", " – ",
+    ]
+    .iter()
+    .filter_map(|c| lower.find(c))
+    .min()?;
+    let lead = answer[..end].trim_end();
+    let start = lead.len() - lead.trim_start().len();
+    let t = part_term(terms, config, lead.trim_start(), p, heading)?;
+    Some((start..end, t))
+}
+
+/// The term one part of an answer names entire: as a name of the site, by the start of a
+/// longer one, in another form, or less a vendor word ("AWS IAM").
+fn part_term(terms: &Terms, config: &Config, part: &str, p: usize, heading: &str) -> Option<usize> {
+    let entire = |part: &str| {
+        let found = terms.find(part, Some(p), terms::Mode::Answer);
+        let bare = part.trim().trim_matches('`');
+        match found.as_slice() {
+            [(r, t)] if r.len() >= bare.len() => Some(*t),
+            _ => terms
+                .by_prefix(part, Some(p))
+                .or_else(|| by_form(terms, part, p, heading)),
+        }
+    };
+    entire(part).or_else(|| {
+        let rest = config.term_prefixes.iter().find_map(|v| {
+            let head = part.get(..v.len())?;
+            let rest = part[v.len()..].strip_prefix(' ')?;
+            head.eq_ignore_ascii_case(v).then_some(rest)
+        })?;
+        entire(rest)
     })
 }
 
@@ -635,21 +728,28 @@ const REPOSITORY_FILES: &[&str] = &[
 /// Is page `p` a study note, not a repository's own file?
 pub(crate) fn is_study_note(index: &Index, p: usize) -> bool {
     let rel = &index.pages[p].page.note.rel;
-    let stem = rel
-        .rsplit('/')
-        .next()
-        .unwrap_or(rel)
-        .rsplit_once('.')
-        .map_or(rel.as_str(), |(s, _)| s)
-        .to_lowercase();
     // The site's front page (a repository's README) says what the notes are and how to
     // use them: its tips are notices about the repository, not about the subject.
-    let front_page =
-        !rel.contains('/') && ["readme", "index", "_index", "home"].contains(&stem.as_str());
-    !front_page
-        && !REPOSITORY_FILES.contains(&stem.as_str())
-        && !rel.starts_with(".github/")
-        && !rel.contains("/.github/")
+    let front_page = !rel.contains('/')
+        && ["readme", "index", "_index", "home"].contains(&file_stem(rel).as_str());
+    !front_page && !is_repository_file(index, p)
+}
+
+/// Is the page one of a repository's own files (CHANGELOG, CONTRIBUTING, a `.github`
+/// template)? Its headings ("Added — Export HTML / CSV") name no thing the notes are about.
+pub(crate) fn is_repository_file(index: &Index, p: usize) -> bool {
+    let rel = &index.pages[p].page.note.rel;
+    REPOSITORY_FILES.contains(&file_stem(rel).as_str())
+        || rel.starts_with(".github/")
+        || rel.contains("/.github/")
+}
+
+/// A path's file name less its extension, lower case.
+fn file_stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.')
+        .map_or(name, |(s, _)| s)
+        .to_lowercase()
 }
 
 /// Is a tip about the repository rather than the subject ("Try the practice quiz live at
@@ -712,8 +812,10 @@ impl PageView<'_> {
 }
 
 impl StudyView for PageView<'_> {
+    /// A repository's own files (CHANGELOG, CONTRIBUTING) get no glossary links: their
+    /// "README" and "workflow" are the repository's, not the subject's.
     fn glossary(&self) -> bool {
-        self.web.glossary
+        self.web.glossary && !is_repository_file(self.index, self.page)
     }
 
     fn terms_in(&self, text: &str) -> Vec<(Range<usize>, usize)> {

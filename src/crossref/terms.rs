@@ -83,6 +83,9 @@ pub(crate) struct Terms {
     /// Per term: how much prose its section (or note) holds, in bytes outside code blocks:
     /// of two places equally near, the one with more to say is more about it.
     weight: Vec<u32>,
+    /// Per term: the bytes of its note's body its section runs over (all of it for the
+    /// note): of two places on one page, one may hold the other.
+    span: Vec<Range<usize>>,
 }
 
 /// Candidates by head: each multi-word term's name less its last word ("all-purpose" of
@@ -110,9 +113,12 @@ fn heads_and_stems(terms: &[Term]) -> (ByKey, ByKey) {
     (heads, stems)
 }
 
-/// Per page: the prose bytes of the whole note, and of each section by its heading's id. A
-/// section runs to the next heading of its level or above.
-fn prose_weights(index: &Index) -> Vec<(u32, HashMap<&str, u32>)> {
+/// A section's prose bytes and where it runs in its note's body.
+type Section = (u32, Range<usize>);
+
+/// Per page: the prose bytes of the whole note, and of each section by its heading's id
+/// with its bytes in the body. A section runs to the next heading of its level or above.
+fn prose_weights(index: &Index) -> Vec<(u32, HashMap<&str, Section>)> {
     index
         .pages
         .iter()
@@ -152,7 +158,10 @@ fn prose_weights(index: &Index) -> Vec<(u32, HashMap<&str, u32>)> {
             let sections = headings
                 .iter()
                 .zip(ends)
-                .map(|(h, end)| (h.id.as_str(), upto(end).saturating_sub(upto(h.offset))))
+                .map(|(h, end)| {
+                    let prose = upto(end).saturating_sub(upto(h.offset));
+                    (h.id.as_str(), (prose, h.offset..end))
+                })
                 .collect();
             (prose, sections)
         })
@@ -612,6 +621,9 @@ impl Terms {
                 }
             };
         for (i, placed) in index.pages.iter().enumerate() {
+            if super::is_repository_file(index, i) {
+                continue;
+            }
             let page = &placed.page;
             let subject = subjects[i].as_str();
             let file_like =
@@ -747,16 +759,19 @@ impl Terms {
         }
         let mut patterns: Vec<(String, Vec<(usize, u8)>)> = by_form.into_iter().collect();
         patterns.sort();
-        let weight = terms
+        let (weight, span) = terms
             .iter()
             .map(|t| {
                 let (note, sections) = &weights[t.page];
+                let whole = (*note, 0..index.pages[t.page].page.note.body.len());
                 t.id.as_deref()
-                    .map_or(*note, |id| sections.get(id).copied().unwrap_or(0))
+                    .map_or(Some(whole), |id| sections.get(id).cloned())
+                    .unwrap_or((0, 0..0))
             })
-            .collect();
+            .unzip();
         let mut built = Terms::with_patterns(terms, patterns, chains, course);
         built.weight = weight;
+        built.span = span;
         built
     }
 
@@ -790,6 +805,7 @@ impl Terms {
             heads,
             stems,
             weight: Vec::new(),
+            span: Vec::new(),
         }
     }
 
@@ -807,9 +823,8 @@ impl Terms {
     ) -> Option<usize> {
         let key = answer_key(answer);
         let context = context.to_lowercase();
-        let cands: Vec<(usize, u8)> = self
-            .heads
-            .get(&key)?
+        let all = self.heads.get(&key)?;
+        let cands: Vec<(usize, u8)> = all
             .iter()
             .copied()
             .filter(|&(t, _)| {
@@ -827,6 +842,17 @@ impl Terms {
                 })
             })
             .collect();
+        // "IAM" for "IAM Security", "VPC" for "VPC Configuration": an acronym is a name
+        // wherever it stands, whatever the heading above it; but not of a part of a
+        // heading ("ASG Summary" of "ELB & ASG Summary").
+        if cands.is_empty() && is_acronym(answer.trim().trim_matches('`')) {
+            let whole: Vec<(usize, u8)> = all
+                .iter()
+                .copied()
+                .filter(|&(t, _)| !self.terms[t].derived)
+                .collect();
+            return self.resolve(&whole, page, Mode::Answer);
+        }
         self.resolve(&cands, page, Mode::Answer)
     }
 
@@ -872,6 +898,14 @@ impl Terms {
         a.page == b.page && a.id == b.id
     }
 
+    /// Does `a`'s section hold `b`'s ("VPC Configuration" its "VPC Endpoints")?
+    fn holds(&self, a: usize, b: usize) -> bool {
+        let (Some(x), Some(y)) = (self.span.get(a), self.span.get(b)) else {
+            return false;
+        };
+        self.terms[a].page == self.terms[b].page && x.start <= y.start && y.end <= x.end
+    }
+
     /// Which of `cands` a mention on `page` means: the nearest (the same note, then the
     /// deepest shared folder), then the one most about it, then the most direct form. A tie
     /// between different places is no answer, but for an answer that is a name of both
@@ -913,6 +947,11 @@ impl Terms {
                     best = Some((key, t));
                     tie = false;
                 }
+                // Of two sections of one note, the one that holds the other is about it all.
+                Some((k, b)) if key == k && !self.same_place(b, t) && self.holds(t, b) => {
+                    best = Some((key, t));
+                }
+                Some((k, b)) if key == k && !self.same_place(b, t) && self.holds(b, t) => {}
                 // Two notes equally near that both define the answer's choice by the same
                 // name ("Deep Clone" in two courses' Delta Lake notes) describe one thing:
                 // the first is as right as the other. A mention in prose stays unlinked.
@@ -983,6 +1022,19 @@ impl Terms {
             })
             .collect()
     }
+}
+
+/// A word of capitals, maybe with digits and hyphens, that is no English word: "IAM",
+/// "VPC", "Z-ORDER", "EC2".
+fn is_acronym(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    // "WARN", "TRIGGERED": a word in capitals is still a word.
+    letters >= 2
+        && !is_common(word)
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// An answer as the `heads` map keys it: lower case, without code ticks or a closing
