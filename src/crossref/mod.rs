@@ -387,7 +387,8 @@ fn lead_choice(
 }
 
 /// The term one part of an answer names entire: as a name of the site, by the start of a
-/// longer one, in another form, or less a vendor word ("AWS IAM").
+/// longer one, in another form, as a member of a family ("ml.m5.large" of "ml.m5.*"), or
+/// less a vendor word ("AWS IAM").
 fn part_term(terms: &Terms, config: &Config, part: &str, p: usize, heading: &str) -> Option<usize> {
     let entire = |part: &str| {
         let found = terms.find(part, Some(p), terms::Mode::Answer);
@@ -396,7 +397,8 @@ fn part_term(terms: &Terms, config: &Config, part: &str, p: usize, heading: &str
             [(r, t)] if r.len() >= bare.len() => Some(*t),
             _ => terms
                 .by_prefix(part, Some(p))
-                .or_else(|| by_form(terms, part, p, heading)),
+                .or_else(|| by_form(terms, part, p, heading))
+                .or_else(|| terms.by_glob(part, Some(p))),
         }
     };
     entire(part).or_else(|| {

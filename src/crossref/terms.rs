@@ -86,11 +86,28 @@ pub(crate) struct Terms {
     /// Per term: the bytes of its note's body its section runs over (all of it for the
     /// note): of two places on one page, one may hold the other.
     span: Vec<Range<usize>>,
+    /// Names that are a family of identifiers ("ml.m5.*" of "General Purpose (ml.m5.*)")
+    /// by what every member starts with ("ml.m5."), lower case.
+    globs: ByKey,
 }
 
 /// Candidates by head: each multi-word term's name less its last word ("all-purpose" of
 /// "All-Purpose Clusters"); and by [`stem_key`].
 type ByKey = HashMap<String, Vec<(usize, u8)>>;
+
+/// Each identifier family's term by the start its members share: "ml.m5." for "ml.m5.*".
+fn globs(terms: &[Term]) -> ByKey {
+    let mut globs: ByKey = HashMap::new();
+    for (t, term) in terms.iter().enumerate() {
+        let name = term.name.trim();
+        if let Some(stem) = name.strip_suffix('*').filter(|s| s.ends_with('.')) {
+            if !stem.contains(char::is_whitespace) && stem.len() > 1 {
+                globs.entry(stem.to_lowercase()).or_default().push((t, 0));
+            }
+        }
+    }
+    globs
+}
 
 fn heads_and_stems(terms: &[Term]) -> (ByKey, ByKey) {
     let mut heads: ByKey = HashMap::new();
@@ -784,6 +801,7 @@ impl Terms {
         course: Vec<Option<usize>>,
     ) -> Terms {
         // The automaton is built beside the maps of heads and stems.
+        let globs = globs(&terms);
         let (automaton, (heads, stems)) = rayon::join(
             || {
                 AhoCorasickBuilder::new()
@@ -806,7 +824,22 @@ impl Terms {
             stems,
             weight: Vec::new(),
             span: Vec::new(),
+            globs,
         }
+    }
+
+    /// The term whose family of identifiers holds `answer` ("ml.m5.large" in "ml.m5.*"),
+    /// resolved as any answer is.
+    pub(crate) fn by_glob(&self, answer: &str, page: Option<usize>) -> Option<usize> {
+        let id = answer.trim().trim_matches('`').to_lowercase();
+        if id.contains(char::is_whitespace) {
+            return None;
+        }
+        // The longest family first: "ml.m5." before "ml.".
+        id.match_indices('.')
+            .map(|(i, _)| &id[..=i])
+            .rev()
+            .find_map(|stem| self.resolve(self.globs.get(stem)?, page, Mode::Answer))
     }
 
     /// The term an answer names by its head ("All-Purpose" in a column of cluster kinds for
@@ -1218,6 +1251,25 @@ mod tests {
         let t = terms(&["On Demand Instance", "X-Ray"]);
         assert_eq!(found(&t, "use On-Demand Instances"), ["On Demand Instance"]);
         assert_eq!(found(&t, "traced by X-Ray and X Ray"), ["X-Ray", "X-Ray"]);
+    }
+
+    #[test]
+    fn an_identifier_names_the_family_it_belongs_to() {
+        let t = terms(&["ml.m5.*", "ml.*", "ml.m5"]);
+        let here = Some(t.terms.len());
+        let name = |a: &str| t.by_glob(a, here).map(|i| t.terms[i].name.as_str());
+        assert_eq!(name("ml.m5.large"), Some("ml.m5.*"));
+        assert_eq!(name("`ml.m5.`"), Some("ml.m5.*"));
+        assert_eq!(name("ml.c5.xlarge"), Some("ml.*"));
+        assert_eq!(name("ml m5 large"), None);
+        assert_eq!(name("db.r5.large"), None);
+    }
+
+    #[test]
+    fn acronyms_are_capitals_that_are_no_word() {
+        assert!(is_acronym("IAM") && is_acronym("VPC") && is_acronym("Z-ORDER"));
+        assert!(!is_acronym("WARN") && !is_acronym("TRIGGERED") && !is_acronym("Vpc"));
+        assert!(!is_acronym("A") && !is_acronym("42"));
     }
 
     #[test]
