@@ -936,7 +936,8 @@ fn answers_name_their_choice_however_the_row_writes_it() {
          | Identity | IAM, IAM Identity Center |\n\
          | Regulatory compliance | Time travel for audit trails |\n\
          | Sharing results | HTML |\n\
-         | Test notebooks | Nutter Runner |\n",
+         | Test notebooks | Nutter Runner |\n\
+         | Dotted capitals | İİİİİİ for éé |\n",
     );
     let (files, _) = build(dir.path());
     let found = entries(&files["when-to-use-what.html"]);
@@ -967,4 +968,6 @@ fn answers_name_their_choice_however_the_row_writes_it() {
     // "HTML" is a word; the CHANGELOG's headings are no definitions.
     assert_eq!(link("Sharing results"), None);
     assert_eq!(link("Test notebooks"), None);
+    // Lowering "İ" makes more bytes: the lead's end must still be read in the answer.
+    assert_eq!(link("Dotted capitals"), None);
 }

@@ -108,7 +108,8 @@ impl Web {
                     }
                 }
                 // "IAM, IAM Identity Center": choices listed; the first written as a name
-                // that names a term ("Track models, features" lists no choices).
+                // that names a term ("Track models, features" lists no choices). The first
+                // item is the lead `lead_choice` tried above.
                 if links.is_empty() {
                     links.extend(
                         list_items(&s.answer)
@@ -373,7 +374,8 @@ fn lead_choice(
     p: usize,
     heading: &str,
 ) -> Option<(Range<usize>, usize)> {
-    let lower = answer.to_lowercase();
+    // ASCII lowering keeps every byte where it is, so `end` holds in `answer`.
+    let lower = answer.to_ascii_lowercase();
     let end = [
         " for ", " with ", " + ", ", ", " (", " → ", " -> ", " — ", " – ",
     ]
@@ -401,14 +403,7 @@ fn part_term(terms: &Terms, config: &Config, part: &str, p: usize, heading: &str
                 .or_else(|| terms.by_glob(part, Some(p))),
         }
     };
-    entire(part).or_else(|| {
-        let rest = config.term_prefixes.iter().find_map(|v| {
-            let head = part.get(..v.len())?;
-            let rest = part[v.len()..].strip_prefix(' ')?;
-            head.eq_ignore_ascii_case(v).then_some(rest)
-        })?;
-        entire(rest)
-    })
+    entire(part).or_else(|| entire(terms::strip_prefix(part, &config.term_prefixes)?))
 }
 
 /// Does one link of `links` cover all of `answer` (its backticks and spacing aside)?

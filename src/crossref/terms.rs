@@ -91,8 +91,7 @@ pub(crate) struct Terms {
     globs: ByKey,
 }
 
-/// Candidates by head: each multi-word term's name less its last word ("all-purpose" of
-/// "All-Purpose Clusters"); and by [`stem_key`].
+/// Candidate terms by a key made from their names, each with how directly it names them.
 type ByKey = HashMap<String, Vec<(usize, u8)>>;
 
 /// Each identifier family's term by the start its members share: "ml.m5." for "ml.m5.*".
@@ -109,6 +108,8 @@ fn globs(terms: &[Term]) -> ByKey {
     globs
 }
 
+/// Candidates by head, each multi-word term's name less its last word ("all-purpose" of
+/// "All-Purpose Clusters"), and by [`stem_key`].
 fn heads_and_stems(terms: &[Term]) -> (ByKey, ByKey) {
     let mut heads: ByKey = HashMap::new();
     let mut stems: ByKey = HashMap::new();
@@ -185,7 +186,9 @@ fn prose_weights(index: &Index) -> Vec<(u32, HashMap<&str, Section>)> {
         .collect()
 }
 
-fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
+/// `name` less a vendor word it starts with ("IAM" of "AWS IAM"), trimmed; `None` when it
+/// starts with none or is nothing more.
+pub(crate) fn strip_prefix<'t>(name: &'t str, prefixes: &[String]) -> Option<&'t str> {
     prefixes.iter().find_map(|p| {
         let head = name.get(..p.len())?;
         let rest = name[p.len()..].strip_prefix(' ')?;
