@@ -769,6 +769,12 @@ pub(crate) fn is_notice(text: &str) -> bool {
         "this site",
         "npm ",
         "pip install",
+        // What changed in the notes ("Refreshed for the 2025 blueprint. Terminology
+        // updated to current product names").
+        "refreshed for",
+        "terminology updated",
+        "updated to match",
+        "this guide",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -854,6 +860,16 @@ impl StudyView for PageView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_on_what_changed_in_the_notes_is_a_notice() {
+        assert!(is_notice(
+            "Refreshed for the November 30, 2025 blueprint. Terminology updated to current names."
+        ));
+        assert!(!is_notice(
+            "Z-ORDER helps queries that filter on high-cardinality columns."
+        ));
+    }
 
     #[test]
     fn one_common_word_of_a_longer_answer_is_not_a_mention() {

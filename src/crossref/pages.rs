@@ -261,7 +261,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
         // The heading above says what kind of choice it is ("Column mapping modes"), the
         // note's title what it is about ("AWS Glue · Job Types").
         let title = &index.pages[e.page].title;
-        let context = match heading_before(index, e.page, e.scenario.offset) {
+        let context = match topic_heading(index, e.page, e.scenario.offset) {
             Some(h) if !h.text.to_lowercase().contains(&title.to_lowercase()) => {
                 format!("{title} · {}", h.text)
             }
@@ -312,7 +312,7 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
         for c in tips().filter(|c| !stated.contains(&c.id.as_str())) {
             let kind = if c.role == Role::Tip { "tip" } else { "trap" };
             let url = anchored(index, p, Some(&c.id));
-            let context = heading_before(index, p, c.offset)
+            let context = topic_heading(index, p, c.offset)
                 .map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
             // A tip with nothing to blank makes no question.
             let Some((prompt, answer)) = cloze(web, c, &context, p) else {
@@ -333,14 +333,38 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
     cards
 }
 
-/// The heading of page `p` that the text at `offset` sits under.
-fn heading_before(index: &Index, p: usize, offset: usize) -> Option<&Heading> {
-    index.pages[p]
-        .page
-        .outline
-        .headings
-        .iter()
-        .rfind(|h| h.offset < offset)
+/// The heading that says what a card from `offset` of page `p` is about: the one above
+/// it, or where that heads a part of an answer ("Example Answer", "Key Points to Cover"),
+/// the heading above that one, which asks the question.
+fn topic_heading(index: &Index, p: usize, offset: usize) -> Option<&Heading> {
+    let headings = &index.pages[p].page.outline.headings;
+    let before = headings.partition_point(|h| h.offset < offset);
+    let mut within = u8::MAX;
+    for h in headings[..before].iter().rev() {
+        if h.level >= within {
+            continue;
+        }
+        if !is_answer_part(&h.text) {
+            return Some(h);
+        }
+        within = h.level;
+    }
+    None
+}
+
+/// Does a heading name a part of an answer rather than a topic?
+fn is_answer_part(heading: &str) -> bool {
+    let t = heading.trim().trim_end_matches(':').to_lowercase();
+    let parts = [
+        "example answer",
+        "sample answer",
+        "model answer",
+        "short answer",
+        "answer framework",
+        "key points",
+        "follow-up questions",
+    ];
+    t == "answer" || parts.iter().any(|w| t.starts_with(w))
 }
 
 /// A prompt without callout markup (`[!question] Question 1` is "Question 1").
@@ -681,6 +705,19 @@ mod tests {
         let terms = Arc::new(crate::crossref::Terms::build(&config, &index));
         let web = Web::build(&config, &index, terms, &mut diags);
         (index, web)
+    }
+
+    #[test]
+    fn a_card_in_an_answer_is_about_the_question_above() {
+        let (index, web) = built(&[(
+            "a.md",
+            "# Interview\n\n## Question 4: UDFs\n\n### Key Points\n\nFast.\n\n\
+             ### Example Answer\n\n| Use Case | Choice |\n|---|---|\n\
+             | Always first choice | Native functions |\n",
+        )]);
+        let cards = flashcards(&web, &index);
+        let card = cards.iter().find(|c| c.kind == "scenario").unwrap();
+        assert_eq!(card.context, "Interview · Question 4: UDFs");
     }
 
     #[test]

@@ -23,8 +23,21 @@ impl Role {
     /// From the callout's kind (`exam-trap`, `tip`), else its title ("Exam Trap: ...",
     /// "Common pitfall").
     fn of(kind: &str, title: &str) -> Role {
-        let title = title.to_lowercase();
-        if kind.contains("trap") {
+        let title = title.to_lowercase().replace('\u{2019}', "'");
+        // A callout that lists what the page covers or asks first ("What you'll exercise",
+        // "Learning objectives", "Prerequisites") is its outline, whatever its kind.
+        let outline = [
+            "what you'll",
+            "what you will",
+            "you'll learn",
+            "you will learn",
+            "objective",
+            "prerequisite",
+            "in this lab",
+        ];
+        if outline.iter().any(|w| title.contains(w)) {
+            Role::Other
+        } else if kind.contains("trap") {
             Role::Trap
         } else if kind.contains("tip") {
             Role::Tip
@@ -600,6 +613,14 @@ mod tests {
         let (_, found) = render("**Exam tip:** A **blueprint** builds the `Glue` **job**.\n");
         assert_eq!(found[0].text, "A blueprint builds the Glue job.");
         assert_eq!(found[0].strong, ["blueprint", "job"]);
+    }
+
+    #[test]
+    fn a_tip_that_lists_what_a_lab_covers_is_no_tip() {
+        assert_eq!(Role::of("tip", "What you\u{2019}ll exercise"), Role::Other);
+        assert_eq!(Role::of("tip", "Learning Objectives"), Role::Other);
+        assert_eq!(Role::of("tip", "What the Exam Tests"), Role::Tip);
+        assert_eq!(Role::of("note", "Exam tip"), Role::Tip);
     }
 
     #[test]

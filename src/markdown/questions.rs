@@ -291,7 +291,7 @@ pub(crate) fn extract(text: &str, callouts: &[Callout]) -> Vec<Question> {
 fn push(out: &mut Vec<Question>, prompt: &[&str], answer: &str, offset: usize) {
     let prompt: Vec<&str> = prompt.iter().map(|p| p.trim()).collect();
     let prompt = clip(&prompt.join("\n"));
-    let answer = clip(answer);
+    let answer = clip(short_answer(answer).unwrap_or(answer));
     if answer.is_empty() {
         return;
     }
@@ -300,6 +300,23 @@ fn push(out: &mut Vec<Question>, prompt: &[&str], answer: &str, offset: usize) {
         answer,
         offset,
     });
+}
+
+/// The summary an answer opens with ("Short Answer: ..."), where it has one: an interview
+/// answer's framework, key points and follow-up questions come after it and are no card's
+/// back.
+fn short_answer(answer: &str) -> Option<&str> {
+    let first = answer.trim_start().lines().next()?;
+    let (label, rest) = first.split_once(':')?;
+    let label = label.trim().to_lowercase();
+    let summary = [
+        "short answer",
+        "tl;dr",
+        "tldr",
+        "in short",
+        "in one sentence",
+    ];
+    (summary.contains(&label.as_str()) && !rest.trim().is_empty()).then(|| rest.trim())
 }
 
 /// The `<details>` element starting at `start`: its summary's text, the markdown after the
@@ -334,6 +351,26 @@ mod tests {
             strong: Vec::new(),
             offset: text.find("> [!").unwrap(),
         }
+    }
+
+    #[test]
+    fn an_answer_with_a_short_answer_is_that() {
+        let text = "## Question 3: Exactly-Once\n\nHow is exactly-once reached?\n\n\
+                    > [!success]- Answer Framework\n>\n> **Short Answer**: Replayable source, \
+                    idempotent sink, checkpoint.\n>\n> ### Key Points\n>\n> - offsets\n";
+        let body =
+            "Short Answer: Replayable source, idempotent sink, checkpoint.\nKey Points\noffsets";
+        let answer = Callout {
+            offset: text.find("> [!success]").unwrap(),
+            ..callout(text, "Answer Framework", body)
+        };
+        let qs = extract(text, &[answer]);
+        assert_eq!(
+            qs[0].answer,
+            "Replayable source, idempotent sink, checkpoint."
+        );
+        assert_eq!(short_answer("Short answer:\nmore"), None);
+        assert_eq!(short_answer("Use Delta: it is ACID"), None);
     }
 
     #[test]
