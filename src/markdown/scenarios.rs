@@ -24,6 +24,37 @@ fn starts_with_keyword<K: AsRef<str>>(cell: &str, keywords: &[K]) -> bool {
     })
 }
 
+/// Does a header say when to do something else than choose ("When to Change" a setting's
+/// default, "When to Disable")? Such a column is advice on its row's subject, and a cell of
+/// it is a need only where it names a situation ([`names_situation`]): "Increase for small
+/// dimension tables", not "Keep enabled".
+fn says_when_else(header: &str) -> bool {
+    let lower = header.trim().to_lowercase();
+    let Some(rest) = lower.strip_prefix("when to ") else {
+        return false;
+    };
+    let verb = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let choosing = [
+        "use", "pick", "choose", "select", "prefer", "apply", "consider",
+    ];
+    !choosing.contains(&verb)
+}
+
+/// Does advice name the situation it is for ("Enable for streaming", "Raise when joins
+/// spill")?
+fn names_situation(advice: &str) -> bool {
+    let lower = advice.to_lowercase();
+    lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "for" | "when" | "if" | "with" | "during" | "under" | "unless"
+        )
+    })
+}
+
 /// A scenario table's columns from its header, or `None` for a plain data table: a column
 /// of needs (`Use Case`, `When to Use`, `Best For`...) and a column of choices (`Service`,
 /// `Solution`...), or else the row's first cell as its choice. Two columns need only one
@@ -1145,6 +1176,9 @@ impl<'b> Extract<'b> {
         // A second column no header word names a choice (`| When | Action |`) answers
         // briefly, or it describes.
         let inferred = cols.answer != 0 && !starts_with_keyword(&head, &self.config.answer_columns);
+        let advice = rows
+            .first()
+            .is_some_and(|h| says_when_else(&cell(h, cols.scenario)));
         for (row, &offset) in rows.iter().skip(1).zip(starts) {
             let (scenario, answer) = (cell(row, cols.scenario), cell(row, cols.answer));
             let first_step = match flows {
@@ -1159,6 +1193,7 @@ impl<'b> Extract<'b> {
                 || answer.is_empty()
                 || !plausible(&scenario, first_step)
                 || (inferred && short_answer(&answer).is_none())
+                || (advice && !names_situation(&scenario))
             {
                 ids.push(None);
                 continue;
@@ -1871,6 +1906,10 @@ mod tests {
             &["Layer", "Services"],
             &["Service", "Purpose"],
             &["Strategy", "Traffic", "Risk", "Purpose"],
+            &["Option", "When"],
+            &["Service", "When to Use"],
+            &["Join", "When Used"],
+            &["Clause", "Purpose", "When Triggered"],
         ] {
             assert!(classify(&header(h), &c).is_some(), "{h:?}");
         }
@@ -1898,6 +1937,16 @@ mod tests {
         // A flow in a column that is not a pattern is a path, not a choice.
         let (_, facts) = run("| Use Case | Service |\n|---|---|\n| Web tier | ALB → EC2 |\n");
         assert!(pairs(&facts).is_empty());
+        // When to change a setting is a need only where it names the situation.
+        let (_, facts) = run(
+            "| Configuration | Default | When to Change |\n|---|---|---|\n\
+                              | `adaptive.enabled` | true | Never disable |\n\
+                              | `autoCompact.enabled` | false | Enable for streaming |\n",
+        );
+        assert_eq!(
+            pairs(&facts),
+            [("Enable for streaming", "`autoCompact.enabled`")]
+        );
     }
 
     #[test]
