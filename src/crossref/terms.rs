@@ -679,8 +679,16 @@ impl Terms {
             for alias in &page.note.front.aliases {
                 push(alias, i, None, Kind::Subject, false, true);
             }
+            // The headings still open above the current one: (level, name, id).
+            let mut open: Vec<(u8, &str, &str)> = Vec::new();
             for h in &page.outline.headings {
                 let name = clean_heading(&h.text);
+                let level = h.level;
+                while open.last().is_some_and(|&(l, _, _)| l >= level) {
+                    open.pop();
+                }
+                let above = open.clone();
+                open.push((level, name, &h.id));
                 // "What is CloudFormation?", "Why AWS Lambda?": about the thing asked of.
                 if let Some(thing) = asked_about(name) {
                     push(thing, i, Some(&h.id), Kind::Heading, false, true);
@@ -706,7 +714,23 @@ impl Terms {
                 // whole: that name is not a part.
                 let head = head_before_structure(name, &tail, &structure);
                 if let Some(head) = head.filter(|h| whole && !all_common_word(h)) {
-                    push(head, i, Some(&h.id), Kind::Heading, false, false);
+                    // "Serverless" of "Serverless Options" under "Serverless Compute": the
+                    // section above, named for the same thing, is about all of it.
+                    // Not a comparison or a list that starts with it ("Job Clusters vs
+                    // All-Purpose").
+                    let starts_with_head = |n: &str| {
+                        let rest = n
+                            .get(..head.len())
+                            .filter(|p| p.eq_ignore_ascii_case(head))
+                            .map(|_| &n[head.len()..]);
+                        let seps = [" vs", " versus", " & ", " and ", " or ", ",", "/", " - "];
+                        rest.is_some_and(|r| r.starts_with(' ') && split_all(r, &seps).len() == 1)
+                    };
+                    let id = above
+                        .iter()
+                        .find(|&&(_, n, _)| starts_with_head(n))
+                        .map_or(h.id.as_str(), |&(_, _, id)| id);
+                    push(head, i, Some(id), Kind::Heading, false, false);
                 }
                 let seps = |c: char| !c.is_alphanumeric() && !")]".contains(c);
                 for part in parts
@@ -1211,6 +1235,43 @@ mod tests {
         let used = ["AWS".to_string()];
         let forms = forms("Athena", &used, &used, false, &|f| written.has(f));
         assert_eq!(forms, vec![("athena".into(), 0), ("athenas".into(), 0)]);
+    }
+
+    #[test]
+    fn a_head_names_the_section_above_that_is_named_for_it() {
+        // "Options" ends headings of many notes: "Serverless Options" is about "Serverless",
+        // and so is the "Serverless Compute" it sits in, all of it.
+        let (_dir, config, index, _) = crate::testing::index(&[
+            (
+                "cost.md",
+                "# Cost\n\n## Serverless Compute\n\nNo clusters.\n\n### Serverless Options\n\n\
+                 Jobs and SQL.\n\n## Kinesis vs Kafka\n\nA.\n\n### Kinesis Options\n\nB.\n",
+            ),
+            (
+                "a.md",
+                "# A\n\n## Storage Options\n\nS.\n\n## Retry Options\n\nR.\n",
+            ),
+            ("b.md", "# B\n\n## Network Options\n\nN.\n"),
+            ("c.md", "# C\n\n## Billing Options\n\nB.\n"),
+            (
+                "d.md",
+                "# D\n\n| Need | Pick |\n|---|---|\n| x | Serverless |\n",
+            ),
+        ]);
+        let t = Terms::build(&config, &index);
+        let d = index.pages.iter().position(|p| p.page.note.rel == "d.md");
+        let named = |text: &str| -> Vec<Option<String>> {
+            t.find(text, d, Mode::Answer)
+                .into_iter()
+                .map(|(_, i)| t.terms[i].id.clone())
+                .collect()
+        };
+        assert_eq!(
+            named("Serverless"),
+            [Some("serverless-compute".to_string())]
+        );
+        // A comparison that starts with the name is about two things.
+        assert_eq!(named("Kinesis"), [Some("kinesis-options".to_string())]);
     }
 
     /// Terms on pages 0..n, every page in one folder.
