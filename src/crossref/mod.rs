@@ -324,7 +324,8 @@ fn listed_in<'a>(
     }
 }
 
-/// The term an answer names in another form: by its head or another form of its words,
+/// The term an answer names in another form: by its head, another form of its words or a
+/// shortening of a kind's first word ("Async" for "Asynchronous Inference"),
 /// the answer whole, then without its gloss ("Dense (Semantic)" is "Dense Search" under
 /// "Dense vs Sparse vs Hybrid Search"), then by the name the gloss gives
 /// ("Pay-per-Token (Foundation Model API)" is "Foundation Model APIs").
@@ -333,6 +334,7 @@ fn by_form(terms: &Terms, answer: &str, p: usize, heading: &str) -> Option<usize
         terms
             .by_head(a, Some(p), heading)
             .or_else(|| terms.by_stem(a, Some(p)))
+            .or_else(|| terms.by_clipped(a, Some(p)))
     };
     let (bare, gloss) = terms::split_parens(answer.trim());
     form(answer).or_else(|| {

@@ -89,7 +89,14 @@ pub(crate) struct Terms {
     /// Names that are a family of identifiers ("ml.m5.*" of "General Purpose (ml.m5.*)")
     /// by what every member starts with ("ml.m5."), lower case.
     globs: ByKey,
+    /// Names of a kind ("Asynchronous Inference") by the first letters of what kind of it
+    /// they name ("asyn"), for an answer that shortens that word ("Async"); see
+    /// [`Terms::by_clipped`].
+    clipped: ByKey,
 }
+
+/// The fewest letters an answer shortening a name's first word keeps ("Async").
+const CLIPPED: usize = 4;
 
 /// Candidate terms by a key made from their names, each with how directly it names them.
 type ByKey = HashMap<String, Vec<(usize, u8)>>;
@@ -106,6 +113,25 @@ fn globs(terms: &[Term]) -> ByKey {
         }
     }
     globs
+}
+
+/// Each name of two words whose second is a generic tail ("Asynchronous Inference") by the
+/// first [`CLIPPED`] letters of its first word, when that is longer than them.
+fn clipped(terms: &[Term]) -> ByKey {
+    let mut out: ByKey = HashMap::new();
+    for (t, term) in terms.iter().enumerate() {
+        let name = term.name.to_lowercase();
+        let Some((first, tail)) = name.trim().split_once(' ') else {
+            continue;
+        };
+        let word = first.chars().all(|c| c.is_ascii_alphabetic()) && first.len() > CLIPPED + 1;
+        if word && GENERIC_TAILS.contains(&tail) {
+            out.entry(first[..CLIPPED].to_string())
+                .or_default()
+                .push((t, 1));
+        }
+    }
+    out
 }
 
 /// Candidates by head, each multi-word term's name less its last word ("all-purpose" of
@@ -828,7 +854,7 @@ impl Terms {
         course: Vec<Option<usize>>,
     ) -> Terms {
         // The automaton is built beside the maps of heads and stems.
-        let globs = globs(&terms);
+        let (globs, clipped) = (globs(&terms), clipped(&terms));
         let (automaton, (heads, stems)) = rayon::join(
             || {
                 AhoCorasickBuilder::new()
@@ -852,7 +878,29 @@ impl Terms {
             weight: Vec::new(),
             span: Vec::new(),
             globs,
+            clipped,
         }
+    }
+
+    /// The term an answer of one word names by shortening the first word of a kind's name
+    /// ("Async" for "Asynchronous Inference"), resolved as any answer is.
+    pub(crate) fn by_clipped(&self, answer: &str, page: Option<usize>) -> Option<usize> {
+        let word = answer.trim().to_lowercase();
+        if word.len() < CLIPPED || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let cands: Vec<(usize, u8)> = self
+            .clipped
+            .get(&word[..CLIPPED])?
+            .iter()
+            .copied()
+            .filter(|&(t, _)| {
+                let name = self.terms[t].name.to_lowercase();
+                let first = name.split(' ').next().unwrap_or("");
+                first.len() > word.len() && first.starts_with(&word)
+            })
+            .collect();
+        self.resolve(&cands, page, Mode::Answer)
     }
 
     /// The term whose family of identifiers holds `answer` ("ml.m5.large" in "ml.m5.*"),
@@ -1327,6 +1375,21 @@ mod tests {
         assert_eq!(name("ml.c5.xlarge"), Some("ml.*"));
         assert_eq!(name("ml m5 large"), None);
         assert_eq!(name("db.r5.large"), None);
+    }
+
+    #[test]
+    fn a_kind_is_named_by_a_shortening_of_its_first_word() {
+        let t = terms(&[
+            "Asynchronous Inference",
+            "Real-time Inference",
+            "Asynchronous Replication",
+        ]);
+        let here = Some(t.terms.len());
+        assert_eq!(t.by_clipped("Async", here), Some(0));
+        // Too short, not a shortening, or a name of no kind.
+        assert_eq!(t.by_clipped("Asy", here), None);
+        assert_eq!(t.by_clipped("Asynchronous", here), None);
+        assert_eq!(t.by_clipped("Asyncx", here), None);
     }
 
     #[test]
