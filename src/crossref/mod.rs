@@ -780,6 +780,11 @@ pub(crate) fn is_notice(text: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+        // "New in the March 2026 blueprint": what the exam's outline added, not a fact.
+        || (lower.contains("blueprint")
+            && ["new in", "refreshed", "updated"]
+                .iter()
+                .any(|w| lower.contains(w)))
 }
 
 /// The web from one page: what its glossary links and backlink boxes need.
@@ -867,6 +872,9 @@ mod tests {
     fn a_note_on_what_changed_in_the_notes_is_a_notice() {
         assert!(is_notice(
             "Refreshed for the November 30, 2025 blueprint. Terminology updated to current names."
+        ));
+        assert!(is_notice(
+            "New in the March 2026 blueprint. Governance is now a domain."
         ));
         assert!(!is_notice(
             "Z-ORDER helps queries that filter on high-cardinality columns."

@@ -312,16 +312,23 @@ pub(crate) fn flashcards(web: &Web, index: &Index) -> Vec<FlashCard> {
         for c in tips().filter(|c| !stated.contains(&c.id.as_str())) {
             let kind = if c.role == Role::Tip { "tip" } else { "trap" };
             let url = anchored(index, p, Some(&c.id));
-            let context = topic_heading(index, p, c.offset)
-                .map_or_else(|| index.pages[p].title.clone(), |h| h.text.clone());
+            let title = &index.pages[p].title;
+            let context =
+                topic_heading(index, p, c.offset).map_or_else(|| title.clone(), |h| h.text.clone());
             // A tip with nothing to blank makes no question.
             let Some((prompt, answer)) = cloze(web, c, &context, p) else {
                 continue;
             };
+            // "Exam Tips" says what the tips are, not what they are about: the note does.
+            let shown = if says_tips(&context) && !context.contains(title.as_str()) {
+                format!("{title} · {context}")
+            } else {
+                context
+            };
             cards.push(FlashCard {
                 kind,
                 prompt,
-                context,
+                context: shown,
                 hints: Vec::new(),
                 answer,
                 source: index.pages[p].title.clone(),
@@ -350,6 +357,23 @@ fn topic_heading(index: &Index, p: usize, offset: usize) -> Option<&Heading> {
         within = h.level;
     }
     None
+}
+
+/// Does a heading name the kind of advice under it ("Exam Tips", "Key Takeaways", "Common
+/// Pitfalls") rather than its subject?
+fn says_tips(heading: &str) -> bool {
+    let t = heading.to_lowercase();
+    let kinds = [
+        "tip",
+        "trap",
+        "takeaway",
+        "pitfall",
+        "gotcha",
+        "summary",
+        "key point",
+        "remember",
+    ];
+    kinds.iter().any(|k| t.contains(k))
 }
 
 /// Does a heading name a part of an answer rather than a topic?
@@ -734,6 +758,16 @@ mod tests {
         // "Glue" opening a sentence is a word; "S3" is a name.
         assert_eq!(tip.prompt, "Glue writes to _____ fast.");
         assert_eq!(tip.context, "Storage");
+        let (index, web) = built(&[
+            (
+                "a.md",
+                "# Glue Jobs\n\n## Exam Tips\n\nExam tip: Glue writes to S3 fast.\n",
+            ),
+            ("b.md", "# B\n\n## S3\n\nObjects.\n"),
+        ]);
+        let cards = flashcards(&web, &index);
+        let tip = cards.iter().find(|c| c.kind == "tip").unwrap();
+        assert_eq!(tip.context, "Glue Jobs · Exam Tips");
         assert_eq!(tip.url, "a.html#exam-tip");
     }
 
