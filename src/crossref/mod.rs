@@ -334,10 +334,10 @@ fn by_form(terms: &Terms, answer: &str, p: usize, heading: &str) -> Option<usize
         terms
             .by_head(a, Some(p), heading)
             .or_else(|| terms.by_stem(a, Some(p)))
-            .or_else(|| terms.by_clipped(a, Some(p)))
     };
     let (bare, gloss) = terms::split_parens(answer.trim());
-    form(answer).or_else(|| {
+    let clipped = || terms.by_clipped(answer, Some(p));
+    form(answer).or_else(clipped).or_else(|| {
         let gloss = gloss?;
         form(bare).or_else(|| {
             let whole = terms.find(gloss, Some(p), terms::Mode::Answer);

@@ -886,7 +886,11 @@ impl Terms {
     /// ("Async" for "Asynchronous Inference"), resolved as any answer is.
     pub(crate) fn by_clipped(&self, answer: &str, page: Option<usize>) -> Option<usize> {
         let word = answer.trim().to_lowercase();
-        if word.len() < CLIPPED || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        // "Stream" is a word of its own, not "Streaming" shortened.
+        if word.len() < CLIPPED
+            || !word.chars().all(|c| c.is_ascii_alphabetic())
+            || is_common(&word)
+        {
             return None;
         }
         let cands: Vec<(usize, u8)> = self
@@ -1390,6 +1394,8 @@ mod tests {
         assert_eq!(t.by_clipped("Asy", here), None);
         assert_eq!(t.by_clipped("Asynchronous", here), None);
         assert_eq!(t.by_clipped("Asyncx", here), None);
+        let t = terms(&["Streaming Inference"]);
+        assert_eq!(t.by_clipped("Stream", Some(1)), None);
     }
 
     #[test]
