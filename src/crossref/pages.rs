@@ -363,17 +363,24 @@ fn topic_heading(index: &Index, p: usize, offset: usize) -> Option<&Heading> {
 /// Pitfalls") rather than its subject?
 fn says_tips(heading: &str) -> bool {
     let t = heading.to_lowercase();
+    // Whole words: "Multiple Choice" holds "tip" but names no tips.
     let kinds = [
         "tip",
+        "tips",
         "trap",
+        "traps",
         "takeaway",
+        "takeaways",
         "pitfall",
+        "pitfalls",
         "gotcha",
+        "gotchas",
         "summary",
-        "key point",
         "remember",
     ];
-    kinds.iter().any(|k| t.contains(k))
+    t.split(|c: char| !c.is_alphanumeric())
+        .any(|w| kinds.contains(&w))
+        || t.contains("key point")
 }
 
 /// Does a heading name a part of an answer rather than a topic?

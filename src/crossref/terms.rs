@@ -713,8 +713,8 @@ impl Terms {
                 while open.last().is_some_and(|&(l, _, _)| l >= level) {
                     open.pop();
                 }
-                let above = open.clone();
                 open.push((level, name, &h.id));
+                let above = &open[..open.len() - 1];
                 // "What is CloudFormation?", "Why AWS Lambda?": about the thing asked of.
                 if let Some(thing) = asked_about(name) {
                     push(thing, i, Some(&h.id), Kind::Heading, false, true);
