@@ -89,9 +89,8 @@ pub(crate) struct Terms {
     /// Names that are a family of identifiers ("ml.m5.*" of "General Purpose (ml.m5.*)")
     /// by what every member starts with ("ml.m5."), lower case.
     globs: ByKey,
-    /// Names of a kind ("Asynchronous Inference") by the first letters of what kind of it
-    /// they name ("asyn"), for an answer that shortens that word ("Async"); see
-    /// [`Terms::by_clipped`].
+    /// Names of a kind ("Asynchronous Inference") by the first letters of their first word
+    /// ("asyn"), for an answer that shortens that word ("Async"); see [`Terms::by_clipped`].
     clipped: ByKey,
 }
 
