@@ -61,6 +61,12 @@
       if (s.__quiz) return;
       s.__quiz = opts;
       var multi = s.hasAttribute("data-multi");
+      // The page writes bare buttons (some 40 bytes less per option); a toggle's type and
+      // state are set here, where the script that makes them toggles runs.
+      options(s).forEach(function (b) {
+        b.type = "button";
+        if (!b.hasAttribute("aria-pressed")) b.setAttribute("aria-pressed", "false");
+      });
       if (multi) {
         var check = document.createElement("button");
         check.type = "button";

@@ -1116,7 +1116,7 @@ impl<'q> Sections<'q> {
                 }
                 let l = q.choices[n].letter;
                 html.push_str(&format!(
-                    "<li><button type=\"button\" class=\"quiz-option\" data-letter=\"{l}\" aria-pressed=\"false\"><span class=\"quiz-letter\">{l}</span> "
+                    "<li><button class=\"quiz-option\" data-letter=\"{l}\"><span class=\"quiz-letter\">{l}</span> "
                 ));
             }
             Phase::BeforeAnswer | Phase::Answer if matches!(old, Phase::Option(_)) => {
