@@ -233,7 +233,7 @@ fn compact_tag(
             }
             out.push_str(&seen.join(" "));
         } else if NUMERIC.contains(&attr) {
-            rounded(value, out);
+            rounded(value, attr == "d", out);
         } else {
             out.push_str(value);
         }
@@ -241,13 +241,17 @@ fn compact_tag(
     }
 }
 
-/// `value` with each number of more than two decimals rounded to two.
-fn rounded(value: &str, out: &mut String) {
+/// `value` with each number of more than two decimals rounded to two. In path data
+/// (`path`) a number may follow its command letter ("L458.333"); elsewhere a digit after a
+/// letter is part of a name.
+fn rounded(value: &str, path: bool, out: &mut String) {
     let bytes = value.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let starts_number = bytes[i].is_ascii_digit()
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+            && (i == 0
+                || (path && bytes[i - 1].is_ascii_alphabetic())
+                || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
         if !starts_number {
             let c = value[i..].chars().next().unwrap_or(' ');
             out.push(c);
@@ -296,7 +300,9 @@ fn svg(renderer: &Renderer, source: &str, id: &str) -> Result<String, Drawn> {
         renderer.render(RenderRequest::svg(source, OperationControl::new(), request))
     }));
     match result {
-        Ok(Ok(RenderOutput::Svg(Some(svg)))) => Ok(compact(&trimmed(svg.svg()))),
+        Ok(Ok(RenderOutput::Svg(Some(svg)))) => Ok(hoisted(&without_empty_labels(&compact(
+            &trimmed(svg.svg()),
+        )))),
         Ok(Ok(_)) | Ok(Err(RenderError::NoDiagram)) => Err(Drawn::Fallback {
             reason: "no diagram kind merman knows".into(),
         }),
@@ -311,6 +317,142 @@ fn svg(renderer: &Renderer, source: &str, id: &str) -> Result<String, Drawn> {
             reason: "merman failed on it".into(),
         }),
     }
+}
+
+/// `svg` without the edge labels merman writes for edges that have none: a group holding
+/// a zero-sized `<foreignObject>` with an empty label, some 300 bytes an edge.
+fn without_empty_labels(svg: &str) -> String {
+    const OPEN: &str = "<g class=\"edgeLabel\"><g class=\"label\"";
+    const CLOSE: &str = "</g></g>";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let Some(len) = rest[at..].find(CLOSE).map(|e| e + CLOSE.len()) else {
+            rest = &rest[at..];
+            break;
+        };
+        let group = &rest[at..at + len];
+        let empty = group.contains("<foreignObject width=\"0\" height=\"0\">")
+            && !group[OPEN.len()..len - CLOSE.len()].contains("<g")
+            && text_of(group).trim().is_empty();
+        if !empty {
+            out.push_str(group);
+        }
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of `markup` without its tags.
+fn text_of(markup: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for c in markup.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Elements whose inline style merman writes alike on every label of a drawing.
+const LABEL_ELEMENTS: &[&str] = &["div", "span", "p", "foreignObject"];
+
+/// How merman lays out a label, as it writes it inline on each one, by the name of the
+/// class style.css gives the same declarations (`ml-` and the name, with the width where a
+/// layout names one).
+const LABEL_LAYOUTS: &[(&str, &str)] = &[
+    ("t", "display: table; white-space: nowrap; line-height: 1.5"),
+    (
+        "tb",
+        "display: table; white-space: break-spaces; line-height: 1.5",
+    ),
+    (
+        "tc",
+        "display: table-cell; white-space: nowrap; line-height: 1.5",
+    ),
+];
+
+/// The widths merman wraps labels at (a flowchart's 200px, other kinds' 100px and 120px).
+const LABEL_WIDTHS: &[u32] = &[100, 120, 200];
+
+/// The class of the label declarations `style` (without the label's own width and height),
+/// where style.css has one.
+fn label_class(style: &str) -> Option<String> {
+    if style == "overflow: visible" {
+        return Some("ml-ov".to_string());
+    }
+    LABEL_LAYOUTS.iter().find_map(|(name, layout)| {
+        let rest = style.strip_prefix(layout)?;
+        if rest.is_empty() {
+            return Some(format!("ml-{name}"));
+        }
+        LABEL_WIDTHS.iter().find_map(|w| {
+            (rest == format!("; max-width: {w}px; text-align: center"))
+                .then(|| format!("ml-{name}{w}"))
+        })
+    })
+}
+
+/// `svg` with the inline layout of its labels (`display: table-cell; white-space: nowrap;
+/// line-height: 1.5; max-width: 200px; text-align: center;` on each one, a sixth of a
+/// flowchart) as a class of style.css; a label's own width and height stay inline, and a
+/// style merman wrote otherwise (a `classDef`'s colours) stays as it is.
+fn hoisted(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let Some(close) = tag_end(rest) else {
+            break;
+        };
+        let tag = &rest[..=close];
+        rest = &rest[close + 1..];
+        out.push_str(&label_tag(tag).unwrap_or_else(|| tag.to_string()));
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `tag` with its label layout as a class, where it is a label's with one.
+fn label_tag(tag: &str) -> Option<String> {
+    let element = tag[1..]
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .next()?;
+    if !LABEL_ELEMENTS.contains(&element) {
+        return None;
+    }
+    let style_at = tag.find(" style=\"")?;
+    let value_at = style_at + " style=\"".len();
+    let value_len = tag[value_at..].find('"')?;
+    let (own, layout): (Vec<&str>, Vec<&str>) = tag[value_at..value_at + value_len]
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .partition(|d| {
+            let property = d.split(':').next().unwrap_or("").trim();
+            property == "width" || property == "height"
+        });
+    let class = label_class(&layout.join("; "))?;
+    let mut rebuilt = String::with_capacity(tag.len());
+    rebuilt.push_str(&tag[..style_at]);
+    if !own.is_empty() {
+        rebuilt.push_str(" style=\"");
+        rebuilt.push_str(&own.join(";"));
+        rebuilt.push('"');
+    }
+    rebuilt.push_str(&tag[value_at + value_len + 1..]);
+    match rebuilt.find(" class=\"") {
+        Some(c) => rebuilt.insert_str(c + " class=\"".len(), &format!("{class} ")),
+        None => rebuilt.insert_str(1 + element.len(), &format!(" class=\"{class}\"")),
+    }
+    Some(rebuilt)
 }
 
 /// One figure for both themes. Where the two drawings differ only in their style sheets
@@ -687,6 +829,63 @@ mod tests {
             trimmed(svg),
             "<svg><marker id=\"b\"><path/></marker><path marker-end=\"url(#b)\"/></svg>"
         );
+    }
+
+    #[test]
+    fn path_numbers_after_their_command_are_rounded_and_names_are_not() {
+        let mut d = String::new();
+        rounded("M513,55.48L458.333,63.7312C403.667,71.98", true, &mut d);
+        assert_eq!(d, "M513,55.48L458.33,63.73C403.67,71.98");
+        let mut other = String::new();
+        rounded("url(#a1.23456)", false, &mut other);
+        assert_eq!(other, "url(#a1.23456)");
+    }
+
+    #[test]
+    fn empty_edge_labels_are_dropped_and_written_ones_kept() {
+        let empty = "<g class=\"edgeLabel\"><g class=\"label\" transform=\"translate(0,0)\"><foreignObject width=\"0\" height=\"0\"><div class=\"labelBkg\"><span class=\"edgeLabel\"></span></div></foreignObject></g></g>";
+        let yes = "<g class=\"edgeLabel\"><g class=\"label\" transform=\"translate(9,4)\"><foreignObject width=\"30\" height=\"24\"><div><span class=\"edgeLabel\"><p>Yes</p></span></div></foreignObject></g></g>";
+        let svg = format!("<g class=\"edgeLabels\">{empty}{yes}{empty}</g>");
+        assert_eq!(
+            without_empty_labels(&svg),
+            format!("<g class=\"edgeLabels\">{yes}</g>")
+        );
+    }
+
+    #[test]
+    fn label_layouts_become_classes_style_css_rules() {
+        let css = include_str!("../../static/style.css");
+        let tag = "<div class=\"labelBkg\" style=\"display: table-cell; white-space: nowrap; line-height: 1.5; max-width: 200px; text-align: center; width: 31px;\">";
+        assert_eq!(
+            label_tag(tag).unwrap(),
+            "<div class=\"ml-tc200 labelBkg\" style=\"width: 31px\">"
+        );
+        assert_eq!(
+            label_tag("<foreignObject width=\"3\" style=\"overflow: visible;\">").unwrap(),
+            "<foreignObject class=\"ml-ov\" width=\"3\">"
+        );
+        // A classDef's colours are the author's: they stay inline.
+        assert!(label_tag("<span style=\"color:#fff !important;\">").is_none());
+        for (name, layout) in LABEL_LAYOUTS {
+            let mut styles = vec![(format!("ml-{name}"), layout.to_string())];
+            for w in LABEL_WIDTHS {
+                styles.push((
+                    format!("ml-{name}{w}"),
+                    format!("{layout}; max-width: {w}px; text-align: center"),
+                ));
+            }
+            for (class, style) in styles {
+                assert_eq!(label_class(&style).as_deref(), Some(class.as_str()));
+                let want: String = style
+                    .split("; ")
+                    .map(|d| format!(" {d} !important;"))
+                    .collect();
+                assert!(
+                    css.contains(&format!(".mermaid-drawn .{class} {{{want} }}")),
+                    "style.css lacks {class}"
+                );
+            }
+        }
     }
 
     #[test]
