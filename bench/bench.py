@@ -33,6 +33,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sizes import is_copied  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.environ.get("STUDYSITE_BENCH_DIR", "/tmp/studysite-bench")
@@ -146,7 +149,7 @@ def copied_size(src, out):
             if f.endswith(".html") or f.endswith(".md"):
                 continue
             rel = os.path.relpath(os.path.join(dp, f), out)
-            if os.path.isfile(os.path.join(src, rel)):
+            if is_copied(src, rel):
                 total += os.path.getsize(os.path.join(dp, f))
     return total
 

@@ -23,6 +23,18 @@ def md_size(path):
     return total
 
 
+def content_roots(notes):
+    """Where the notes of NOTES may sit: itself, or the folder a site layout keeps them in
+    (MkDocs' docs/, our notes/, Hugo's content/, mdBook's src/)."""
+    subs = [os.path.join(notes, d) for d in ("docs", "notes", "content", "src")]
+    return [notes] + [d for d in subs if os.path.isdir(d)]
+
+
+def is_copied(notes, rel):
+    """Whether OUT's file REL is a file of the notes copied as it is."""
+    return any(os.path.isfile(os.path.join(root, rel)) for root in content_roots(notes))
+
+
 def sizes(notes, out):
     parts = {"pages": 0, "search": 0, "theme": 0, "copied": 0}
     largest_page = (0, "")
@@ -38,7 +50,7 @@ def sizes(notes, out):
             elif f.endswith(".html"):
                 parts["pages"] += n
                 largest_page = max(largest_page, (n, rel))
-            elif os.path.isfile(os.path.join(notes, rel)):
+            elif is_copied(notes, rel):
                 parts["copied"] += n
             else:
                 parts["theme"] += n
