@@ -27,15 +27,21 @@ def main():
             script = fh.read()
         deck = json.loads(script[script.index("{"):script.rindex("}") + 1])
         cards = deck["cards"]
+        pages = deck.get("pages", [])
+
+        def url_of(item):
+            if "p" not in item:
+                return item.get("url", "")
+            return pages[item["p"]][0] + ("#" + item["at"] if item.get("at") else "")
         random.seed(4122026)
         print(f"### {public} ({len(cards)} cards)")
         for i, card in enumerate(random.sample(cards, min(30, len(cards))), 1):
             if "q" in card:
                 quiz = deck["quizzes"][card["q"]]
                 front, back = text(quiz["stem"]), quiz["answer"] + ": " + text(quiz["explanation"])[:60]
-                url = quiz["url"]
+                url = url_of(quiz)
             else:
-                front, back, url = text(card["front"]), text(card["back"]), card.get("url", "")
+                front, back, url = text(card["front"]), text(card["back"]), url_of(card)
             print(f"{i}. [{card['kind']}] {front[:160]} => {back[:90]}  ({url})")
 
 

@@ -62,16 +62,36 @@
       .join("\n") + "\n";
   }
 
+  // An item as the pages use it: the deck names each item's page once (`p`, an index into
+  // data.pages of [URL, note title, section]) and its anchor (`at`); a quiz option is
+  // [letter, html, pinned].
+  function placed(item, pages) {
+    var page = item.p == null ? null : pages[item.p];
+    if (!page) return item;
+    var out = {};
+    for (var k in item) if (k !== "p" && k !== "at") out[k] = item[k];
+    out.url = page[0] + (item.at ? "#" + item.at : "");
+    out.source = page[1];
+    out.section = page[2];
+    if (item.options) {
+      out.options = item.options.map(function (o) {
+        return o.length > 2 ? { letter: o[0], html: o[1], pinned: true } : { letter: o[0], html: o[1] };
+      });
+    }
+    return out;
+  }
+
   window.studysiteDeck = function () {
     var data = window.studysiteDeckData;
     if (!data) return null;
     if (from !== data) {
-      var quizzes = data.quizzes || [];
+      var pages = data.pages || [];
+      var quizzes = (data.quizzes || []).map(function (q) { return placed(q, pages); });
       made = {
         site: data.site || "",
         tags: data.tags || {},
         quizzes: quizzes,
-        cards: (data.cards || []).map(function (c) { return whole(c, quizzes); })
+        cards: (data.cards || []).map(function (c) { return whole(placed(c, pages), quizzes); })
       };
       made.csv = function () { return csv(made); };
       made.txt = function () { return txt(made); };

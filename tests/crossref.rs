@@ -414,6 +414,16 @@ fn cards(files: &BTreeMap<String, String>) -> Vec<[String; 6]> {
         .expect("the deck script's shape");
     let deck: serde_json::Value = serde_json::from_str(json).unwrap();
     let quizzes = deck["quizzes"].as_array().unwrap();
+    // An item names its page (`p`: URL, title, section) and its anchor there (`at`).
+    let url = |item: &serde_json::Value| {
+        let page = deck["pages"][item["p"].as_u64().unwrap() as usize][0]
+            .as_str()
+            .unwrap();
+        match item["at"].as_str() {
+            Some(at) => format!("{page}#{at}"),
+            None => page.to_string(),
+        }
+    };
     deck["cards"]
         .as_array()
         .unwrap()
@@ -424,8 +434,8 @@ fn cards(files: &BTreeMap<String, String>) -> Vec<[String; 6]> {
                 let z = &quizzes[q as usize];
                 let mut prompt = card_text(z["stem"].as_str().unwrap()).trim().to_string();
                 for o in z["options"].as_array().unwrap() {
-                    let text = card_text(o["html"].as_str().unwrap());
-                    prompt.push_str(&format!("\n{}) {text}", o["letter"].as_str().unwrap()));
+                    let text = card_text(o[1].as_str().unwrap());
+                    prompt.push_str(&format!("\n{}) {text}", o[0].as_str().unwrap()));
                 }
                 return [
                     "quiz".to_string(),
@@ -434,7 +444,7 @@ fn cards(files: &BTreeMap<String, String>) -> Vec<[String; 6]> {
                     card_text(z["explanation"].as_str().unwrap())
                         .trim()
                         .to_string(),
-                    z["url"].as_str().unwrap().to_string(),
+                    url(z),
                     c["id"].as_str().unwrap().to_string(),
                 ];
             }
@@ -450,7 +460,7 @@ fn cards(files: &BTreeMap<String, String>) -> Vec<[String; 6]> {
                 context,
                 prompt,
                 card_text(c["back"].as_str().unwrap()),
-                c["url"].as_str().unwrap().to_string(),
+                url(c),
                 c["id"].as_str().unwrap().to_string(),
             ]
         })

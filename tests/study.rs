@@ -245,7 +245,8 @@ fn anki_txt(site: &Site) -> Option<String> {
 
 /// The quizzes `quiz.html` shows (from the deck): options' letters and the answer.
 fn quiz_page_of(js: &str) -> Vec<(Written, String)> {
-    deck_of(js)["quizzes"]
+    let deck = deck_of(js);
+    deck["quizzes"]
         .as_array()
         .unwrap()
         .iter()
@@ -254,11 +255,12 @@ fn quiz_page_of(js: &str) -> Vec<(Written, String)> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|o| o["letter"].as_str().unwrap())
+                .map(|o| o[0].as_str().unwrap())
                 .collect();
             let answer = q["answer"].as_str().unwrap().replace(',', "");
-            let url = q["url"].as_str().unwrap();
-            let source = url.split('#').next().unwrap().to_string();
+            // A quiz names its page (`p`: URL, title, section) and its anchor there.
+            let page = &deck["pages"][q["p"].as_u64().unwrap() as usize];
+            let source = page[0].as_str().unwrap().to_string();
             (Written { options, answer }, source)
         })
         .collect()

@@ -71,8 +71,11 @@ impl Study {
     }
 
     /// `static/study/deck.js`: `window.studysiteDeckData`, with the site's title, each
-    /// section's tag (for the CSV export), every quiz, and every card; a quiz card names its
-    /// quiz (`q`) instead of holding a copy of it.
+    /// section's tag (for the CSV export), the pages the deck comes from, every quiz, and
+    /// every card. Each item names its page (`p`: URL, note title and section, written once
+    /// for all of a page's items, a fifth of the deck) and the anchor on it (`at`); a quiz
+    /// card names its quiz (`q`) instead of holding a copy of it; an option is `[letter,
+    /// html]`, with a third `1` when it stays last. static/deck.js gives them back whole.
     pub(crate) fn file<'a>(&'a self, index: &'a Index) -> (String, Content) {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -81,11 +84,9 @@ impl Study {
             #[serde(skip_serializing_if = "Option::is_none")]
             q: Option<usize>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            section: Option<&'a str>,
+            p: Option<usize>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            source: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            url: Option<&'a str>,
+            at: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             front: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,12 +95,69 @@ impl Study {
             cloze: Option<&'a str>,
         }
         #[derive(Serialize)]
+        struct QuizRow<'a> {
+            id: &'a str,
+            p: usize,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            at: Option<&'a str>,
+            stem: &'a str,
+            options: Vec<serde_json::Value>,
+            answer: &'a str,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            multi: bool,
+            explanation: &'a str,
+        }
+        #[derive(Serialize)]
         struct Data<'a> {
             site: &'a str,
             tags: std::collections::BTreeMap<&'a str, String>,
-            quizzes: &'a [QuizEntry],
+            pages: Vec<[&'a str; 3]>,
+            quizzes: Vec<QuizRow<'a>>,
             cards: Vec<Row<'a>>,
         }
+        let mut pages: Vec<[&'a str; 3]> = Vec::new();
+        let mut page_of: std::collections::HashMap<[&'a str; 3], usize> =
+            std::collections::HashMap::new();
+        let mut place = |url: &'a str, source: &'a str, section: &'a str| {
+            let (path, at) = match url.split_once('#') {
+                Some((path, at)) => (path, Some(at)),
+                None => (url, None),
+            };
+            let key = [path, source, section];
+            let p = *page_of.entry(key).or_insert_with(|| {
+                pages.push(key);
+                pages.len() - 1
+            });
+            (p, at)
+        };
+        let quizzes = self
+            .quizzes
+            .iter()
+            .map(|q| {
+                let (p, at) = place(&q.url, &q.source, &q.section);
+                let options = q
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let mut option = vec![o.letter.to_string().into(), o.html.as_str().into()];
+                        if o.pinned {
+                            option.push(1.into());
+                        }
+                        serde_json::Value::Array(option)
+                    })
+                    .collect();
+                QuizRow {
+                    id: &q.id,
+                    p,
+                    at,
+                    stem: &q.stem,
+                    options,
+                    answer: &q.answer,
+                    multi: q.multi,
+                    explanation: &q.explanation,
+                }
+            })
+            .collect();
         let rows = self
             .cards
             .iter()
@@ -107,13 +165,18 @@ impl Study {
                 // A quiz card is its quiz: only the id (made unique in the deck) is its own.
                 let full = c.quiz.filter(|&q| q < self.quizzes.len()).is_none();
                 let own = |s: &'a String| full.then_some(s.as_str());
+                let (p, at) = if full {
+                    let (p, at) = place(&c.url, &c.source, &c.section);
+                    (Some(p), at)
+                } else {
+                    (None, None)
+                };
                 Row {
                     id: &c.id,
                     kind: &c.kind,
                     q: c.quiz.filter(|_| !full),
-                    section: own(&c.section),
-                    source: own(&c.source),
-                    url: own(&c.url),
+                    p,
+                    at,
                     front: own(&c.front),
                     back: own(&c.back),
                     cloze: c.cloze.as_deref(),
@@ -127,7 +190,8 @@ impl Study {
                 .iter()
                 .map(|c| (c.section.as_str(), heading_id(&c.section)))
                 .collect(),
-            quizzes: &self.quizzes,
+            pages,
+            quizzes,
             cards: rows,
         };
         let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
