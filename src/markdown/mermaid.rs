@@ -52,40 +52,53 @@ pub(crate) fn draw(source: &str, id: &str) -> Drawn {
 /// What a reader's page needs of merman's SVG: markers no edge points at and the edges'
 /// `data-points` (for Mermaid's own editors) are dropped, a third of a flowchart's bytes.
 fn trimmed(svg: &str) -> String {
+    let referenced = referenced_ids(svg);
+    let marker_finder = memchr::memmem::Finder::new("<marker ");
+    let points_finder = memchr::memmem::Finder::new(" data-points=\"");
     let mut out = String::with_capacity(svg.len());
-    let mut rest = svg;
+    // Byte offsets into `svg`: where the copy has reached, and the next of each (each is
+    // searched for once past where it was last found, so the pass is linear).
+    let mut at = 0;
+    let mut marker = marker_finder.find(svg.as_bytes());
+    let mut points = points_finder.find(svg.as_bytes());
     loop {
-        let marker = rest.find("<marker ");
-        let points = rest.find(" data-points=\"");
         match (marker, points) {
             (Some(m), p) if p.is_none_or(|p| m < p) => {
-                let Some(len) = rest[m..].find("</marker>").map(|e| e + "</marker>".len()) else {
+                let Some(len) = svg[m..].find("</marker>").map(|e| e + "</marker>".len()) else {
                     break;
                 };
-                let element = &rest[m..m + len];
+                let element = &svg[m..m + len];
                 let id = element
                     .split("id=\"")
                     .nth(1)
                     .and_then(|t| t.split('"').next())
                     .unwrap_or("");
-                out.push_str(&rest[..m]);
-                if id.is_empty() || svg.contains(&format!("url(#{id})")) {
+                out.push_str(&svg[at..m]);
+                if id.is_empty() || referenced.contains(id) {
                     out.push_str(element);
                 }
-                rest = &rest[m + len..];
+                at = m + len;
+                marker = marker_finder.find(&svg.as_bytes()[at..]).map(|i| at + i);
+                points = points
+                    .filter(|&p| p >= at)
+                    .or_else(|| points_finder.find(&svg.as_bytes()[at..]).map(|i| at + i));
             }
             (_, Some(p)) => {
                 let value = p + " data-points=\"".len();
-                let Some(end) = rest[value..].find('"') else {
+                let Some(end) = svg[value..].find('"') else {
                     break;
                 };
-                out.push_str(&rest[..p]);
-                rest = &rest[value + end + 1..];
+                out.push_str(&svg[at..p]);
+                at = value + end + 1;
+                points = points_finder.find(&svg.as_bytes()[at..]).map(|i| at + i);
+                marker = marker
+                    .filter(|&m| m >= at)
+                    .or_else(|| marker_finder.find(&svg.as_bytes()[at..]).map(|i| at + i));
             }
             _ => break,
         }
     }
-    out.push_str(rest);
+    out.push_str(&svg[at..]);
     out
 }
 
@@ -730,15 +743,32 @@ fn gradients(svg: &str) -> String {
 /// match: each class and attribute value it names occurs in the drawing. At-rules (media,
 /// keyframes) are kept whole.
 fn used_rules<'c>(css: &'c str, body: &str) -> Vec<&'c str> {
+    let classes = classes_of(body);
     let mut rules = top_level(css);
     rules.retain(|rule| {
         let selector = rule.split('{').next().unwrap_or("").trim();
-        selector.starts_with('@') || selector.split(',').any(|one| can_match(one, body))
+        selector.starts_with('@')
+            || selector
+                .split(',')
+                .any(|one| can_match(one, body, &classes))
     });
     rules
 }
 
-fn can_match(selector: &str, body: &str) -> bool {
+/// Every class an element of `body` has, read once (a sheet's rules ask for hundreds).
+fn classes_of(body: &str) -> std::collections::HashSet<&str> {
+    let mut classes = std::collections::HashSet::new();
+    let mut rest = body;
+    while let Some(i) = rest.find(" class=\"") {
+        rest = &rest[i + " class=\"".len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        classes.extend(rest[..end].split_whitespace());
+        rest = &rest[end..];
+    }
+    classes
+}
+
+fn can_match(selector: &str, body: &str, classes: &std::collections::HashSet<&str>) -> bool {
     let bytes = selector.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -748,7 +778,7 @@ fn can_match(selector: &str, body: &str) -> bool {
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
                     .collect();
-                if !name.is_empty() && !body.contains(name.as_str()) {
+                if !name.is_empty() && !classes.contains(name.as_str()) {
                     return false;
                 }
                 i += 1 + name.len();
@@ -886,6 +916,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_class_is_matched_whole_not_inside_another_name() {
+        let css = "#m .edgePaths .path{stroke:red}#m .edgePaths path{stroke:blue}";
+        let kept = used_rules(
+            css,
+            "<g class=\"edgePaths\"><path class=\"flowchart-link\"/></g>",
+        );
+        assert_eq!(kept, ["#m .edgePaths path{stroke:blue}"]);
     }
 
     #[test]
