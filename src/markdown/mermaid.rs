@@ -896,6 +896,20 @@ mod tests {
         );
         // A classDef's colours are the author's: they stay inline.
         assert!(label_tag("<span style=\"color:#fff !important;\">").is_none());
+        // Each class's declarations, from every rule of style.css that names it.
+        let mut ruled: std::collections::HashMap<&str, Vec<String>> = Default::default();
+        for rule in css.split('}') {
+            let Some((selectors, body)) = rule.split_once('{') else {
+                continue;
+            };
+            for class in selectors.split(['(', ')', ',', ' ']) {
+                if let Some(class) = class.strip_prefix(".ml-") {
+                    let declarations = body.split(';').map(|d| d.trim().replace(" !important", ""));
+                    let entry = ruled.entry(class).or_default();
+                    entry.extend(declarations.filter(|d| !d.is_empty()));
+                }
+            }
+        }
         for (name, layout) in LABEL_LAYOUTS {
             let mut styles = vec![(format!("ml-{name}"), layout.to_string())];
             for w in LABEL_WIDTHS {
@@ -906,14 +920,14 @@ mod tests {
             }
             for (class, style) in styles {
                 assert_eq!(label_class(&style).as_deref(), Some(class.as_str()));
-                let want: String = style
-                    .split("; ")
-                    .map(|d| format!(" {d} !important;"))
+                let mut want: Vec<&str> = style.split("; ").collect();
+                let mut got: Vec<&str> = ruled[&class["ml-".len()..]]
+                    .iter()
+                    .map(String::as_str)
                     .collect();
-                assert!(
-                    css.contains(&format!(".mermaid-drawn .{class} {{{want} }}")),
-                    "style.css lacks {class}"
-                );
+                want.sort_unstable();
+                got.sort_unstable();
+                assert_eq!(got, want, "style.css rules {class} otherwise");
             }
         }
     }
