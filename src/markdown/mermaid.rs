@@ -348,7 +348,7 @@ fn without_empty_labels(svg: &str) -> String {
         let group = &rest[at..at + len];
         let empty = group.contains("<foreignObject width=\"0\" height=\"0\">")
             && !group[OPEN.len()..len - CLOSE.len()].contains("<g")
-            && text_of(group).trim().is_empty();
+            && super::quiz::strip_tags(group).trim().is_empty();
         if !empty {
             out.push_str(group);
         }
@@ -356,21 +356,6 @@ fn without_empty_labels(svg: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The text of `markup` without its tags.
-fn text_of(markup: &str) -> String {
-    let mut text = String::new();
-    let mut inside = false;
-    for c in markup.chars() {
-        match c {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// Elements whose inline style merman writes alike on every label of a drawing.

@@ -521,7 +521,7 @@ fn by_text(line: &str, options: &[(char, String)]) -> Option<(Vec<char>, usize)>
 }
 
 /// Text with `<...>` tags taken out (a `<summary>` line, an answer in raw HTML).
-fn strip_tags(s: &str) -> String {
+pub(crate) fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut depth = 0;
     for ch in s.chars() {
