@@ -383,11 +383,27 @@ fn lead_choice(
     ]
     .iter()
     .filter_map(|c| lower.find(c))
-    .min()?;
+    .min()
+    .or_else(|| capitals_then_words(answer))?;
     let lead = answer[..end].trim_end();
     let start = lead.len() - lead.trim_start().len();
     let t = part_term(terms, config, lead.trim_start(), p, heading)?;
     Some((start..end, t))
+}
+
+/// Where a name in capitals ends that plain words follow: "Z-ORDER still works",
+/// "OPTIMIZE nightly". Only when every word after it is in lower case.
+fn capitals_then_words(answer: &str) -> Option<usize> {
+    let answer = answer.trim_end();
+    let first = answer.split(' ').next()?;
+    let rest = &answer[first.len()..];
+    let plain = |w: &str| w.chars().all(|c| c.is_lowercase() || !c.is_alphanumeric());
+    let acronym = first.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && first
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    (acronym && !rest.trim().is_empty() && rest.split_whitespace().all(plain))
+        .then_some(first.len())
 }
 
 /// The term one part of an answer names entire: as a name of the site, by the start of a
@@ -1027,6 +1043,37 @@ mod tests {
         let html = answers(notes);
         assert_eq!(html[0], "<a href=\"monitoring.html\">Model Monitor</a>");
         assert!(!html[1].contains("memory-optimization"), "{}", html[1]);
+    }
+
+    #[test]
+    fn a_name_in_capitals_links_to_the_note_whose_title_leads_with_it() {
+        let notes: &[(&str, &str)] = &[
+            (
+                "a/zorder.md",
+                "# Z-ORDER Indexing and Data Skipping\n\nCo-locates rows.\n\n\
+                 ## Z-ORDER Clustering\n\nHow it sorts.\n",
+            ),
+            (
+                "b/optimize.md",
+                "# Delta Optimization\n\n## Z-ORDER Syntax\n\nThe statement.\n",
+            ),
+            (
+                "c/tips.md",
+                "# Tips\n\n## Decision Table\n\n| Scenario | Pick |\n|---|---|\n\
+                 | Stable query patterns | Z-ORDER still works |\n| Old table | Z-ORDER |\n\
+                 | New table | Liquid clustering |\n",
+            ),
+        ];
+        // Two notes have sections headed "Z-ORDER ...": the one titled for it is about it.
+        let html = answers(notes);
+        assert_eq!(
+            html[0], "<a href=\"a/zorder.html\">Z-ORDER</a> still works",
+            "{html:?}"
+        );
+        assert_eq!(html[1], "<a href=\"a/zorder.html\">Z-ORDER</a>");
+        assert_eq!(capitals_then_words("OPTIMIZE nightly"), Some(8));
+        assert_eq!(capitals_then_words("AWS Lambda"), None);
+        assert_eq!(capitals_then_words("Use Z-ORDER"), None);
     }
 
     #[test]

@@ -956,7 +956,17 @@ impl Terms {
         // "IAM" for "IAM Security", "VPC" for "VPC Configuration": an acronym is a name
         // wherever it stands, whatever the heading above it; but not of a part of a
         // heading ("ASG Summary" of "ELB & ASG Summary").
+        // A note whose title leads with it ("Z-ORDER Indexing and Data Skipping") is about
+        // it before any section that does ("Z-ORDER Syntax" of another note).
         if cands.is_empty() && is_acronym(answer.trim().trim_matches('`')) {
+            let note: Vec<(usize, u8)> = all
+                .iter()
+                .copied()
+                .filter(|&(t, _)| self.terms[t].id.is_none())
+                .collect();
+            if let Some(t) = self.resolve(&note, page, Mode::Answer) {
+                return Some(t);
+            }
             let whole: Vec<(usize, u8)> = all
                 .iter()
                 .copied()
