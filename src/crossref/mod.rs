@@ -391,19 +391,15 @@ fn lead_choice(
     Some((start..end, t))
 }
 
-/// Where a name in capitals ends that plain words follow: "Z-ORDER still works",
-/// "OPTIMIZE nightly". Only when every word after it is in lower case.
+/// Where a first word written as a name ends that plain words follow: "Z-ORDER still
+/// works", "OPTIMIZE nightly". Only when every word after it is in lower case.
 fn capitals_then_words(answer: &str) -> Option<usize> {
     let answer = answer.trim_end();
     let first = answer.split(' ').next()?;
     let rest = &answer[first.len()..];
     let plain = |w: &str| w.chars().all(|c| c.is_lowercase() || !c.is_alphanumeric());
-    let acronym = first.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && first
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-    (acronym && !rest.trim().is_empty() && rest.split_whitespace().all(plain))
-        .then_some(first.len())
+    let named = crate::words::looks_like_name(first);
+    (named && !rest.trim().is_empty() && rest.split_whitespace().all(plain)).then_some(first.len())
 }
 
 /// The term one part of an answer names entire: as a name of the site, by the start of a
