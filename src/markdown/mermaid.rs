@@ -59,8 +59,15 @@ fn trimmed(svg: &str) -> String {
     // Byte offsets into `svg`: where the copy has reached, and the next of each (each is
     // searched for once past where it was last found, so the pass is linear).
     let mut at = 0;
-    let mut marker = marker_finder.find(svg.as_bytes());
-    let mut points = points_finder.find(svg.as_bytes());
+    // The next match of `finder` at or past `from`.
+    let next = |finder: &memchr::memmem::Finder, from: usize| {
+        finder.find(&svg.as_bytes()[from..]).map(|i| from + i)
+    };
+    // A match found before still stands when the copy has not passed it.
+    let kept =
+        |found: Option<usize>, finder, at| found.filter(|&f| f >= at).or_else(|| next(finder, at));
+    let mut marker = next(&marker_finder, 0);
+    let mut points = next(&points_finder, 0);
     loop {
         match (marker, points) {
             (Some(m), p) if p.is_none_or(|p| m < p) => {
@@ -78,10 +85,8 @@ fn trimmed(svg: &str) -> String {
                     out.push_str(element);
                 }
                 at = m + len;
-                marker = marker_finder.find(&svg.as_bytes()[at..]).map(|i| at + i);
-                points = points
-                    .filter(|&p| p >= at)
-                    .or_else(|| points_finder.find(&svg.as_bytes()[at..]).map(|i| at + i));
+                marker = next(&marker_finder, at);
+                points = kept(points, &points_finder, at);
             }
             (_, Some(p)) => {
                 let value = p + " data-points=\"".len();
@@ -90,10 +95,8 @@ fn trimmed(svg: &str) -> String {
                 };
                 out.push_str(&svg[at..p]);
                 at = value + end + 1;
-                points = points_finder.find(&svg.as_bytes()[at..]).map(|i| at + i);
-                marker = marker
-                    .filter(|&m| m >= at)
-                    .or_else(|| marker_finder.find(&svg.as_bytes()[at..]).map(|i| at + i));
+                points = next(&points_finder, at);
+                marker = kept(marker, &marker_finder, at);
             }
             _ => break,
         }
